@@ -1,0 +1,3 @@
+from ssotcheck.cli import main
+
+raise SystemExit(main())

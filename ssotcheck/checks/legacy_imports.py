@@ -1,0 +1,13 @@
+"""SSOT201 (not implemented yet)."""
+
+from __future__ import annotations
+
+from ssotcheck.config import Config
+from ssotcheck.index.project import ProjectIndex
+from ssotcheck.model import CheckResult
+
+RULES = ("SSOT201",)
+
+
+def check(index: ProjectIndex, config: Config) -> CheckResult:
+    return CheckResult()

@@ -1,0 +1,442 @@
+"""Command line: parse arguments, run the pipeline, pick a renderer, set the exit code.
+
+Exit codes: 0 pass, 1 findings or gate failed, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ssotcheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Single-source-of-truth compliance checker for Python monorepos.
+
+ssotcheck finds concepts defined in more than one place (split enums, event schemas,
+duplicated classes), imports of legacy paths, banned APIs, import cycles and test
+classes that bypass your base test classes, and scores each area of the code 0-100%.
+"""
+
+EPILOG = """\
+examples:
+  ssotcheck report                      full report for the project around the current directory
+  ssotcheck report examples/            ... for another project (its pyproject.toml is used)
+  ssotcheck check --fail-under 95       CI gate: exit 1 on findings or a score below 95
+  ssotcheck check $(git diff --name-only --cached)   only report on the staged files
+  ssotcheck report --format html -o ssot.html         self-contained HTML report
+  ssotcheck fix --diff                  preview rewrites of legacy imports
+  ssotcheck explain SSOT101             what a rule means and how to fix it
+  ssotcheck graph --format dot | dot -Tsvg > imports.svg
+
+configuration lives in [tool.ssotcheck] of pyproject.toml (or ssotcheck.toml);
+`ssotcheck init` writes a starting point. Exit codes: 0 pass, 1 findings, 2 usage error.
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def _common(p: argparse.ArgumentParser, formats: Sequence[str] | None = None) -> None:
+    g = p.add_argument_group("common options")
+    if formats:
+        g.add_argument("--format", "-f", choices=formats, default=formats[0],
+                       help=f"output format (default: {formats[0]})")
+    g.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE (atomically)")
+    g.add_argument("--config", metavar="FILE",
+                   help="configuration file (default: nearest ssotcheck.toml or pyproject.toml "
+                        "with [tool.ssotcheck])")
+    g.add_argument("--select", metavar="RULES",
+                   help="comma-separated rule ids or prefixes to run, e.g. SSOT1,SSOT201")
+    g.add_argument("--ignore", metavar="RULES", help="comma-separated rule ids or prefixes to skip")
+    g.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="worker processes for parsing (default: CPU count)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+    g.add_argument("--cache-dir", metavar="DIR",
+                   help="cache location (default: .ssotcheck_cache; env SSOTCHECK_CACHE_DIR)")
+    g.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour output (default: auto; NO_COLOR is honoured)")
+    g.add_argument("-q", "--quiet", action="store_true", help="print only findings and errors")
+    g.add_argument("-v", "--verbose", action="count", default=0,
+                   help="print timings and cache statistics to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ssotcheck.report import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="ssotcheck", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ssotcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def cmd(name: str, help_: str, desc: str = "") -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=desc or help_,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = cmd("check", "gate: report findings, exit 1 if any (or the score is below fail-under)",
+            "Run every enabled rule. Findings are reported for PATHS only (default: the whole\n"
+            "project), but the whole project is indexed so cross-module rules stay correct.\n"
+            "Exit 1 when a counted (error or warning) finding remains after inline\n"
+            "suppressions and the baseline, or the score is below --fail-under.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to report on")
+    p.add_argument("--fail-under", type=float, metavar="SCORE",
+                   help="fail when the overall score is below SCORE (overrides config)")
+    p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
+    p.add_argument("--statistics", action="store_true", help="print counts per rule, not findings")
+    _common(p, ("text",) + tuple(f for f in FORMATS if f != "text"))
+
+    p = cmd("report", "full report: scores per area, rules, split-concept register, findings")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory or files in it")
+    p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
+    p.add_argument("--record", action="store_true",
+                   help="append the scores to .ssotcheck-history.jsonl for `ssotcheck trend`")
+    _common(p, ("text",) + tuple(f for f in FORMATS if f != "text"))
+
+    p = cmd("fix", "rewrite legacy imports to their canonical path (libcst codemod)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to fix")
+    p.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="also apply fixes marked unsafe (they re-order statements or change uses)")
+    _common(p)
+
+    p = cmd("baseline", "record today's findings so `check` fails only on new ones")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
+    p.add_argument("--file", metavar="FILE",
+                   help="baseline file (default: `baseline` from config, else "
+                        ".ssotcheck-baseline.json)")
+    _common(p)
+
+    p = cmd("graph", "export the first-party import graph")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
+    _common(p, ("json", "dot", "graphml"))
+
+    p = cmd("explain", "print a rule's documentation (or list all rules)")
+    p.add_argument("rule", nargs="?", help="rule id or name, e.g. SSOT101 or split-enum")
+
+    p = cmd("init", "write a starter [tool.ssotcheck] configuration")
+    p.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing ssotcheck.toml")
+
+    p = cmd("trend", "show how the score changed across recorded `report` runs")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
+    _common(p)
+
+    p = cmd("cache", "manage the facts cache")
+    p.add_argument("action", choices=("clear", "dir"), help="clear: delete it; dir: print its path")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
+    p.add_argument("--config", metavar="FILE", help="configuration file")
+    p.add_argument("--cache-dir", metavar="DIR", help="cache location")
+    return parser
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def want_color(choice: str, stream) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _split(v: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in v.split(",") if x.strip()) if v else ()
+
+
+def load_config(args: argparse.Namespace):
+    """Config plus report scope (paths relative to the project root)."""
+    from dataclasses import replace
+
+    from ssotcheck import config as cfgmod
+
+    paths = [Path(p) for p in getattr(args, "paths", []) or []]
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise UsageError(f"path does not exist: {p}")
+    anchor = paths[0] if paths else Path.cwd()
+    anchor = anchor if anchor.is_dir() else anchor.parent
+    cfg_path = Path(args.config) if getattr(args, "config", None) else None
+    if cfg_path is None:
+        found = cfgmod.find_config_file(anchor.resolve())
+        if found is None:
+            root = anchor.resolve() if paths else Path.cwd().resolve()
+            config = cfgmod.from_mapping({}, root)
+        else:
+            config = cfgmod.load(found, anchor)
+    else:
+        config = cfgmod.load(cfg_path, anchor)
+    overrides = {}
+    if getattr(args, "select", None):
+        overrides["select"] = cfgmod._check_prefixes("--select", list(_split(args.select)))
+    if getattr(args, "ignore", None):
+        overrides["ignore"] = cfgmod._check_prefixes("--ignore", list(_split(args.ignore)))
+    if getattr(args, "fail_under", None) is not None:
+        if not 0 <= args.fail_under <= 100:
+            raise UsageError("--fail-under must be between 0 and 100")
+        overrides["fail_under"] = args.fail_under
+    if overrides:
+        config = replace(config, **overrides)
+    scope: list[str] = []
+    for p in paths:
+        try:
+            rel = Path(os.path.abspath(p)).relative_to(config.root)
+        except ValueError:
+            raise UsageError(f"{p} is outside the project root {config.root}") from None
+        rel_s = rel.as_posix()
+        if rel_s == ".":
+            return config, ()
+        scope.append(rel_s)
+    return config, tuple(sorted(set(scope)))
+
+
+def write_output(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    os.replace(tmp, target)
+
+
+def run_pipeline(args: argparse.Namespace, config, scope, *, use_baseline: bool = True):
+    from ssotcheck.pipeline import Hooks, RunOptions, run
+
+    hooks, finish = _progress_hooks(args)
+    options = RunOptions(
+        paths=scope, jobs=args.jobs, use_cache=not args.no_cache,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        use_baseline=use_baseline, hooks=hooks,
+    )
+    try:
+        result = run(config, options)
+    finally:
+        finish()
+    if args.verbose:
+        st = result.stats
+        err = sys.stderr
+        print(f"ssotcheck {__version__}: root {config.root}", file=err)
+        print(f"files: discovered {st.files_discovered}, excluded {st.files_excluded}, "
+              f"analysed {st.files_analyzed}, failed {st.files_failed}", file=err)
+        print(f"parsed: {st.files_parsed} files (cache hits: {st.cache_hits})", file=err)
+        timing = ", ".join(f"{k} {v:.3f}s" for k, v in st.seconds.items())
+        print(f"timings: {timing}", file=err)
+    return result
+
+
+def _progress_hooks(args: argparse.Namespace):
+    from ssotcheck.pipeline import Hooks
+
+    if args.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return Hooks(), lambda: None
+    state: dict = {}
+
+    def start(n: int) -> None:
+        if n < 300:  # a few hundred files parse in well under a second: no bar
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+        prog = Progress("parsing", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True)
+        prog.start()
+        state["p"] = prog
+        state["t"] = prog.add_task("parse", total=n)
+
+    def advance(k: int) -> None:
+        if "p" in state:
+            state["p"].advance(state["t"], k)
+
+    def finish() -> None:
+        if "p" in state:
+            state["p"].stop()
+
+    return Hooks(on_parse_start=start, on_parsed=advance), finish
+
+
+# ----------------------------------------------------------------------- commands
+
+
+def cmd_check(args: argparse.Namespace, full: bool) -> int:
+    from ssotcheck.report import render
+
+    config, scope = load_config(args)
+    result = run_pipeline(args, config, scope, use_baseline=not args.no_baseline)
+    color = want_color(args.color, sys.stdout) and not args.output
+    if getattr(args, "statistics", False):
+        from ssotcheck.report.summary import rule_counts
+
+        text = "".join(f"{r.violations:6d}  {r.rule}  {r.name}\n"
+                       for r in rule_counts(result.findings))
+    elif args.format == "text" and args.quiet:
+        from ssotcheck.report.text_format import findings_only
+
+        text = findings_only(result, color=color)
+    else:
+        text = render(result, args.format, color=color, full=full)
+    write_output(text, args.output)
+    if getattr(args, "record", False):
+        from ssotcheck.trend import record
+
+        record(config, result)
+    if not full:
+        fails = any(f.severity.counts for f in result.findings)
+        fu = config.fail_under
+        if fu is not None and result.scores.overall < fu:
+            print(f"ssotcheck: score {result.scores.overall:.1f}% is below fail-under {fu:.1f}%",
+                  file=sys.stderr)
+            fails = True
+        return EXIT_FINDINGS if fails else EXIT_OK
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from ssotcheck.report.graph_export import export
+
+    config, scope = load_config(args)
+    result = run_pipeline(args, config, ())
+    write_output(export(result.index, args.format), args.output)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from ssotcheck import catalogue
+
+    if not args.rule:
+        for r in catalogue.rules().values():
+            print(f"{r.id}  {r.name:<22} {r.severity.value:<8} {r.summary}")
+        return EXIT_OK
+    rule = catalogue.find(args.rule)
+    if rule is None:
+        import difflib
+
+        names = [r.id for r in catalogue.rules().values()] + [
+            r.name for r in catalogue.rules().values()]
+        hint = difflib.get_close_matches(args.rule, names, n=1)
+        raise UsageError(f"unknown rule `{args.rule}`" + (f"; did you mean `{hint[0]}`?" if hint
+                                                          else "; run `ssotcheck explain` for the list"))
+    if want_color("auto", sys.stdout):
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(rule.markdown()))
+    else:
+        sys.stdout.write(rule.markdown())
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from ssotcheck.gates import baseline
+
+    config, scope = load_config(args)
+    result = run_pipeline(args, config, scope, use_baseline=False)
+    target = Path(args.file) if args.file else config.root / (config.baseline or
+                                                              ".ssotcheck-baseline.json")
+    n = baseline.write(result.findings, target)
+    if not args.quiet:
+        print(f"wrote {n} finding{'s' if n != 1 else ''} to {target}")
+        if not config.baseline and not args.file:
+            print('add `baseline = ".ssotcheck-baseline.json"` to [tool.ssotcheck] to use it')
+    return EXIT_OK
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from ssotcheck.index import cache
+    from ssotcheck.pipeline import RunOptions, cache_directory
+
+    args.select = args.ignore = None
+    config, _ = load_config(args)
+    directory = cache_directory(config, RunOptions(
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None))
+    assert directory is not None
+    if args.action == "dir":
+        print(directory)
+    elif cache.clear(directory):
+        print(f"removed {directory}")
+    else:
+        print(f"no cache at {directory}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ssotcheck.init_config import write_starter
+
+    print(write_starter(Path(args.path), force=args.force))
+    return EXIT_OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from ssotcheck.fix import run_fix
+
+    config, scope = load_config(args)
+    return run_fix(args, config, scope)
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    from ssotcheck.trend import show
+
+    config, _ = load_config(args)
+    write_output(show(config), args.output)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": lambda a: cmd_check(a, full=False),
+    "report": lambda a: cmd_check(a, full=True),
+    "graph": cmd_graph,
+    "explain": cmd_explain,
+    "baseline": cmd_baseline,
+    "cache": cmd_cache,
+    "init": cmd_init,
+    "fix": cmd_fix,
+    "trend": cmd_trend,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ssotcheck.config import ConfigError
+    from ssotcheck.gates.baseline import BaselineError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except (ConfigError, UsageError, BaselineError) as exc:
+        print(f"ssotcheck: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("ssotcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug in ssotcheck, not a user error
+        print(f"ssotcheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if getattr(args, "verbose", 0) or os.environ.get("SSOTCHECK_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("run again with -v for the traceback, and please report it", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

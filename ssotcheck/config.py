@@ -1,0 +1,348 @@
+"""Load and validate `[tool.ssotcheck]` (pyproject.toml) or `ssotcheck.toml`.
+
+Every problem becomes a `ConfigError` that names the key; the CLI turns it into exit 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from ssotcheck.globs import GlobError, compile_globs
+
+DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tests", ("tests/**", "test/**", "**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")),
+    ("production", ("**",)),
+)
+DEFAULT_DISCRIMINATORS = ("type", "event_type")
+
+
+class ConfigError(Exception):
+    """A user error in configuration. The message names the offending key."""
+
+
+@dataclass(frozen=True)
+class BannedApi:
+    name: str  # dotted: "os.environ", "os.getenv", "requests.get"
+    use: str = ""  # what to use instead
+    allow: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = field(default_factory=lambda: Path(".").resolve())
+    config_path: Path | None = None
+    src: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = ()
+    fail_under: float | None = None
+    baseline: str | None = None
+    select: tuple[str, ...] = ("SSOT",)
+    ignore: tuple[str, ...] = ()
+    areas: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_AREAS
+    canonical: tuple[tuple[str, str], ...] = ()
+    legacy_imports: tuple[tuple[str, str], ...] = ()
+    discriminators: tuple[str, ...] = DEFAULT_DISCRIMINATORS
+    test_base_classes: tuple[str, ...] = ()
+    test_allow: tuple[str, ...] = ()
+    banned_api: tuple[BannedApi, ...] = ()
+    non_canonical_imports: bool = False  # SSOT202 is opt-in
+    class_similarity: float = 0.5
+    cycles_include_type_checking: bool = False
+    cycles_include_function_imports: bool = False
+    # pytest collection settings (read from pytest's own config files when present)
+    python_files: tuple[str, ...] = ("test_*.py", "*_test.py")
+    python_classes: tuple[str, ...] = ("Test",)
+
+    def rule_enabled(self, rule: str) -> bool:
+        selected = any(rule.startswith(p) for p in self.select)
+        ignored = any(rule.startswith(p) for p in self.ignore)
+        if rule == "SSOT202" and not self.non_canonical_imports and not any(
+            p == "SSOT202" for p in self.select
+        ):
+            return False
+        return selected and not ignored
+
+    def extraction_key(self) -> str:
+        """Hash of the settings that change what the extractor records (part of the cache key)."""
+        payload = json.dumps(
+            {"d": sorted(self.discriminators), "b": sorted(b.name for b in self.banned_api)},
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def canonical_map(self) -> dict[str, str]:
+        return dict(self.canonical)
+
+
+# ----------------------------------------------------------------- schema & checks
+
+def _str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _table(v: Any) -> bool:
+    return isinstance(v, dict)
+
+
+_TOP: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "src": (_str_list, "a list of strings"),
+    "exclude": (_str_list, "a list of glob strings"),
+    "fail-under": (_number, "a number between 0 and 100"),
+    "baseline": (_str, "a path string"),
+    "select": (_str_list, "a list of rule-id prefixes"),
+    "ignore": (_str_list, "a list of rule-id prefixes"),
+    "areas": (_table, "a table of area = [globs]"),
+    "canonical": (_table, "a table of concept = \"module\""),
+    "legacy-imports": (_table, "a table of \"old.path\" = \"new.path\""),
+    "events": (_table, "a table"),
+    "tests": (_table, "a table"),
+    "banned-api": (_table, "a table of tables"),
+    "duplicates": (_table, "a table"),
+    "imports": (_table, "a table"),
+}
+_EVENTS = {"discriminators": (_str_list, "a list of strings")}
+_TESTS = {
+    "base-classes": (_str_list, "a list of fully qualified class names"),
+    "allow": (_str_list, "a list of glob strings"),
+}
+_DUPLICATES = {"class-similarity": (_number, "a number between 0 and 1")}
+_IMPORTS = {
+    "non-canonical": (_bool, "true or false"),
+    "cycles-include-type-checking": (_bool, "true or false"),
+    "cycles-include-function-imports": (_bool, "true or false"),
+}
+_BANNED = {
+    "use": (_str, "a string"),
+    "allow": (_str_list, "a list of glob strings"),
+    "message": (_str, "a string"),
+}
+
+KNOWN_RULE_IDS = (
+    "SSOT000", "SSOT101", "SSOT102", "SSOT103", "SSOT201", "SSOT202", "SSOT203", "SSOT204",
+    "SSOT301",
+)
+
+
+def _check_table(table: dict[str, Any], schema: dict[str, tuple[Callable[[Any], bool], str]],
+                 prefix: str) -> None:
+    for key in sorted(table):
+        if key not in schema:
+            hint = difflib.get_close_matches(key, list(schema), n=1)
+            suggestion = f" Did you mean `{prefix}{hint[0]}`?" if hint else ""
+            valid = ", ".join(sorted(schema))
+            raise ConfigError(f"unknown key `{prefix}{key}`.{suggestion} Valid keys: {valid}.")
+        ok, expected = schema[key]
+        if not ok(table[key]):
+            raise ConfigError(
+                f"`{prefix}{key}` must be {expected}, got {type(table[key]).__name__}: "
+                f"{table[key]!r}"
+            )
+
+
+def _check_globs(key: str, globs: list[str]) -> tuple[str, ...]:
+    try:
+        compile_globs(globs)
+    except GlobError as exc:
+        raise ConfigError(f"`{key}` has a bad glob: {exc}") from None
+    return tuple(globs)
+
+
+def _check_prefixes(key: str, prefixes: list[str]) -> tuple[str, ...]:
+    for p in prefixes:
+        if not p.startswith("SSOT") or not any(r.startswith(p) for r in KNOWN_RULE_IDS):
+            hint = difflib.get_close_matches(p, KNOWN_RULE_IDS, n=1)
+            suggestion = f" Did you mean `{hint[0]}`?" if hint else ""
+            raise ConfigError(f"`{key}` names no known rule: `{p}`.{suggestion}")
+    return tuple(prefixes)
+
+
+def _dotted(key: str, value: str) -> None:
+    parts = value.split(".")
+    if not value or not all(p.isidentifier() for p in parts):
+        raise ConfigError(f"`{key}`: `{value}` is not a dotted Python path")
+
+
+def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = None) -> Config:
+    """Validate a `[tool.ssotcheck]` table and build a Config."""
+    _check_table(data, _TOP, "")
+    kw: dict[str, Any] = {"root": root, "config_path": config_path}
+    if "src" in data:
+        kw["src"] = tuple(data["src"]) or (".",)
+    if "exclude" in data:
+        kw["exclude"] = _check_globs("exclude", data["exclude"])
+    if "fail-under" in data:
+        fu = float(data["fail-under"])
+        if not 0 <= fu <= 100:
+            raise ConfigError(f"`fail-under` must be between 0 and 100, got {fu}")
+        kw["fail_under"] = fu
+    if "baseline" in data:
+        kw["baseline"] = data["baseline"]
+    if "select" in data:
+        kw["select"] = _check_prefixes("select", data["select"])
+    if "ignore" in data:
+        kw["ignore"] = _check_prefixes("ignore", data["ignore"])
+    if "areas" in data:
+        areas = []
+        for name in data["areas"]:  # order matters: first match wins
+            globs = data["areas"][name]
+            if not _str_list(globs):
+                raise ConfigError(f"`areas.{name}` must be a list of glob strings")
+            areas.append((name, _check_globs(f"areas.{name}", globs)))
+        kw["areas"] = tuple(areas)
+    if "canonical" in data:
+        items = []
+        for concept, module in sorted(data["canonical"].items()):
+            if not _str(module):
+                raise ConfigError(f"`canonical.{concept}` must be a module path string")
+            _dotted(f"canonical.{concept}", module)
+            items.append((concept, module))
+        kw["canonical"] = tuple(items)
+    if "legacy-imports" in data:
+        items = []
+        for old, new in sorted(data["legacy-imports"].items()):
+            if not _str(new):
+                raise ConfigError(f"`legacy-imports.\"{old}\"` must be a dotted path string")
+            _dotted(f"legacy-imports.\"{old}\"", old)
+            _dotted(f"legacy-imports.\"{old}\"", new)
+            items.append((old, new))
+        kw["legacy_imports"] = tuple(items)
+    if "events" in data:
+        _check_table(data["events"], _EVENTS, "events.")
+        if "discriminators" in data["events"]:
+            kw["discriminators"] = tuple(data["events"]["discriminators"])
+    if "tests" in data:
+        _check_table(data["tests"], _TESTS, "tests.")
+        for b in data["tests"].get("base-classes", []):
+            _dotted("tests.base-classes", b)
+        kw["test_base_classes"] = tuple(data["tests"].get("base-classes", ()))
+        kw["test_allow"] = _check_globs("tests.allow", data["tests"].get("allow", []))
+    if "duplicates" in data:
+        _check_table(data["duplicates"], _DUPLICATES, "duplicates.")
+        if "class-similarity" in data["duplicates"]:
+            sim = float(data["duplicates"]["class-similarity"])
+            if not 0 < sim <= 1:
+                raise ConfigError("`duplicates.class-similarity` must be in (0, 1]")
+            kw["class_similarity"] = sim
+    if "imports" in data:
+        _check_table(data["imports"], _IMPORTS, "imports.")
+        imp = data["imports"]
+        kw["non_canonical_imports"] = imp.get("non-canonical", False)
+        kw["cycles_include_type_checking"] = imp.get("cycles-include-type-checking", False)
+        kw["cycles_include_function_imports"] = imp.get("cycles-include-function-imports", False)
+    if "banned-api" in data:
+        banned = []
+        for name, spec in sorted(data["banned-api"].items()):
+            key = f"banned-api.\"{name}\""
+            if not _table(spec):
+                raise ConfigError(f"`{key}` must be a table with `use`, `allow`, `message`")
+            _dotted(key, name)
+            _check_table(spec, _BANNED, f"{key}.")
+            banned.append(BannedApi(
+                name=name, use=spec.get("use", ""),
+                allow=_check_globs(f"{key}.allow", spec.get("allow", [])),
+                message=spec.get("message", ""),
+            ))
+        kw["banned_api"] = tuple(banned)
+    kw.update(_pytest_settings(root))
+    return Config(**kw)
+
+
+def _pytest_settings(root: Path) -> dict[str, Any]:
+    """Read `python_files` / `python_classes` the way pytest would, first file found wins."""
+    import configparser
+
+    out: dict[str, Any] = {}
+
+    def split(v: Any) -> tuple[str, ...]:
+        if isinstance(v, list):
+            return tuple(str(x) for x in v)
+        return tuple(str(v).split())
+
+    for name in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"):
+        p = root / name
+        if not p.is_file():
+            continue
+        try:
+            if name == "pyproject.toml":
+                data = tomllib.loads(p.read_text(encoding="utf-8"))
+                section = data.get("tool", {}).get("pytest", {}).get("ini_options")
+                if section is None:
+                    continue
+            else:
+                cp = configparser.ConfigParser(interpolation=None)
+                cp.read(p, encoding="utf-8")
+                sect = "tool:pytest" if name == "setup.cfg" else "pytest"
+                if not cp.has_section(sect):
+                    continue
+                section = dict(cp.items(sect))
+        except (OSError, ValueError, configparser.Error):
+            continue
+        if "python_files" in section:
+            out["python_files"] = split(section["python_files"])
+        if "python_classes" in section:
+            out["python_classes"] = split(section["python_classes"])
+        break
+    return out
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ssotcheck.toml, or pyproject.toml with a [tool.ssotcheck] table."""
+    for d in (start, *start.parents):
+        cand = d / "ssotcheck.toml"
+        if cand.is_file():
+            return cand
+        cand = d / "pyproject.toml"
+        if cand.is_file():
+            try:
+                data = tomllib.loads(cand.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            if "ssotcheck" in data.get("tool", {}):
+                return cand
+    return None
+
+
+def load(path: Path | None, root_hint: Path) -> Config:
+    """Load configuration from `path`, or discover it upwards from `root_hint`."""
+    if path is None:
+        path = find_config_file(root_hint.resolve())
+        if path is None:
+            return from_mapping({}, root_hint.resolve())
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("ssotcheck", {})
+    else:
+        table = data.get("tool", {}).get("ssotcheck", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.ssotcheck] must be a table")
+    return from_mapping(table, path.parent.resolve(), path.resolve())

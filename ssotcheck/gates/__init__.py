@@ -1,0 +1,1 @@
+"""Filters between checks and scoring: suppressions, report scope, baseline."""

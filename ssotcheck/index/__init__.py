@@ -1,0 +1,1 @@
+"""Discover, parse, extract, cache and index: files -> ProjectIndex."""

@@ -1,0 +1,471 @@
+"""Source bytes -> FileFacts.
+
+The fast path uses stdlib `ast`. When the host `ast` rejects a file with a plain
+SyntaxError (for example a Python 3.12 f-string on a 3.11 host), libcst — the
+parser of record — gets a go through `extract_cst`. Files that are too deep for
+`ast` are *not* handed to libcst: its native parser overflows the C stack on them.
+
+Only statements are walked in general. Expressions are walked only when a cheap
+regex pre-screen says the file may hold what we look for (a discriminator key or a
+banned name), which keeps extraction close to the cost of `ast.parse` itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ssotcheck.model import (
+    ClassFact,
+    DictLiteralFact,
+    FileFacts,
+    FunctionFact,
+    ImportFact,
+    MemberFact,
+    NameUse,
+    ParseError,
+    Span,
+)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+_SUPPRESS_RE = re.compile(
+    r"#\s*(?:ssotcheck:\s*(ignore-file|ignore)(?:\[([A-Z0-9, ]+)\])?|noqa:\s*((?:SSOT\d*[, ]*)+))"
+)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    discriminators: tuple[str, ...] = ("type", "event_type")
+    banned: tuple[str, ...] = ()  # dotted banned API names
+
+    def discriminator_re(self) -> re.Pattern[str] | None:
+        if not self.discriminators:
+            return None
+        alt = "|".join(re.escape(d) for d in sorted(self.discriminators))
+        return re.compile(rf"""["']({alt})["']\s*:""")
+
+    def banned_tokens(self) -> frozenset[str]:
+        return frozenset(part for name in self.banned for part in name.split("."))
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# ------------------------------------------------------------------ decoding
+
+
+def decode_source(data: bytes) -> tuple[str | None, ParseError | None]:
+    """Bytes -> text, or the reason the file is not analysable Python source."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, ParseError("too-large", f"file is {len(data) // 1024 // 1024} MB; the limit is "
+                                f"{MAX_FILE_BYTES // 1024 // 1024} MB")
+    nul = data.find(b"\0")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        sample = data[:1024]
+        printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in sample)
+        if printable < len(sample) * 0.7:
+            return None, ParseError("binary", "binary file with a .py name (not text)", line)
+        return None, ParseError("nul-byte", f"source contains a NUL byte at line {line}", line)
+    encoding = "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    else:
+        # PEP 263: a coding cookie on one of the first two lines.
+        head = b"\n".join(data.split(b"\n", 2)[:2])
+        m = _CODING_RE.search(head)
+        if m:
+            encoding = m.group(1).decode("ascii", "replace")
+    try:
+        return data.decode(encoding), None
+    except LookupError:
+        return None, ParseError("encoding", f"unknown source encoding {encoding!r}")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, ParseError(
+            "encoding", f"invalid {encoding} at line {line} (byte offset {exc.start}): {exc.reason}",
+            line,
+        )
+
+
+def suppressions(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """`# ssotcheck: ignore[SSOT201]`, `# noqa: SSOT201`, `# ssotcheck: ignore-file`."""
+    if "ssotcheck:" not in text and "noqa" not in text:
+        return ()
+    out: list[tuple[int, tuple[str, ...]]] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if "#" not in line:
+            continue
+        m = _SUPPRESS_RE.search(line)
+        if not m:
+            continue
+        codes_txt = m.group(2) or m.group(3) or ""
+        codes = tuple(sorted({c for c in re.split(r"[,\s]+", codes_txt) if c})) or ("",)
+        out.append((0 if m.group(1) == "ignore-file" else lineno, codes))
+    return tuple(out)
+
+
+# ------------------------------------------------------------- value helpers
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain; the callee for a call; the base of a subscript."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        elif isinstance(node, ast.Call) and not parts:
+            node = node.func
+        elif isinstance(node, ast.Subscript) and not parts:
+            node = node.value
+        else:
+            return None
+
+
+def normalise_value(node: ast.AST | None) -> str | None:
+    """A short, parser-independent text for a value: literals by repr, names dotted."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant):
+        return repr(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(
+        node.operand, ast.Constant
+    ) and isinstance(node.operand.value, (int, float, complex)):
+        return repr(-node.operand.value)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return dotted(node) or "<expr>"
+    if isinstance(node, ast.Call):
+        d = dotted(node.func)
+        return f"{d}()" if d else "<expr>"
+    if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
+        return repr(tuple(e.value for e in node.elts))  # type: ignore[attr-defined]
+    return "<expr>"
+
+
+def literal_strings(ann: ast.AST) -> tuple[str, ...]:
+    """String arguments of `Literal["a", "b"]` (also inside `Required[...]`, `Final[...]`)."""
+    if not isinstance(ann, ast.Subscript):
+        return ()
+    head = dotted(ann.value) or ""
+    inner = ann.slice
+    if head.rsplit(".", 1)[-1] in ("Required", "NotRequired", "Final", "ClassVar", "Annotated"):
+        if isinstance(inner, ast.Tuple) and inner.elts:
+            inner = inner.elts[0]
+        return literal_strings(inner)
+    if head.rsplit(".", 1)[-1] != "Literal":
+        return ()
+    elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+    return tuple(e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+
+
+def annotation_head(ann: ast.AST) -> str | None:
+    return dotted(ann) if isinstance(ann, (ast.Name, ast.Attribute, ast.Subscript)) else None
+
+
+def is_type_checking_test(test: ast.AST) -> bool:
+    d = dotted(test) if isinstance(test, (ast.Name, ast.Attribute)) else None
+    return d is not None and d.rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def handler_catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for h in handlers:
+        if h.type is None:
+            return True
+        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for t in types:
+            d = dotted(t) if isinstance(t, (ast.Name, ast.Attribute)) else None
+            if d and d.rsplit(".", 1)[-1] in IMPORT_ERRORS:
+                return True
+    return False
+
+
+# ------------------------------------------------------------------ extractor
+
+
+class _Columns:
+    """ast columns are UTF-8 byte offsets; facts use character offsets (as libcst does)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+        self.ascii = text.isascii()
+
+    def char(self, line: int, byte_col: int) -> int:
+        if self.ascii or byte_col <= 0:
+            return byte_col
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        if line - 1 >= len(self._lines):
+            return byte_col
+        raw = self._lines[line - 1].encode("utf-8")
+        return len(raw[:byte_col].decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None) or 0
+        return Span(line, self.char(line, node.col_offset), end_line,  # type: ignore[attr-defined]
+                    self.char(end_line, end_col))
+
+
+class _Collector:
+    def __init__(self, cols: _Columns) -> None:
+        self.cols = cols
+        self.imports: list[ImportFact] = []
+        self.classes: list[ClassFact] = []
+        self.functions: list[FunctionFact] = []
+        self.constants: list[str] = []
+        self.all_names: tuple[str, ...] | None = None
+
+    # Statement walk: an explicit stack instead of recursion keeps deep files safe.
+    def run(self, module: ast.Module) -> None:
+        stack: list[tuple[list[ast.stmt], bool, bool, bool, bool, str]] = [
+            (module.body, False, False, False, True, "")
+        ]
+        # (body, in_function, type_checking, in_try, module_level, class_prefix)
+        while stack:
+            body, in_func, tc, in_try, top, prefix = stack.pop()
+            for stmt in reversed(body):
+                self._stmt(stmt, in_func, tc, in_try, top, prefix, stack)
+
+    def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: bool, top: bool,
+              prefix: str, stack: list) -> None:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self._import(stmt, in_func, tc, in_try)
+        elif isinstance(stmt, ast.ClassDef):
+            self.classes.append(self._class(stmt, prefix, nested=in_func or bool(prefix)))
+            stack.append((stmt.body, in_func, tc, in_try, False, f"{prefix}{stmt.name}."))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if top:
+                self.functions.append(FunctionFact(
+                    stmt.name, stmt.lineno, isinstance(stmt, ast.AsyncFunctionDef),
+                    tuple(d for d in (dotted(x) for x in stmt.decorator_list) if d)))
+            stack.append((stmt.body, True, tc, in_try, False, f"{prefix}{stmt.name}.<locals>."))
+        elif isinstance(stmt, ast.If):
+            is_tc = tc or is_type_checking_test(stmt.test)
+            stack.append((stmt.orelse, in_func, tc, in_try, top, prefix))
+            stack.append((stmt.body, in_func, is_tc, in_try, top, prefix))
+        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            shim = in_try or handler_catches_import_error(stmt.handlers)
+            stack.append((stmt.finalbody, in_func, tc, in_try, top, prefix))
+            stack.append((stmt.orelse, in_func, tc, in_try, top, prefix))
+            for h in reversed(stmt.handlers):
+                stack.append((h.body, in_func, tc, shim, top, prefix))
+            stack.append((stmt.body, in_func, tc, shim, top, prefix))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            stack.append((stmt.orelse, in_func, tc, in_try, top, prefix))
+            stack.append((stmt.body, in_func, tc, in_try, top, prefix))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            stack.append((stmt.body, in_func, tc, in_try, top, prefix))
+        elif isinstance(stmt, getattr(ast, "Match", ())):
+            for case in reversed(stmt.cases):  # type: ignore[attr-defined]
+                stack.append((case.body, in_func, tc, in_try, top, prefix))
+        elif top and isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            self._module_assign(stmt)
+
+    def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
+                in_try: bool) -> None:
+        stmt_span = self.cols.span(stmt)
+        for alias in stmt.names:
+            span = self.cols.span(alias) if hasattr(alias, "lineno") else stmt_span
+            if isinstance(stmt, ast.Import):
+                fact = ImportFact(alias.name, None, alias.asname, 0, span, stmt_span,
+                                  in_func, tc, in_try)
+            else:
+                fact = ImportFact(stmt.module or "", alias.name, alias.asname, stmt.level or 0,
+                                  span, stmt_span, in_func, tc, in_try)
+            self.imports.append(fact)
+
+    def _module_assign(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for t in targets:
+            names = t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]
+            for n in names:
+                if isinstance(n, ast.Name):
+                    self.constants.append(n.id)
+                    if n.id == "__all__" and stmt.value is not None:
+                        self._all(stmt.value, isinstance(stmt, ast.AugAssign))
+
+    def _all(self, value: ast.AST, augment: bool) -> None:
+        if isinstance(value, (ast.List, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+        ):
+            names = tuple(e.value for e in value.elts)  # type: ignore[attr-defined]
+            self.all_names = (self.all_names or ()) + names if augment else names
+
+    def _class(self, node: ast.ClassDef, prefix: str, nested: bool) -> ClassFact:
+        members: list[MemberFact] = []
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                members.append(MemberFact(stmt.name, "method", stmt.lineno))
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                members.append(MemberFact(
+                    stmt.target.id, "field", stmt.lineno, normalise_value(stmt.value),
+                    annotation_head(stmt.annotation), literal_strings(stmt.annotation)))
+            elif isinstance(stmt, ast.Assign):
+                value = normalise_value(stmt.value)
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name):
+                        members.append(MemberFact(t.id, "assign", stmt.lineno, value))
+            elif isinstance(stmt, ast.ClassDef):
+                members.append(MemberFact(stmt.name, "class", stmt.lineno))
+        bases = tuple(d for d in (dotted(b) for b in node.bases) if d)
+        keywords = tuple((k.arg, normalise_value(k.value) or "") for k in node.keywords if k.arg)
+        decorators = tuple(d for d in (dotted(x) for x in node.decorator_list) if d)
+        return ClassFact(node.name, prefix.replace(".<locals>", "") + node.name,
+                         self.cols.span(node), bases, keywords, decorators, tuple(members), nested)
+
+
+def _walk_with_scope(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None, str | None]]:
+    """Every node with its parent and the qualname of the enclosing def/class (iterative)."""
+    stack: list[tuple[ast.AST, ast.AST | None, str | None]] = [(tree, None, None)]
+    while stack:
+        node, parent, scope = stack.pop()
+        yield node, parent, scope
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            inner = f"{scope}.{node.name}" if scope else node.name
+        else:
+            inner = scope
+        children = list(ast.iter_child_nodes(node))
+        for child in reversed(children):
+            stack.append((child, node, inner))
+
+
+def _expressions(tree: ast.Module, cols: _Columns, want_dicts: bool, discriminators: set[str],
+                 tokens: frozenset[str]) -> tuple[list[DictLiteralFact], list[NameUse]]:
+    dicts: list[DictLiteralFact] = []
+    uses: list[NameUse] = []
+    for node, parent, scope in _walk_with_scope(tree):
+        if want_dicts and isinstance(node, ast.Dict):
+            fact = _dict_literal(node, cols, discriminators, scope)
+            if fact:
+                dicts.append(fact)
+        elif tokens and isinstance(node, (ast.Name, ast.Attribute)):
+            if isinstance(parent, ast.Attribute) and parent.value is node:
+                continue  # only the longest chain is a use
+            chain = dotted(node)
+            if chain is None or not tokens.intersection(chain.split(".")):
+                continue
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                continue
+            is_call = isinstance(parent, ast.Call) and parent.func is node
+            uses.append(NameUse(chain, cols.span(node), is_call))
+    return dicts, uses
+
+
+def _dict_literal(node: ast.Dict, cols: _Columns, discriminators: set[str],
+                  scope: str | None) -> DictLiteralFact | None:
+    keys: list[str] = []
+    found: tuple[str, str] | None = None
+    for k, v in zip(node.keys, node.values):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+            return None  # `**spread` or a computed key: not a schema-shaped literal
+        keys.append(k.value)
+        if found is None and k.value in discriminators and isinstance(v, ast.Constant) and \
+                isinstance(v.value, str):
+            found = (k.value, v.value)
+    if found is None:
+        return None
+    return DictLiteralFact(cols.span(node), tuple(keys), found[0], found[1], scope)
+
+
+def interesting_tokens(imports: tuple[ImportFact, ...] | list[ImportFact],
+                       options: ExtractOptions) -> frozenset[str]:
+    """Names whose chains may be banned uses in this file: banned components and aliases."""
+    if not options.banned:
+        return frozenset()
+    tokens = set(options.banned_tokens())
+    for imp in imports:
+        target = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
+        if imp.level:
+            continue
+        for banned in options.banned:
+            if banned == target or banned.startswith(target + ".") or target.startswith(banned + "."):
+                tokens.add(imp.bound_name)
+    return frozenset(tokens)
+
+
+def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,
+                   options: ExtractOptions) -> FileFacts:
+    cols = _Columns(text)
+    col = _Collector(cols)
+    col.run(tree)
+    dre = options.discriminator_re()
+    want_dicts = bool(dre and dre.search(text))
+    tokens = interesting_tokens(col.imports, options)
+    if tokens:
+        token_re = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(tokens)) + r")\b")
+        if not token_re.search(text):
+            tokens = frozenset()
+    dicts: list[DictLiteralFact] = []
+    uses: list[NameUse] = []
+    if want_dicts or tokens:
+        dicts, uses = _expressions(tree, cols, want_dicts, set(options.discriminators), tokens)
+    return FileFacts(
+        path=path, content_hash=digest, lines=text.count("\n") + (not text.endswith("\n") and bool(text)),
+        imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
+        constants=tuple(col.constants), all_names=col.all_names,
+        dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
+        name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
+        suppressions=suppressions(text), parser="ast",
+    )
+
+
+def _too_deep_for_libcst(text: str) -> bool:
+    depth = best = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif ch in ")]}":
+            depth -= 1
+    return best > 150
+
+
+def extract(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
+    """Never raises for bad input: problems become `FileFacts.error`."""
+    digest = content_hash(data)
+    text, err = decode_source(data)
+    if err is not None or text is None:
+        return FileFacts(path=path, content_hash=digest, lines=0, parser="none", error=err)
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        msg = exc.msg or "invalid syntax"
+        if "too many nested" in msg or _too_deep_for_libcst(text):
+            return _failed(path, digest, text, ParseError("too-deep", f"nesting too deep: {msg}",
+                                                          exc.lineno or 1))
+        from ssotcheck.index.extract_cst import facts_from_cst, CstUnavailable
+
+        try:
+            return facts_from_cst(path, text, digest, options)
+        except CstUnavailable:
+            pass
+        col = (exc.offset or 1) - 1
+        return _failed(path, digest, text, ParseError("syntax", f"syntax error: {msg}",
+                                                      exc.lineno or 1, max(col, 0)))
+    except (RecursionError, MemoryError):
+        return _failed(path, digest, text, ParseError(
+            "too-deep", "expression nesting too deep for the Python parser"))
+    except ValueError as exc:  # e.g. source code string cannot contain null bytes
+        return _failed(path, digest, text, ParseError("syntax", str(exc)))
+    try:
+        return facts_from_ast(path, text, tree, digest, options)
+    except RecursionError:
+        return _failed(path, digest, text, ParseError("too-deep", "nesting too deep to analyse"))
+
+
+def _failed(path: str, digest: str, text: str, err: ParseError) -> FileFacts:
+    return FileFacts(path=path, content_hash=digest, lines=text.count("\n") + 1, parser="none",
+                     error=err)

@@ -1,0 +1,281 @@
+"""Value objects shared by every stage of the pipeline.
+
+Everything here is a frozen dataclass so a stage can hand its output to the next
+without fear of mutation, and so facts can be cached and compared for equality
+(the ast/libcst parity test relies on `==`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def counts(self) -> bool:
+        """Whether a finding of this severity lowers a compliance score."""
+        return self is not Severity.INFO
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int
+    column: int  # 0-based, like ast
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """One imported binding.
+
+    `import a.b as x`        -> module="a.b", name=None, alias="x"
+    `from ..a import b as c` -> module="a", name="b", alias="c", level=2
+    `from . import b`        -> module="", name="b", level=1
+    """
+
+    module: str
+    name: str | None
+    alias: str | None
+    level: int
+    span: Span
+    # The whole import statement, so a fixer or a message can point at all of it.
+    stmt_span: Span
+    in_function: bool = False
+    type_checking: bool = False
+    in_try: bool = False  # inside `try:` whose handlers catch ImportError (a compat shim)
+
+    @property
+    def bound_name(self) -> str:
+        """The local name this import binds (`import a.b` binds `a`)."""
+        if self.alias:
+            return self.alias
+        if self.name is not None:
+            return self.name
+        return self.module.split(".")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFact:
+    """A statement in a class body that defines a name.
+
+    kind: "method" | "field" (annotated) | "assign" (plain assignment).
+    value: normalised text of a literal/name/call value (see extract.normalise_value),
+           or None when there is no value.
+    annotation: dotted name of the outermost annotation (`Literal`, `typing.Optional`).
+    literals: the string arguments of a `Literal[...]` annotation.
+    """
+
+    name: str
+    kind: str
+    line: int
+    value: str | None = None
+    annotation: str | None = None
+    literals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    name: str
+    qualname: str  # "Outer.Inner" for nested classes
+    span: Span
+    bases: tuple[str, ...]  # dotted base expressions as written (`enum.Enum`, `Generic`)
+    keywords: tuple[tuple[str, str], ...]  # (name, normalised value), e.g. ("total", "False")
+    decorators: tuple[str, ...]
+    members: tuple[MemberFact, ...]
+    nested: bool = False  # defined inside another class or a function
+
+    def member_names(self, kind: str | None = None) -> tuple[str, ...]:
+        return tuple(m.name for m in self.members if kind is None or m.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFact:
+    name: str
+    line: int
+    is_async: bool
+    decorators: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DictLiteralFact:
+    """A dict display whose keys are all string literals and which carries a discriminator."""
+
+    span: Span
+    keys: tuple[str, ...]
+    discriminator: str  # the key, e.g. "type"
+    event: str  # its string value, e.g. "agent_started"
+    in_function: str | None  # enclosing function/class qualname, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class NameUse:
+    """A use of a dotted name chain (`os.environ.get`) that might be a banned API."""
+
+    chain: str
+    span: Span
+    is_call: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    kind: str  # "syntax" | "encoding" | "binary" | "too-deep" | "unreadable" | "too-large"
+    message: str
+    line: int = 1
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """Everything later stages know about one file. Nothing downstream re-reads the file."""
+
+    path: str  # posix, relative to the project root
+    content_hash: str
+    lines: int
+    imports: tuple[ImportFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    constants: tuple[str, ...] = ()  # module-level assigned names
+    all_names: tuple[str, ...] | None = None  # literal `__all__`, when present
+    dict_literals: tuple[DictLiteralFact, ...] = ()
+    name_uses: tuple[NameUse, ...] = ()
+    # line -> rule prefixes suppressed on that line ("" = all rules)
+    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    parser: str = "ast"  # "ast" | "libcst" | "none"
+    error: ParseError | None = None
+
+
+# ------------------------------------------------------------------------ findings
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    line: int
+    column: int = 0
+    end_line: int | None = None
+    end_column: int | None = None
+    message: str = ""
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A suggested change. The codemod itself lives in `ssotcheck.fix`."""
+
+    description: str
+    safe: bool
+    replacement: str | None = None  # e.g. the canonical import path
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    related: tuple[Location, ...] = ()
+    fix: Fix | None = None
+    # Stable identity for baselines: rule + path + a line-independent key chosen by the check.
+    key: str = ""
+    area: str = ""
+    concept: str | None = None  # for duplicate rules: the concept name in the register
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def fingerprint(self) -> str:
+        raw = "\x1f".join((self.rule, self.location.path, self.key or self.message))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One entry of the split-concept register: a concept and every place it lives."""
+
+    name: str
+    kind: str  # "enum" | "event" | "class"
+    homes: tuple[Location, ...]
+    canonical: str | None = None  # module (or path) chosen/declared canonical
+    canonical_reason: str = ""
+
+    @property
+    def spread(self) -> int:
+        return len({h.path for h in self.homes})
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What one rule family returns: its findings and any concepts for the register."""
+
+    findings: tuple[Finding, ...] = ()
+    concepts: tuple[Concept, ...] = ()
+
+
+# -------------------------------------------------------------------------- scores
+
+
+def percent(files: int, bad: int) -> float:
+    """Compliant share in percent, rounded *down* to 0.1 so one bad file in 5,000 never
+    shows as 100.0 (100 means exactly no counted finding)."""
+    if files <= 0:
+        return 100.0
+    bad = min(max(bad, 0), files)
+    return (1000 * (files - bad) // files) / 10
+
+
+@dataclass(frozen=True, slots=True)
+class AreaScore:
+    name: str
+    files: int
+    files_with_violations: int
+    violations: int
+
+    @property
+    def score(self) -> float:
+        return percent(self.files, self.files_with_violations)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    areas: tuple[AreaScore, ...]
+    files: int
+    files_with_violations: int
+    violations: int
+
+    @property
+    def overall(self) -> float:
+        return percent(self.files, self.files_with_violations)
+
+
+@dataclass(frozen=True)
+class RunStats:
+    files_discovered: int = 0
+    files_analyzed: int = 0
+    files_failed: int = 0
+    files_excluded: int = 0
+    files_parsed: int = 0  # parsed this run (cache misses)
+    cache_hits: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,74 @@
+"""Stable JSON for automation (design §6 keys; `schema_version` bumps on breaking change)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ssotcheck import __version__
+from ssotcheck.model import Finding, Location
+from ssotcheck.report.summary import SCHEMA_VERSION, rule_counts
+
+
+def _loc(loc: Location) -> dict[str, Any]:
+    return {"path": loc.path, "line": loc.line, "column": loc.column + 1,
+            "message": loc.message}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    loc = f.location
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity.value,
+        "message": f.message,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column + 1,
+        "end_line": loc.end_line or loc.line,
+        "end_column": (loc.end_column if loc.end_column is not None else loc.column) + 1,
+        "area": f.area,
+        "concept": f.concept,
+        "related": [_loc(r) for r in f.related],
+        "fix": None if f.fix is None else {
+            "description": f.fix.description, "safe": f.fix.safe,
+            "replacement": f.fix.replacement,
+        },
+        "fingerprint": f.fingerprint,
+    }
+
+
+def document(result: "RunResult") -> dict[str, Any]:  # noqa: F821
+    s = result.scores
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ssotcheck", "version": __version__},
+        "files_analyzed": result.stats.files_analyzed,
+        "files_failed": result.stats.files_failed,
+        "files_excluded": result.stats.files_excluded,
+        "files_in_scope": s.files,
+        "score": s.overall,
+        "fail_under": result.config.fail_under,
+        "areas": [
+            {"name": a.name, "files": a.files, "files_with_violations": a.files_with_violations,
+             "violations": a.violations, "score": a.score}
+            for a in s.areas
+        ],
+        "rules": [
+            {"rule": r.rule, "name": r.name, "severity": r.severity, "violations": r.violations,
+             "files": r.files}
+            for r in rule_counts(result.findings)
+        ],
+        "concepts": [
+            {"name": c.name, "kind": c.kind, "spread": c.spread, "canonical": c.canonical,
+             "canonical_reason": c.canonical_reason, "homes": [_loc(h) for h in c.homes]}
+            for c in result.concepts
+        ],
+        "suppressed": result.suppressed,
+        "baselined": result.baselined,
+        "findings": [finding_dict(f) for f in result.findings],
+    }
+
+
+def render(result: "RunResult", **_: Any) -> str:  # noqa: F821
+    return json.dumps(document(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
