@@ -11,7 +11,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ssotcheck import __version__
 
@@ -178,7 +178,7 @@ def load_config(args: argparse.Namespace):
             config = cfgmod.load(found, anchor)
     else:
         config = cfgmod.load(cfg_path, anchor)
-    overrides = {}
+    overrides: dict[str, Any] = {}
     if getattr(args, "select", None):
         overrides["select"] = cfgmod._check_prefixes("--select", list(_split(args.select)))
     if getattr(args, "ignore", None):

@@ -11,7 +11,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -146,7 +146,7 @@ KNOWN_RULE_IDS = (
 )
 
 
-def _check_table(table: dict[str, Any], schema: dict[str, tuple[Callable[[Any], bool], str]],
+def _check_table(table: dict[str, Any], schema: Mapping[str, tuple[Callable[[Any], bool], str]],
                  prefix: str) -> None:
     for key in sorted(table):
         if key not in schema:
@@ -296,6 +296,8 @@ def _pytest_settings(root: Path) -> dict[str, Any]:
                 cp.read(p, encoding="utf-8")
                 sect = "tool:pytest" if name == "setup.cfg" else "pytest"
                 if not cp.has_section(sect):
+                    if name == "pytest.ini":
+                        break  # pytest uses a pytest.ini even when it has no [pytest] section
                     continue
                 section = dict(cp.items(sect))
         except (OSError, ValueError, configparser.Error):

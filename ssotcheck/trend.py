@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssotcheck.config import Config
+
+if TYPE_CHECKING:
+    from ssotcheck.pipeline import RunResult
 
 HISTORY = ".ssotcheck-history.jsonl"
 
 
-def record(config: Config, result: "RunResult") -> Path:  # noqa: F821
+def record(config: Config, result: RunResult) -> Path:
     path = config.root / HISTORY
     entry = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

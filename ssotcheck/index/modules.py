@@ -18,6 +18,9 @@ def source_roots(root: Path, configured: tuple[str, ...]) -> tuple[str, ...]:
     roots = {r.strip("/").removeprefix("./") if r not in (".", "./") else "" for r in configured}
     if configured == (".",) and (root / "src").is_dir() and not (root / "src" / "__init__.py").exists():
         roots.add("src")
+    # Files outside every configured root (tests/, scripts/ beside src/) are still modules to
+    # the rules, named from the project root, rather than silently dropped.
+    roots.add("")
     return tuple(sorted(roots, key=lambda r: (-len(r), r)))
 
 
