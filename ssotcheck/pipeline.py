@@ -150,7 +150,9 @@ def run(config: Config, options: RunOptions = RunOptions()) -> RunResult:
     if options.use_baseline and config.baseline:
         kept, baselined = baseline_gate.apply(kept, config.root / config.baseline)
     kept.sort(key=Finding.sort_key)
-    scores = compute(scope, kept, area_of)
+    failed = () if config.rule_enabled("SSOT000") else tuple(
+        p for p in scope if index.files[p].error is not None)
+    scores = compute(scope, kept, area_of, failed=failed)
     concepts.sort(key=lambda c: (-c.spread, c.kind, c.name))
     stats.seconds["gates_and_score"] = time.perf_counter() - t0
     return RunResult(config, index, tuple(kept), tuple(concepts), scores, stats, scope,

@@ -13,6 +13,10 @@ from ssotcheck.pipeline import RunOptions, RunResult, run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# tests/fixtures holds input projects for ssotcheck, not tests of this repository: their
+# `test_*.py` files import packages that exist only inside each fixture project.
+collect_ignore = ["fixtures"]
+
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write `files` (relative path -> text, dedented, or raw bytes) under `root`."""

@@ -213,3 +213,10 @@ def test_verbose_shows_cache_counter(project: Path) -> None:
     assert "parsed: 0 files (cache hits: 4)" in second.stderr
     assert ssot("cache", "clear", str(project)).stdout.startswith("removed")
     assert not (project / ".ssotcheck_cache").exists()
+
+
+def test_unparseable_file_counts_even_when_ssot000_is_deselected(project: Path) -> None:
+    out = ssot("check", "--no-cache", "--ignore", "SSOT000", "--format", "json", str(project))
+    data = json.loads(out.stdout)
+    assert data["findings"] == []
+    assert data["score"] == 75.0  # pkg/broken.py is still non-compliant (design §5)

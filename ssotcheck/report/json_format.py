@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssotcheck import __version__
 from ssotcheck.model import Finding, Location
 from ssotcheck.report.summary import SCHEMA_VERSION, rule_counts
+
+if TYPE_CHECKING:
+    from ssotcheck.pipeline import RunResult
 
 
 def _loc(loc: Location) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def document(result: "RunResult") -> dict[str, Any]:  # noqa: F821
+def document(result: RunResult) -> dict[str, Any]:
     s = result.scores
     return {
         "schema_version": SCHEMA_VERSION,
@@ -47,6 +50,8 @@ def document(result: "RunResult") -> dict[str, Any]:  # noqa: F821
         "files_failed": result.stats.files_failed,
         "files_excluded": result.stats.files_excluded,
         "files_in_scope": s.files,
+        "files_with_violations": s.files_with_violations,
+        "violations": s.violations,
         "score": s.overall,
         "fail_under": result.config.fail_under,
         "areas": [
@@ -55,8 +60,8 @@ def document(result: "RunResult") -> dict[str, Any]:  # noqa: F821
             for a in s.areas
         ],
         "rules": [
-            {"rule": r.rule, "name": r.name, "severity": r.severity, "violations": r.violations,
-             "files": r.files}
+            {"rule": r.rule, "name": r.name, "severity": r.severity, "findings": r.findings,
+             "violations": r.violations, "files": r.files}
             for r in rule_counts(result.findings)
         ],
         "concepts": [
@@ -70,5 +75,6 @@ def document(result: "RunResult") -> dict[str, Any]:  # noqa: F821
     }
 
 
-def render(result: "RunResult", **_: Any) -> str:  # noqa: F821
-    return json.dumps(document(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+def render(result: RunResult, **_: Any) -> str:
+    # Key order is part of the contract (humans read it top-down), so no sort_keys.
+    return json.dumps(document(result), indent=2, sort_keys=False, ensure_ascii=True) + "\n"

@@ -1,0 +1,137 @@
+"""GitHub-flavoured Markdown for pull-request comments and `$GITHUB_STEP_SUMMARY`.
+
+Long lists are capped so a comment stays well under GitHub's 65,536-character limit;
+the caps never touch the headline or the tables, whose numbers come from
+`report.summary` like every other format's. User content (paths, messages, concept
+names) is escaped so it cannot open HTML, links, mentions or table cells.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ssotcheck.model import Finding, Severity
+from ssotcheck.report.summary import (
+    NEXT_STEPS,
+    area_rows,
+    fix_available,
+    format_score,
+    plural,
+    rule_counts,
+    top_files,
+    violations_phrase,
+)
+
+if TYPE_CHECKING:
+    from ssotcheck.pipeline import RunResult
+
+MAX_FINDINGS = 30
+MAX_CONCEPTS = 25
+MAX_HOMES = 8
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#@!&{}])")
+_SEV_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def text(s: str) -> str:
+    """Plain text safe anywhere inline, table cells included."""
+    return _SPECIAL.sub(r"\\\1", s.replace("\r", " ").replace("\n", " "))
+
+
+def code(s: str, *, in_table: bool = False) -> str:
+    """An inline code span that survives backticks (and, in a table cell, pipes) in `s`."""
+    s = s.replace("\r", " ").replace("\n", " ")
+    if in_table:
+        # GFM splits table cells at `|` even inside code spans unless it is escaped;
+        # outside a table the backslash would show, so only escape here.
+        s = s.replace("|", "\\|")
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def message(s: str) -> str:
+    """Escaped text whose `backticked` names stay code spans, as the checks wrote them."""
+    parts = re.split(r"`([^`\n]+)`", s)
+    return "".join(code(p) if i % 2 else text(p) for i, p in enumerate(parts))
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _finding_item(f: Finding) -> str:
+    loc = f.location
+    item = (f"- {code(f'{loc.path}:{loc.line}:{loc.column + 1}')} **{f.rule}** "
+            f"{f.name} ({f.severity.value}): {message(f.message)}")
+    if f.related:
+        shown = ", ".join(code(f"{r.path}:{r.line}") for r in f.related[:MAX_HOMES])
+        more = f" and {len(f.related) - MAX_HOMES} more" if len(f.related) > MAX_HOMES else ""
+        item += f"  \n  related: {shown}{more}"
+    return item
+
+
+def render(result: RunResult, **_: Any) -> str:
+    s, st = result.scores, result.stats
+    out: list[str] = [
+        f"## ssotcheck: {format_score(s.overall)} compliant",
+        "",
+        f"**{violations_phrase(s.files, s.files_with_violations, s.violations)}** · "
+        f"{st.files_analyzed} analysed, {st.files_failed} failed to parse, "
+        f"{st.files_excluded} excluded"
+        + (f", {result.suppressed} suppressed inline" if result.suppressed else "")
+        + (f", {result.baselined} in baseline" if result.baselined else ""),
+        "",
+        "### Compliance by area",
+        "",
+        _row(["Area", "Files", "Files with violations", "Violations", "Score"]),
+        _row([":--", "--:", "--:", "--:", "--:"]),
+    ]
+    rows = area_rows(s)
+    for i, a in enumerate(rows):
+        cells = [text(a.name), str(a.files), str(a.files_with_violations), str(a.violations),
+                 format_score(a.score)]
+        if i == len(rows) - 1:
+            cells = [f"**{c}**" for c in cells]
+        out.append(_row(cells))
+    counts = rule_counts(result.findings)
+    if counts:
+        out += ["", "### Findings by rule", "",
+                _row(["Rule", "Name", "Severity", "Findings", "Violations", "Files"]),
+                _row([":--", ":--", ":--", "--:", "--:", "--:"])]
+        out += [_row([r.rule, r.name, r.severity, str(r.findings), str(r.violations),
+                      str(r.files)]) for r in counts]
+    if result.concepts:
+        out += ["", "### Split concepts (most spread first)", "",
+                _row(["Concept", "Kind", "Spread", "Homes"]),
+                _row([":--", ":--", "--:", ":--"])]
+        for c in result.concepts[:MAX_CONCEPTS]:
+            homes = [code(f"{h.path}:{h.line}", in_table=True)
+                     + (" (canonical)" if h.message == "canonical" else "")
+                     for h in c.homes[:MAX_HOMES]]
+            if len(c.homes) > MAX_HOMES:
+                homes.append(f"… and {len(c.homes) - MAX_HOMES} more")
+            out.append(_row([code(c.name, in_table=True), text(c.kind), str(c.spread),
+                             "<br>".join(homes)]))
+        if len(result.concepts) > MAX_CONCEPTS:
+            out += ["", f"… and {plural(len(result.concepts) - MAX_CONCEPTS, 'more concept')}"]
+    top = top_files(result.findings, 5)
+    if top:
+        out += ["", "### Top offending files", ""]
+        out += [f"- {code(path)}: {plural(n, 'violation')}" for path, n in top]
+    if result.findings:
+        ranked = sorted(result.findings, key=lambda f: (_SEV_ORDER[f.severity], f.sort_key()))
+        out += ["", "### Top findings", ""]
+        out += [_finding_item(f) for f in ranked[:MAX_FINDINGS]]
+        if len(ranked) > MAX_FINDINGS:
+            out.append(f"- … and {len(ranked) - MAX_FINDINGS} more "
+                       "(`ssotcheck report` lists them all)")
+        steps = [(cmd, why) for cmd, why in NEXT_STEPS
+                 if cmd != "ssotcheck fix --diff" or fix_available(result.findings)]
+        out += ["", "<details><summary>Next steps</summary>", ""]
+        out += [f"- `{cmd}`: {text(why)}" for cmd, why in steps]
+        out += ["", "</details>"]
+    else:
+        out += ["", "No findings."]
+    return "\n".join(out) + "\n"
