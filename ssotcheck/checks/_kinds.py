@@ -1,0 +1,340 @@
+"""What a class *is* (enum, TypedDict, dataclass, pydantic model, protocol ...) and which event
+a schema class describes, with bases followed through the ProjectIndex.
+
+SSOT101-103 share this so they agree on who owns a class: an enum is never a duplicate-class
+candidate, and an event schema is reported by SSOT102 only, never again by SSOT103.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import weakref
+from dataclasses import dataclass
+
+from ssotcheck.config import Config
+from ssotcheck.index.project import ClassRef, ProjectIndex
+from ssotcheck.model import MemberFact
+
+
+# ------------------------------------------------------------------------- options
+
+ENUM_BASES = frozenset({
+    "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum",
+    "aenum.Enum", "aenum.IntEnum", "aenum.StrEnum", "aenum.Flag", "aenum.IntFlag",
+    "strenum.StrEnum", "backports.strenum.StrEnum",
+    "django.db.models.Choices", "django.db.models.TextChoices",
+    "django.db.models.IntegerChoices", "django.db.models.enums.Choices",
+    "django.db.models.enums.TextChoices", "django.db.models.enums.IntegerChoices",
+})
+ENUM_METACLASSES = frozenset({"enum.EnumMeta", "enum.EnumType", "aenum.EnumMeta"})
+# Used only when a base cannot be resolved at all (e.g. it comes from a star import): these
+# names are specific enough that guessing "enum" from the last component is safe.
+ENUM_BASE_NAMES_UNRESOLVED = frozenset({
+    "Enum", "IntEnum", "StrEnum", "IntFlag", "TextChoices", "IntegerChoices",
+})
+TYPEDDICT_BASES = frozenset({
+    "typing.TypedDict", "typing_extensions.TypedDict", "mypy_extensions.TypedDict",
+})
+NAMEDTUPLE_BASES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
+PYDANTIC_BASES = frozenset({
+    "pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel",
+    "pydantic.v1.main.BaseModel", "msgspec.Struct",
+})
+PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+DATACLASS_DECORATORS = frozenset({
+    "dataclasses.dataclass", "pydantic.dataclasses.dataclass",
+    "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attr.mutable", "attr.dataclass",
+    "attrs.define", "attrs.frozen", "attrs.mutable",
+})
+# `BaseEvent`, `AbstractEvent`: shared parents of event schemas, not events themselves.
+GENERIC_EVENT_PREFIXES = frozenset({"base", "abstract", "generic", "any", "event"})
+# Words a schema class name commonly carries after the event name (`ToolExecutingEvent`).
+EVENT_NAME_SUFFIXES = ("Event", "Payload", "Message", "Msg", "Schema", "Model", "Data", "Dict")
+
+TYPEDDICT = "TypedDict"
+NAMEDTUPLE = "NamedTuple"
+DATACLASS = "dataclass"
+PYDANTIC = "pydantic model"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    enum: bool = False
+    protocol: bool = False
+    schema: str | None = None  # TYPEDDICT | NAMEDTUPLE | DATACLASS | PYDANTIC
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaField:
+    name: str
+    required: bool
+    literal: str | None  # the single string a discriminator field pins the event to
+
+
+@dataclass(frozen=True, slots=True)
+class EventSchema:
+    """A class that defines the payload of one event."""
+
+    ref: ClassRef
+    event: str  # normalised: `agent_started`
+    kind: str
+    fields: tuple[SchemaField, ...]  # own and inherited, sorted by name
+    identified_by: str  # "discriminator" | "name"
+
+    def field_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    def required(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.required)
+
+
+_KINDS: dict[tuple[bool, bool, str | None], Kind] = {}
+
+
+# ------------------------------------------------------------------- names & values
+
+_CAMEL_1 = re.compile(r"(.)([A-Z][a-z]+)")
+_CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def event_key(text: str) -> str:
+    """`AgentStarted`, `agent_started`, `agent.started`, `AGENT-STARTED` -> `agent_started`."""
+    snake = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", text))
+    return re.sub(r"[^0-9a-z]+", "_", snake.lower()).strip("_")
+
+
+def event_from_class_name(name: str) -> str:
+    """The event a class name spells, with one conventional suffix removed."""
+    for suffix in EVENT_NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return event_key(name[: -len(suffix)])
+    return event_key(name)
+
+
+def string_value(value: str | None) -> str | None:
+    """The str behind a normalised member value (`"'done'"` -> `done`); None for non-strings."""
+    if value is None or value[:1] not in ("'", '"'):
+        return None
+    try:
+        out = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return None
+    return out if isinstance(out, str) else None
+
+
+def is_local(ref: ClassRef, index: ProjectIndex) -> bool:
+    """Defined inside a function: nobody can import it, so it is no concept's home."""
+    outer = ref.fact.qualname.rpartition(".")[0]
+    return bool(outer) and f"{ref.module}.{outer}" not in index.classes
+
+
+def is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def is_sunder(name: str) -> bool:
+    return (len(name) > 2 and name[0] == "_" and name[-1] == "_" and name[1] != "_"
+            and name[-2] != "_")
+
+
+# ------------------------------------------------------------------------- classifier
+
+
+class Classifier:
+    """Memoised per index: every check of a run asks the same questions about the same classes."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._roots: dict[str, frozenset[str]] = {}
+        self._kinds: dict[str, Kind] = {}
+        self._events: dict[tuple[str, ...], dict[str, EventSchema]] = {}
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._first_party: dict[str, list[ClassRef]] = {}
+
+    def external_roots(self, qualified: str) -> frozenset[str]:
+        """External base names reached from a class (`enum.Enum`, `typing.TypedDict`), plus
+        `?Name` for bases that could not be resolved at all."""
+        memo = self._roots.get(qualified)
+        if memo is not None:
+            return memo
+        self._roots[qualified] = frozenset()  # cycle guard: `class A(B)` / `class B(A)`
+        ref = self.index.classes.get(qualified)
+        out: set[str] = set()
+        if ref is not None:
+            for res in self.index.class_bases(ref):
+                if res.qualified is None:
+                    out.add("?" + res.text.rsplit(".", 1)[-1])
+                elif res.qualified in self.index.classes:
+                    out |= self.external_roots(res.qualified)
+                else:
+                    out.add(res.qualified)
+            for key, value in ref.fact.keywords:
+                if key == "metaclass" and value:
+                    meta = self.index.resolve_base(ref.module, value.removesuffix("()"))
+                    if meta.qualified in ENUM_METACLASSES:
+                        out.add("enum.Enum")
+        result = frozenset(out)
+        self._roots[qualified] = result
+        return result
+
+    def kind(self, ref: ClassRef) -> Kind:
+        memo = self._kinds.get(ref.qualified)
+        if memo is not None:
+            return memo
+        # Most classes have no base and no metaclass: nothing to resolve.
+        has_bases = bool(ref.fact.bases or ref.fact.keywords)
+        roots = self.external_roots(ref.qualified) if has_bases else frozenset()
+        enum = bool(roots & ENUM_BASES) or any(
+            r[1:] in ENUM_BASE_NAMES_UNRESOLVED for r in roots if r.startswith("?"))
+        schema: str | None = None
+        if roots & TYPEDDICT_BASES:
+            schema = TYPEDDICT
+        elif roots & NAMEDTUPLE_BASES:
+            schema = NAMEDTUPLE
+        elif roots & PYDANTIC_BASES:
+            schema = PYDANTIC
+        elif ref.fact.decorators and any(
+                self.index.resolve_base(ref.module, d).qualified in DATACLASS_DECORATORS
+                for d in ref.fact.decorators):
+            schema = DATACLASS
+        # A Protocol is an interface even when it also lists other bases.
+        protocol = bool(roots & PROTOCOL_BASES) and not enum
+        key = (enum, protocol, None if enum else schema)
+        kind = _KINDS.get(key)
+        if kind is None:  # a handful of distinct kinds for 40,000 classes: share them
+            kind = _KINDS[key] = Kind(*key)
+        self._kinds[ref.qualified] = kind
+        return kind
+
+    def ancestors(self, qualified: str) -> frozenset[str]:
+        """Every ancestor's qualified name; pairwise comparisons ask for it again and again."""
+        memo = self._ancestors.get(qualified)
+        if memo is None:
+            memo = frozenset(self.index.ancestors(qualified)[0])
+            self._ancestors[qualified] = memo
+        return memo
+
+    def first_party_ancestors(self, ref: ClassRef) -> list[ClassRef]:
+        memo = self._first_party.get(ref.qualified)
+        if memo is None:
+            found, _ = self.index.ancestors(ref.qualified)
+            memo = [self.index.classes[q] for q in found if q in self.index.classes]
+            self._first_party[ref.qualified] = memo
+        return memo
+
+    # ----------------------------------------------------------------------- enums
+    @staticmethod
+    def enum_members(ref: ClassRef) -> dict[str, str | None]:
+        """Member name -> normalised value. Methods, dunders, sunders (`_ignore_`, `_order_`),
+        nested classes and descriptors are not members."""
+        out: dict[str, str | None] = {}
+        for m in ref.fact.members:
+            if m.kind == "assign" or (m.kind == "field" and m.value is not None):
+                if is_dunder(m.name) or is_sunder(m.name) or m.name.startswith("__"):
+                    continue
+                value = m.value or ""
+                if value.rsplit(".", 1)[-1] in ("nonmember()", "property()", "staticmethod()",
+                                                "classmethod()"):
+                    continue
+                out.setdefault(m.name, m.value)
+        return out
+
+    # ---------------------------------------------------------------------- schemas
+    def schema_fields(self, ref: ClassRef, kind: str) -> tuple[SchemaField, ...]:
+        """Fields of a schema class, inherited ones included (a subclass's own field wins)."""
+        chain = [a for a in reversed(self.first_party_ancestors(ref))
+                 if self.kind(a).schema is not None] + [ref]
+        fields: dict[str, SchemaField] = {}
+        for cls in chain:
+            total = dict(cls.fact.keywords).get("total", "True") != "False"
+            for m in cls.fact.members:
+                if m.kind != "field" or is_dunder(m.name) or _is_classvar(m):
+                    continue
+                if kind == PYDANTIC and m.name in ("model_config",):
+                    continue
+                fields[m.name] = SchemaField(m.name, _required(m, kind, total),
+                                             _literal(m))
+        return tuple(sorted(fields.values(), key=lambda f: f.name))
+
+    def event_schemas(self, config: Config) -> dict[str, EventSchema]:
+        """Qualified class name -> the event schema it defines, for every schema class that
+        names an event by a discriminator field or by its own name."""
+        key = tuple(sorted(config.discriminators))
+        memo = self._events.get(key)
+        if memo is not None:
+            return memo
+        discriminators = set(config.discriminators)
+        candidates: list[tuple[ClassRef, str, tuple[SchemaField, ...]]] = []
+        known: set[str] = set()
+        for facts in self.index.files.values():
+            known.update(event_key(d.event) for d in facts.dict_literals)
+        by_discriminator: dict[str, str] = {}
+        for ref in self.index.iter_classes():
+            kind = self.kind(ref)
+            if kind.schema is None or kind.protocol or is_local(ref, self.index):
+                continue
+            fields = self.schema_fields(ref, kind.schema)
+            candidates.append((ref, kind.schema, fields))
+            pinned = {f.literal for f in fields if f.name in discriminators and f.literal}
+            if len(pinned) == 1:
+                event = event_key(pinned.pop())
+                if event[:1].isalpha():  # `type: Literal["1"]` tags a variant, not an event
+                    by_discriminator[ref.qualified] = event
+                    known.add(event)
+        out: dict[str, EventSchema] = {}
+        for ref, kind_name, fields in candidates:
+            pinned_event = by_discriminator.get(ref.qualified)
+            how = "discriminator"
+            if pinned_event is not None:
+                event = pinned_event
+            else:
+                name = ref.fact.name
+                named = event_from_class_name(name)
+                # A name alone identifies an event only when the event is known from a
+                # discriminator somewhere, or the class says it is one (`...Event`).
+                explicit = name.endswith("Event") and len(name) > len("Event")
+                if not named or named.split("_")[0] in GENERIC_EVENT_PREFIXES:
+                    continue
+                # One-word names (`A`, `Foo`, `User`) meet one-word discriminator values
+                # (`"a"`, a polymorphic identity) by chance; events are `agent_started`.
+                if not explicit and (named not in known or "_" not in named):
+                    continue
+                event, how = named, "name"
+            out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how)
+        self._events[key] = out
+        return out
+
+
+def _is_classvar(m: MemberFact) -> bool:
+    return (m.annotation or "").rsplit(".", 1)[-1] in ("ClassVar", "InitVar")
+
+
+def _required(m: MemberFact, kind: str, total: bool) -> bool:
+    head = (m.annotation or "").rsplit(".", 1)[-1]
+    if kind == TYPEDDICT:
+        if head == "Required":
+            return True
+        if head == "NotRequired":
+            return False
+        return total
+    return m.value is None
+
+
+def _literal(m: MemberFact) -> str | None:
+    if len(m.literals) == 1:
+        return m.literals[0]
+    if not m.literals:
+        return string_value(m.value)
+    return None
+
+
+_CLASSIFIERS: "weakref.WeakKeyDictionary[ProjectIndex, Classifier]" = weakref.WeakKeyDictionary()
+
+
+def classifier(index: ProjectIndex) -> Classifier:
+    found = _CLASSIFIERS.get(index)
+    if found is None:
+        found = Classifier(index)
+        _CLASSIFIERS[index] = found
+    return found

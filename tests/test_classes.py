@@ -1,0 +1,244 @@
+"""SSOT103 duplicate-class, run through the real pipeline on small throwaway projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssotcheck.checks.classes import jaccard
+from ssotcheck.model import Finding, Severity
+from tests.conftest import run_on
+
+MANAGER = """
+class WebSocketManager:
+    def __init__(self):
+        self.connections = {}
+
+    def connect(self, user, ws): ...
+
+    def disconnect(self, user): ...
+
+    def broadcast(self, message): ...
+
+    def send_to_user(self, user, message): ...
+
+    def close(self): ...
+"""
+OLD_MANAGER = MANAGER.replace("def close(self)", "def legacy_send(self, raw)")
+
+
+def class_findings(root: Path) -> list[Finding]:
+    return [f for f in run_on(root).findings if f.rule == "SSOT103"]
+
+
+def test_similar_same_name_classes_are_one_concept(make_project) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/ws/__init__.py": "",
+        "app/ws/websocket_manager.py": MANAGER,
+        "app/ws/manager.py": OLD_MANAGER,
+        "app/routes.py": "from app.ws.websocket_manager import WebSocketManager\n",
+    })
+    result = run_on(root)
+    [f] = [f for f in result.findings if f.rule == "SSOT103"]
+    assert (f.path, f.line, f.severity) == ("app/ws/manager.py", 1, Severity.WARNING)
+    assert f.message == (
+        "class `WebSocketManager` is defined in 2 modules (suggested canonical: "
+        "app.ws.websocket_manager, imported by 1 module, the most of any copy); this copy "
+        "shares 4 of 6 members (67%) with app.ws.websocket_manager; it lacks close; it has "
+        "legacy_send which app.ws.websocket_manager lacks")
+    assert [(r.path, r.line) for r in f.related] == [("app/ws/websocket_manager.py", 1)]
+    [concept] = result.concepts
+    assert (concept.name, concept.kind, concept.spread) == ("WebSocketManager", "class", 2)
+    assert concept.canonical == "app.ws.websocket_manager"
+
+
+def test_similarity_threshold_is_configurable(make_project) -> None:
+    files = {"app/a.py": MANAGER, "app/b.py": OLD_MANAGER, "app/use.py": "import app.b\n"}
+    assert len(class_findings(make_project(files))) == 1
+    strict = '[tool.ssotcheck]\n[tool.ssotcheck.duplicates]\nclass-similarity = 0.9\n'
+    assert class_findings(make_project(files, config=strict)) == []
+
+
+def test_dissimilar_same_name_classes_are_different_concepts(make_project) -> None:
+    root = make_project({
+        "app/a.py": "class Config:\n    def load(self): ...\n    def save(self): ...\n",
+        "app/b.py": "class Config:\n    def load(self): ...\n    def reload(self): ...\n"
+                    "    path = 'x'\n",
+        "app/c.py": "class Config:\n    host: str\n    port: int\n",
+    })
+    assert class_findings(root) == []
+
+
+@pytest.mark.parametrize("copy", [
+    # nested in another class
+    "class Model:\n    a = 1\n    class Config:\n        def load(self): ...\n"
+    "        def save(self): ...\n",
+    # a function-local class
+    "def f():\n    class Config:\n        def load(self): ...\n        def save(self): ...\n"
+    "    return Config\n",
+    # a protocol stub
+    "from typing import Protocol\nclass Config(Protocol):\n    def load(self): ...\n"
+    "    def save(self): ...\n",
+    # a subclass of the other copy
+    "from app.a import Config as Base\nclass Config(Base):\n    def load(self): ...\n"
+    "    def save(self): ...\n",
+    # a one-member class
+    "class Config:\n    def load(self): ...\n",
+    # a fallback for an optional fast implementation
+    "try:\n    from fastconfig import Config\nexcept ImportError:\n    class Config:\n"
+    "        def load(self): ...\n        def save(self): ...\n",
+])
+def test_generic_names_do_not_flood(make_project, copy: str) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/a.py": "class Config:\n    def load(self): ...\n    def save(self): ...\n",
+        "app/b.py": copy,
+    })
+    assert class_findings(root) == []
+
+
+def test_pytest_test_classes_are_ignored(make_project) -> None:
+    body = "    def test_a(self): ...\n    def test_b(self): ...\n"
+    root = make_project({"tests/test_a.py": "class TestThing:\n" + body,
+                         "tests/test_b.py": "class TestThing:\n" + body})
+    assert class_findings(root) == []
+
+
+def test_a_canonical_name_is_flagged_even_when_small_or_nested(make_project) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/ws.py": MANAGER,
+        "tests/helpers.py": "class Fakes:\n    class WebSocketManager:\n        pass\n",
+    }, config='[tool.ssotcheck]\n[tool.ssotcheck.canonical]\nWebSocketManager = "app.ws"\n')
+    [f] = class_findings(root)
+    assert (f.path, f.line) == ("tests/helpers.py", 2)
+    assert "(canonical: app.ws, declared in [tool.ssotcheck.canonical])" in f.message
+    assert "this copy shares 0 of 5 members (0%) with app.ws" in f.message
+
+
+def test_enums_and_event_schemas_belong_to_their_own_rules(make_project) -> None:
+    root = make_project({
+        "app/a.py": "from enum import Enum\nclass Color(Enum):\n    RED = 1\n    BLUE = 2\n"
+                    "from typing import TypedDict\nclass UserCreatedEvent(TypedDict):\n"
+                    "    id: int\n    email: str\n",
+        "app/b.py": "from enum import Enum\nclass Color(Enum):\n    RED = 1\n    BLUE = 2\n"
+                    "from typing import TypedDict\nclass UserCreatedEvent(TypedDict):\n"
+                    "    id: int\n    email: str\n",
+    })
+    rules = sorted(f.rule for f in run_on(root).findings)
+    assert rules == ["SSOT101", "SSOT102"]
+
+
+def test_parallel_hierarchies_mirror_names_on_purpose(make_project) -> None:
+    # A matcher per AST node (libcst), a schema per ORM model: same names and fields,
+    # different families.
+    root = make_project({
+        "lib/__init__.py": "",
+        "lib/nodes.py": "class Node:\n    def visit(self): ...\n"
+                        "class Assign(Node):\n    target: str\n    value: str\n",
+        "lib/matchers.py": "class Matcher:\n    def matches(self): ...\n"
+                           "class Assign(Matcher):\n    target: str\n    value: str\n",
+        "lib/api.py": "from lib.nodes import Assign\nfrom lib import matchers\n",
+    })
+    assert class_findings(root) == []
+
+
+def test_copied_subclasses_of_one_base_are_still_copies(make_project) -> None:
+    job = ("from lib.base import Base\nclass Job(Base):\n    def run(self): ...\n"
+           "    def retry(self): ...\n    def cancel(self): ...\n")
+    root = make_project({
+        "lib/__init__.py": "",
+        "lib/base.py": "class Base:\n    def run(self): ...\n",
+        "lib/old/jobs.py": job,
+        "lib/new/jobs.py": job,
+        "lib/run.py": "from lib.new.jobs import Job\n",
+    })
+    [f] = class_findings(root)
+    # run() overrides the base: it is no evidence, the other two members are.
+    assert "this copy has the same 2 members as the one in" in f.message
+
+
+def test_sibling_backends_of_one_base_are_implementations(make_project) -> None:
+    # Django picks `backends.<name>.SessionStore` by module path: same name on purpose.
+    store = ("from app.backends.base import SessionBase\nclass SessionStore(SessionBase):\n"
+             "    def cache_key(self): ...\n    def flush(self): ...\n")
+    root = make_project({
+        "app/__init__.py": "",
+        "app/backends/__init__.py": "",
+        "app/backends/base.py": "class SessionBase:\n    def load(self): ...\n",
+        "app/backends/cache.py": store,
+        "app/backends/cached_db.py": store,
+        "app/settings.py": "from app.backends import cache, cached_db\n",
+    })
+    assert class_findings(root) == []
+
+
+def test_parallel_wrappers_with_unrelated_bases_are_different_concepts(make_project) -> None:
+    point = "    def x(self): ...\n    def y(self): ...\n    def coords(self): ...\n"
+    root = make_project({
+        "gis/__init__.py": "",
+        "gis/base.py": "class CPointer:\n    ptr = None\n",
+        "gis/gdal/geometries.py": "from gis.base import CPointer\nclass OGRGeometry(CPointer):\n"
+                                  "    srs = None\nclass Point(OGRGeometry):\n" + point,
+        "gis/geos/point.py": "from gis.base import CPointer\nclass GEOSGeometry(CPointer):\n"
+                             "    srid = None\nclass Point(GEOSGeometry):\n" + point,
+        "gis/api.py": "from gis.geos.point import Point\nfrom gis.gdal import geometries\n",
+    })
+    assert class_findings(root) == []
+
+
+def test_modules_with_their_own_base_are_worlds_of_their_own(make_project) -> None:
+    # Each SQLAlchemy example declares its own `Base` and its own `User(Base)`.
+    example = ("class Base:\n    registry = None\n    metadata = None\n"
+               "class User(Base):\n    id: int\n    name: str\n    addresses: list\n")
+    files = {"examples/one.py": example, "examples/two.py": example,
+             "examples/run.py": "from examples import one, two\n"}
+    findings = class_findings(make_project(files))
+    # The copied `Base` is reported; the models built on each module's own base are not.
+    assert [(f.path, f.message.split(" is ")[0]) for f in findings] == [
+        ("examples/two.py", "class `Base`")]
+
+
+def test_copies_only_in_tests_are_left_to_the_tests(make_project) -> None:
+    fake = "class FakeClient:\n    def get(self): ...\n    def post(self): ...\n"
+    files = {"tests/test_a.py": fake, "tests/test_b.py": fake}
+    assert class_findings(make_project(files)) == []
+    declared = '[tool.ssotcheck]\n[tool.ssotcheck.canonical]\nFakeClient = "tests.test_a"\n'
+    [f] = class_findings(make_project(files, config=declared))
+    assert f.path == "tests/test_b.py"
+
+
+def test_framework_plugins_sharing_only_hooks_are_not_copies(make_project) -> None:
+    command = ("from django.core.management.base import BaseCommand\n"
+               "class Command(BaseCommand):\n    help = 'x'\n"
+               "    def add_arguments(self, parser): ...\n    def handle(self, *a, **k): ...\n")
+    files = {"app/management/commands/one.py": command,
+             "app/management/commands/two.py": command,
+             "app/cli.py": "from app.management.commands import one, two\n"}
+    assert class_findings(make_project(files)) == []
+    # Four shared members beyond the hooks are a copy, framework base or not.
+    files["app/management/commands/two.py"] = command + "    def a(self): ...\n"
+    files["app/management/commands/one.py"] = command + "    def a(self): ...\n"
+    assert len(class_findings(make_project(files))) == 1
+
+
+def test_conditional_definitions_in_one_module_are_one_home(make_project) -> None:
+    body = "    def load(self): ...\n    def save(self): ...\n"
+    root = make_project({
+        "app/a.py": "import sys\nif sys.platform == 'win32':\n    class Store:\n" +
+                    body.replace("    ", "        ") + "else:\n    class Store:\n" +
+                    body.replace("    ", "        "),
+        "app/b.py": "class Store:\n" + body,
+        "app/use.py": "from app.b import Store\n",
+    })
+    findings = class_findings(root)
+    assert len(findings) == 1
+    assert len(findings[0].related) == 1
+
+
+def test_jaccard() -> None:
+    assert jaccard(frozenset("ab"), frozenset("ab")) == 1.0
+    assert jaccard(frozenset("abc"), frozenset("bcd")) == 0.5
+    assert jaccard(frozenset(), frozenset()) == 0.0

@@ -1,0 +1,295 @@
+"""SSOT101 split-enum, run through the real pipeline on small throwaway projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssotcheck.checks.enums import renamed_copy, same_concept_by_name
+from ssotcheck.model import Finding, Severity
+from tests.conftest import run_on
+
+CANONICAL_CONFIG = """
+[tool.ssotcheck]
+[tool.ssotcheck.canonical]
+ExecutionStatus = "mypkg.schemas.core_enums"
+"""
+
+SPLIT = {
+    "mypkg/__init__.py": "",
+    "mypkg/schemas/__init__.py": "",
+    "mypkg/schemas/core_enums.py": """
+        from enum import Enum
+
+        class ExecutionStatus(str, Enum):
+            PENDING = "pending"
+            COMPLETED = "completed"
+            FAILED = "failed"
+        """,
+    "mypkg/agents/__init__.py": "",
+    "mypkg/agents/execution_context.py": """
+        import enum
+
+        class ExecutionStatus(str, enum.Enum):
+            PENDING = "pending"
+            COMPLETED = "done"
+            RETRYING = "retrying"
+        """,
+}
+
+
+def enum_findings(root: Path) -> list[Finding]:
+    return [f for f in run_on(root).findings if f.rule == "SSOT101"]
+
+
+def test_split_enum_reports_the_non_canonical_copy_with_its_drift(make_project) -> None:
+    root = make_project(SPLIT, config=CANONICAL_CONFIG)
+    result = run_on(root)
+    [f] = [f for f in result.findings if f.rule == "SSOT101"]
+    assert (f.path, f.line, f.severity) == ("mypkg/agents/execution_context.py", 3,
+                                            Severity.ERROR)
+    assert f.message.startswith("enum `ExecutionStatus` is defined in 2 modules (canonical: "
+                                "mypkg.schemas.core_enums, declared in "
+                                "[tool.ssotcheck.canonical])")
+    assert "this copy lacks FAILED and has RETRYING which mypkg.schemas.core_enums lacks" \
+        in f.message
+    assert "member COMPLETED = 'done' here but 'completed' in mypkg.schemas.core_enums" \
+        in f.message
+    assert [(r.path, r.line) for r in f.related] == [("mypkg/schemas/core_enums.py", 3)]
+    assert "(canonical)" in f.related[0].message
+    assert f.concept == "ExecutionStatus"
+    [concept] = [c for c in result.concepts if c.kind == "enum"]
+    assert concept.name == "ExecutionStatus" and concept.spread == 2
+    assert concept.canonical == "mypkg.schemas.core_enums"
+    assert [(h.path, h.message) for h in concept.homes] == [
+        ("mypkg/agents/execution_context.py", ""),
+        ("mypkg/schemas/core_enums.py", "canonical"),
+    ]
+
+
+def test_without_config_the_most_imported_copy_is_suggested(make_project) -> None:
+    files = dict(SPLIT)
+    files["mypkg/runner.py"] = "from mypkg.agents.execution_context import ExecutionStatus\n"
+    files["mypkg/api.py"] = "from mypkg.agents import execution_context\n" \
+                            "from mypkg.agents.execution_context import ExecutionStatus\n"
+    root = make_project(files)
+    [f] = enum_findings(root)
+    # The copy imported by two modules is the suggestion; the other one is flagged.
+    assert f.path == "mypkg/schemas/core_enums.py"
+    assert "suggested canonical: mypkg.agents.execution_context, imported by 2 modules" \
+        in f.message
+    assert "this copy lacks RETRYING and has FAILED which mypkg.agents.execution_context " \
+           "lacks" in f.message
+
+
+def test_production_copy_beats_a_more_imported_test_copy(make_project) -> None:
+    files = {
+        "mypkg/__init__.py": "",
+        "mypkg/status.py": "from enum import Enum\nclass Status(Enum):\n    A = 1\n    B = 2\n",
+        "tests/helpers.py": "from enum import Enum\nclass Status(Enum):\n    A = 1\n    B = 2\n",
+        "tests/test_a.py": "from tests.helpers import Status\n",
+        "tests/test_b.py": "from tests.helpers import Status\n",
+    }
+    root = make_project(files)
+    [f] = enum_findings(root)
+    assert f.path == "tests/helpers.py"
+    assert "suggested canonical: mypkg.status, no copy is imported by name; the test copy " \
+           "in tests.helpers is imported more, but production code is the better home" \
+        in f.message
+
+
+def test_three_copies_give_two_findings_and_one_register_entry(make_project) -> None:
+    files = dict(SPLIT)
+    files["mypkg/tools.py"] = """
+        from enum import IntEnum as Base
+
+        class ExecutionStatus(Base):
+            PENDING = 0
+            COMPLETED = 1
+            FAILED = 2
+        """
+    root = make_project(files, config=CANONICAL_CONFIG)
+    result = run_on(root)
+    found = sorted((f.path, f.line) for f in result.findings if f.rule == "SSOT101")
+    assert found == [("mypkg/agents/execution_context.py", 3), ("mypkg/tools.py", 3)]
+    tools = next(f for f in result.findings if f.path == "mypkg/tools.py")
+    assert "defined in 3 modules" in tools.message
+    assert "its values are numbers here but strings in mypkg.schemas.core_enums" in tools.message
+    assert len(tools.related) == 2
+    [concept] = result.concepts
+    assert concept.spread == 3
+
+
+def test_same_name_with_disjoint_members_is_two_concepts(make_project) -> None:
+    root = make_project({
+        "app/theme.py": "from enum import Enum, auto\nclass Mode(Enum):\n    LIGHT = auto()\n"
+                        "    DARK = auto()\n",
+        "app/files.py": "import enum\nclass Mode(enum.IntFlag):\n    READ = 1\n    WRITE = 2\n",
+    })
+    result = run_on(root)
+    assert [f for f in result.findings if f.rule == "SSOT101"] == []
+    assert result.concepts == ()
+
+
+@pytest.mark.parametrize("header, base", [
+    ("from enum import StrEnum", "StrEnum"),
+    ("import enum as e", "e.IntEnum"),
+    ("from enum import Flag as F", "F"),
+    ("from enum import Enum, EnumMeta", "metaclass=EnumMeta"),
+    ("from app.base import Base", "Base"),          # first-party enum base
+    ("from app import base", "base.Base"),
+    ("from enum import *", "Enum"),                  # unresolvable: the name decides
+])
+def test_enum_bases_are_followed_through_the_index(make_project, header: str,
+                                                   base: str) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/base.py": "from enum import Enum\nclass Base(str, Enum):\n"
+                       "    def label(self):\n        return self.value\n",
+        "app/one.py": f"{header}\nclass Color({base}):\n    RED = 'r'\n    BLUE = 'b'\n",
+        "app/two.py": "from enum import Enum\nclass Color(Enum):\n    RED = 'r'\n    BLUE = 'b'\n",
+    })
+    [f] = enum_findings(root)
+    assert f.concept == "Color"
+    assert {f.path, f.related[0].path} == {"app/one.py", "app/two.py"}
+
+
+def test_non_enum_same_name_classes_are_not_enums(make_project) -> None:
+    root = make_project({
+        "app/one.py": "class Color:\n    RED = 'r'\n    BLUE = 'b'\n",
+        "app/two.py": "from enum import Enum\nclass Color(Enum):\n    RED = 'r'\n    BLUE = 'b'\n",
+    })
+    assert enum_findings(root) == []
+
+
+def test_methods_dunders_sunders_and_ignore_are_not_members(make_project) -> None:
+    root = make_project({
+        "app/one.py": """
+            from enum import Enum
+            class Kind(Enum):
+                _ignore_ = ["tmp"]
+                __slots__ = ()
+                _order_ = "A B"
+                A = 1
+                B = 2
+                def describe(self):
+                    return self.name
+            """,
+        "app/two.py": """
+            from enum import Enum
+            class Kind(Enum):
+                A = 1
+                B = 2
+                C = 3
+            """,
+        "app/use.py": "from app.two import Kind\n",
+    })
+    [f] = enum_findings(root)
+    # Only C differs: _ignore_, __slots__, _order_ and describe() were never members.
+    assert f.path == "app/one.py" and "this copy lacks C" in f.message
+    assert "_ignore_" not in f.message and "describe" not in f.message
+
+
+def test_renamed_identical_enum_is_one_concept(make_project) -> None:
+    root = make_project({
+        "app/states.py": "from enum import Enum\nclass AgentState(Enum):\n    IDLE = 'idle'\n"
+                         "    BUSY = 'busy'\n    DONE = 'done'\n",
+        "app/lifecycle.py": "from enum import Enum\nclass Lifecycle(Enum):\n    IDLE = 'idle'\n"
+                            "    BUSY = 'busy'\n    DONE = 'done'\n",
+        "app/use.py": "from app.states import AgentState\n",
+    })
+    result = run_on(root)
+    [f] = [f for f in result.findings if f.rule == "SSOT101"]
+    assert f.path == "app/lifecycle.py"
+    assert f.message.startswith("enum `Lifecycle` is a renamed copy of enum `AgentState`")
+    assert "identical to the copy in app.states" in f.message
+    assert [c.name for c in result.concepts] == ["AgentState"]
+
+
+@pytest.mark.parametrize("other", [
+    "class Level(Enum):\n    LOW = 'low'\n    HIGH = 'high'\n",                   # too few
+    "class Level(Enum):\n    LOW = 1\n    MID = 2\n    HIGH = 3\n",                # other values
+    "class Level(Enum):\n    LOW = 'low'\n    MID = 'mid'\n    TOP = 'high'\n",   # other names
+])
+def test_renamed_copy_needs_identical_members_and_values(make_project, other: str) -> None:
+    first = ("class Priority(Enum):\n    LOW = 'low'\n    MID = 'mid'\n    HIGH = 'high'\n"
+             if "MID" in other else "class Priority(Enum):\n    LOW = 'low'\n    HIGH = 'high'\n")
+    root = make_project({
+        "app/a.py": "from enum import Enum\n" + first,
+        "app/b.py": "from enum import Enum\n" + other,
+    })
+    assert enum_findings(root) == []
+
+
+def test_local_vendored_and_fallback_enums_are_not_homes(make_project) -> None:
+    body = "(Enum):\n    RED = 'r'\n    BLUE = 'b'\n"
+    root = make_project({
+        "app/colors.py": "from enum import Enum\nclass Color" + body,
+        "app/_vendor/lib/colors.py": "from enum import Enum\nclass Color" + body,
+        "tests/test_colors.py": "from enum import Enum\ndef test_x():\n    class Color" +
+                                body.replace("\n    ", "\n        ") + "    assert Color\n",
+        "app/compat.py": "from enum import Enum\ntry:\n    from fastlib import Color\n"
+                         "except ImportError:\n    class Color" +
+                         body.replace("\n    ", "\n        "),
+    })
+    assert enum_findings(root) == []
+
+
+def test_declared_home_without_a_copy_flags_every_copy(make_project) -> None:
+    root = make_project({
+        "app/a.py": "from enum import Enum\nclass Color(Enum):\n    RED = 1\n    BLUE = 2\n",
+        "app/b.py": "from enum import Enum\nclass Color(Enum):\n    RED = 1\n    BLUE = 2\n"
+                    "    GREEN = 3\n",
+    }, config='[tool.ssotcheck]\n[tool.ssotcheck.canonical]\nColor = "app.colors"\n')
+    findings = enum_findings(root)
+    assert sorted(f.path for f in findings) == ["app/a.py", "app/b.py"]
+    a = next(f for f in findings if f.path == "app/a.py")
+    assert "canonical: app.colors, declared in [tool.ssotcheck.canonical], but no copy is " \
+           "defined there" in a.message
+    assert "this copy lacks GREEN" in a.message
+
+
+def test_fingerprints_survive_line_shifts(make_project) -> None:
+    root = make_project(SPLIT, config=CANONICAL_CONFIG)
+    before = enum_findings(root)
+    path = root / "mypkg/agents/execution_context.py"
+    path.write_text("# a comment\n\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    after = enum_findings(root)
+    assert [f.line for f in after] == [f.line + 3 for f in before]
+    assert [f.fingerprint for f in after] == [f.fingerprint for f in before]
+    assert all(str(f.line) not in f.key for f in after)
+
+
+def test_output_is_deterministic(make_project) -> None:
+    files = dict(SPLIT)
+    for i in range(5):
+        files[f"mypkg/copy{i}.py"] = (f"from enum import Enum\nclass ExecutionStatus(Enum):\n"
+                                      f"    PENDING = 'pending'\n    COMPLETED = 'completed'\n"
+                                      f"    EXTRA{i} = {i}\n")
+    root = make_project(files, config=CANONICAL_CONFIG)
+    first, second = run_on(root, jobs=2), run_on(root, jobs=1)
+    assert first.findings == second.findings
+    assert first.concepts == second.concepts
+    assert len(first.findings) == 6
+
+
+def test_same_concept_by_name_thresholds() -> None:
+    assert same_concept_by_name({"A": "1", "B": "2"}, {"A": "1", "B": "3", "C": "4"})
+    assert same_concept_by_name({"A": "1"}, {"A": "1", "B": "2"})  # half the smaller enum
+    assert not same_concept_by_name({"A": "1", "B": "2", "C": "3"}, {"A": "1", "X": "2",
+                                                                      "Y": "3"})
+    assert not same_concept_by_name({"A": "1"}, {"B": "1"})
+    assert renamed_copy({"A": "'a'", "B": "'b'", "C": "auto()"},
+                        {"A": "'a'", "B": "'b'", "C": "enum.auto()"})
+    assert not renamed_copy({"A": "'a'", "B": "'b'", "C": "'c'"},
+                            {"A": "'a'", "B": "'b'", "C": "'x'"})
+
+
+def test_a_split_only_tests_see_is_reported_but_not_counted(make_project) -> None:
+    suit = "from enum import IntEnum\nclass Suit(IntEnum):\n    HEART = 1\n    SPADE = 2\n"
+    root = make_project({"tests/test_a.py": suit, "tests/test_b.py": suit})
+    result = run_on(root)
+    [f] = [f for f in result.findings if f.rule == "SSOT101"]
+    assert f.severity is Severity.INFO
+    assert result.scores.overall == 100.0

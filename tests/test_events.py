@@ -1,0 +1,296 @@
+"""SSOT102 split-event-schema, run through the real pipeline on small throwaway projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssotcheck.checks._kinds import event_from_class_name, event_key
+from ssotcheck.model import Finding, Severity
+from tests.conftest import run_on
+
+EVENTS = """
+from typing import Literal, TypedDict
+
+from typing_extensions import NotRequired
+
+
+class AgentStarted(TypedDict):
+    type: Literal["agent_started"]
+    run_id: str
+    agent_name: str
+
+
+class ToolExecuting(TypedDict):
+    type: Literal["tool_executing"]
+    run_id: str
+    tool_name: str
+    args: NotRequired[dict]
+"""
+
+HELPERS = """
+from dataclasses import dataclass
+
+
+@dataclass
+class AgentStartedEvent:
+    type: str = "agent_started"
+    run_id: str = ""
+    agent_name: str = ""
+
+
+@dataclass
+class ToolExecutingEvent:
+    type: str = "tool_executing"
+    run_id: str = ""
+    tool: str = ""
+"""
+
+
+def event_findings(root: Path) -> list[Finding]:
+    return [f for f in run_on(root).findings if f.rule == "SSOT102"]
+
+
+def project(make_project, extra: dict[str, str] | None = None, config: str | None = None) -> Path:
+    files = {
+        "mypkg/__init__.py": "",
+        "mypkg/events.py": EVENTS,
+        "mypkg/emit.py": "from mypkg.events import AgentStarted, ToolExecuting\n",
+        "test_framework/__init__.py": "",
+        "test_framework/events.py": HELPERS,
+    }
+    files.update(extra or {})
+    return make_project(files, config=config)
+
+
+def test_event_names_are_normalised() -> None:
+    assert event_key("AgentStarted") == "agent_started"
+    assert event_key("agent_started") == "agent_started"
+    assert event_key("agent.started") == "agent_started"
+    assert event_key("AGENT-STARTED") == "agent_started"
+    assert event_key("HTTPRequestSent") == "http_request_sent"
+    assert event_from_class_name("ToolExecutingEvent") == "tool_executing"
+    assert event_from_class_name("AgentStartedPayload") == "agent_started"
+    assert event_from_class_name("Event") == "event"
+
+
+def test_second_class_schema_warns_when_identical_and_errors_when_it_drifts(
+        make_project) -> None:
+    root = project(make_project)
+    result = run_on(root)
+    found = {(f.path, f.line, f.severity) for f in result.findings if f.rule == "SSOT102"}
+    assert found == {("test_framework/events.py", 5, Severity.WARNING),
+                     ("test_framework/events.py", 12, Severity.ERROR)}
+    same = next(f for f in result.findings if f.line == 5)
+    assert same.message == (
+        "event `agent_started` has 2 class schemas (suggested canonical: mypkg.events, "
+        "imported by 1 module, the most of any copy); this dataclass `AgentStartedEvent` "
+        "has the same fields as mypkg.events.AgentStarted; import that instead")
+    drift = next(f for f in result.findings if f.line == 12)
+    assert "this dataclass `ToolExecutingEvent` drifts from mypkg.events.ToolExecuting: " \
+           "lacks `args` and `tool_name`; has `tool` which mypkg.events.ToolExecuting lacks" \
+        in drift.message
+    assert [(r.path, r.line) for r in drift.related] == [("mypkg/events.py", 12)]
+    assert drift.related[0].message == ("schema `ToolExecuting` in mypkg.events (canonical): "
+                                        "TypedDict with fields args, run_id, tool_name, type")
+    assert drift.concept == "tool_executing"
+    registered = {c.name: c for c in result.concepts if c.kind == "event"}
+    assert set(registered) == {"agent_started", "tool_executing"}
+    assert [(h.path, h.line, h.message) for h in registered["tool_executing"].homes] == [
+        ("mypkg/events.py", 12, "canonical"), ("test_framework/events.py", 12, "")]
+
+
+def test_payload_literals_are_uses_reported_only_when_they_drift(make_project) -> None:
+    test = """
+        def test_payloads():
+            ok = {"type": "tool_executing", "run_id": "r", "tool_name": "t"}
+            ok_with_optional = {"type": "tool_executing", "run_id": "r", "tool_name": "t",
+                                "args": {}}
+            drifted = {"type": "tool_executing", "run_id": "r", "tool": "t"}
+            missing = {"type": "agent_started", "run_id": "r"}
+            just_a_filter = {"type": "tool_executing"}
+            not_an_event = {"type": "object", "properties": {}}
+        """
+    root = project(make_project, {"tests/test_payloads.py": test})
+    result = run_on(root)
+    payloads = sorted((f.line, f.severity, f.message) for f in result.findings
+                      if f.path == "tests/test_payloads.py")
+    assert [(line, sev) for line, sev, _ in payloads] == [(5, Severity.WARNING),
+                                                          (6, Severity.WARNING)]
+    assert payloads[0][2] == (
+        "payload in test_payloads for event `tool_executing` drifts from the schema TypedDict "
+        "`ToolExecuting` (suggested canonical: mypkg.events, imported by 1 module, the most of "
+        "any copy): lacks required `tool_name`; has `tool` which the schema lacks")
+    assert "lacks required `agent_name`" in payloads[1][2]
+    tool = next(c for c in result.concepts if c.name == "tool_executing")
+    assert ("tests/test_payloads.py", 5, "payload") in {(h.path, h.line, h.message)
+                                                        for h in tool.homes}
+
+
+def test_a_single_schema_with_conforming_payloads_is_silent(make_project) -> None:
+    root = make_project({
+        "app/events.py": EVENTS,
+        "app/emit.py": "def go():\n    return {'type': 'agent_started', 'run_id': 'r', "
+                       "'agent_name': 'a'}\n",
+    })
+    result = run_on(root)
+    assert [f for f in result.findings if f.rule == "SSOT102"] == []
+    assert result.concepts == ()
+
+
+def test_payloads_without_any_class_schema_are_not_compared(make_project) -> None:
+    root = make_project({
+        "app/a.py": "A = {'type': 'user_created', 'id': 1}\n",
+        "app/b.py": "B = {'type': 'user_created', 'name': 'x'}\n",
+    })
+    assert event_findings(root) == []
+
+
+@pytest.mark.parametrize("schema", [
+    "from pydantic import BaseModel\nfrom typing import Literal\n"
+    "class UserCreated(BaseModel):\n    type: Literal['user_created'] = 'user_created'\n"
+    "    id: int\n    email: str\n",
+    "from typing import NamedTuple\nclass UserCreated(NamedTuple):\n    id: int\n"
+    "    email: str\n",
+    "import attr\n@attr.define\nclass UserCreatedEvent:\n    id: int\n    email: str\n",
+    "import typing\nclass UserCreatedPayload(typing.TypedDict):\n    id: int\n    email: str\n",
+])
+def test_every_schema_kind_is_recognised(make_project, schema: str) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/models.py": schema,
+        "app/use.py": "from app.models import *\nPAYLOAD = {'type': 'user_created', 'id': 1, "
+                      "'mail': 'x'}\n",
+    })
+    [f] = event_findings(root)
+    assert f.path == "app/use.py" and f.line == 2
+    assert "lacks required `email`" in f.message and "has `mail`" in f.message
+    assert f.concept == "user_created"
+
+
+def test_configured_discriminators_and_event_type_key(make_project) -> None:
+    files = {
+        "app/schemas.py": "from typing import Literal, TypedDict\n"
+                          "class Paid(TypedDict):\n    kind: Literal['order.paid']\n"
+                          "    order_id: int\n    amount: int\n",
+        "app/other.py": "from dataclasses import dataclass\n@dataclass\nclass OrderPaid:\n"
+                        "    kind: str = 'order.paid'\n    order_id: int = 0\n",
+        "app/use.py": "from app.schemas import Paid\n",
+    }
+    root = make_project(files)
+    assert event_findings(root) == []  # `kind` is no discriminator by default
+    root = make_project(files, config='[tool.ssotcheck]\n[tool.ssotcheck.events]\n'
+                                      'discriminators = ["kind"]\n')
+    [f] = event_findings(root)
+    assert f.concept == "order_paid" and f.path == "app/other.py"
+    assert "lacks `amount`" in f.message
+
+
+def test_canonical_may_be_declared_by_event_name(make_project) -> None:
+    root = project(make_project, config='[tool.ssotcheck]\n[tool.ssotcheck.canonical]\n'
+                                        'tool_executing = "test_framework.events"\n')
+    findings = event_findings(root)
+    tool = next(f for f in findings if f.concept == "tool_executing")
+    assert tool.path == "mypkg/events.py"
+    assert "canonical: test_framework.events, declared in [tool.ssotcheck.canonical]" \
+        in tool.message
+    assert "this TypedDict `ToolExecuting` drifts from " \
+           "test_framework.events.ToolExecutingEvent" in tool.message
+
+
+def test_inherited_fields_and_optional_keys_count(make_project) -> None:
+    root = make_project({
+        "app/events.py": """
+            from typing import Literal, TypedDict
+
+            class Base(TypedDict):
+                run_id: str
+                timestamp: float
+
+            class AgentStopped(Base, total=False):
+                type: Literal["agent_stopped"]
+                reason: str
+            """,
+        "app/emit.py": """
+            def ok():
+                return {"type": "agent_stopped", "run_id": "r", "timestamp": 1.0}
+
+            def missing_base_field():
+                return {"type": "agent_stopped", "run_id": "r", "reason": "x"}
+            """,
+    })
+    [f] = event_findings(root)
+    assert (f.path, f.line) == ("app/emit.py", 5)
+    assert "lacks required `timestamp`" in f.message and "reason" not in f.message
+
+
+def test_a_subclass_schema_extends_rather_than_copies(make_project) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/events.py": "from typing import Literal, TypedDict\n"
+                         "class AgentStarted(TypedDict):\n    type: Literal['agent_started']\n"
+                         "    run_id: str\n",
+        "app/rich.py": "from app.events import AgentStarted\n"
+                       "class AgentStartedV2(AgentStarted):\n    model: str\n",
+    })
+    assert event_findings(root) == []
+
+
+def test_same_kind_schemas_compare_requiredness(make_project) -> None:
+    root = make_project({
+        "app/__init__.py": "",
+        "app/a.py": "from typing import TypedDict\nclass JobDoneEvent(TypedDict):\n"
+                    "    job: str\n    result: str\n",
+        "app/b.py": "from typing import TypedDict\nfrom typing_extensions import NotRequired\n"
+                    "class JobDoneEvent(TypedDict):\n    job: str\n    result: NotRequired[str]\n",
+        "app/use.py": "from app.a import JobDoneEvent\n",
+    })
+    [f] = event_findings(root)
+    assert f.path == "app/b.py" and f.severity is Severity.ERROR
+    assert "makes `result` optional, required in app.a.JobDoneEvent" in f.message
+
+
+def test_payload_fingerprints_survive_line_shifts(make_project) -> None:
+    test = "def test_x():\n    p = {'type': 'tool_executing', 'run_id': 'r', 'tool': 't'}\n"
+    root = project(make_project, {"tests/test_x.py": test})
+    [before] = [f for f in event_findings(root) if f.path == "tests/test_x.py"]
+    (root / "tests/test_x.py").write_text("import os\n\n" + test, encoding="utf-8")
+    [after] = [f for f in event_findings(root) if f.path == "tests/test_x.py"]
+    assert after.line == before.line + 2
+    assert after.fingerprint == before.fingerprint
+
+
+def test_chance_matches_are_not_events(make_project) -> None:
+    # SQLAlchemy's tests: dataclass `A` meets the polymorphic identity {"type": "a", ...},
+    # and `type: Literal["1"]` tags a variant, not an event.
+    variant = "from typing import Literal, TypedDict\nclass _SomeDict1(TypedDict):\n" \
+              "    type: Literal['1']\n    x: int\n"
+    root = make_project({
+        "app/__init__.py": "",
+        "app/models.py": "from dataclasses import dataclass\n@dataclass\nclass A:\n"
+                         "    id: int\n    data: str\n",
+        "app/use.py": "from app.models import A\nROWS = [{'type': 'a', 'id': 1, 'x': 2}]\n",
+        "app/v1.py": variant,
+        "app/v2.py": variant.replace("x: int", "y: int"),
+    })
+    assert event_findings(root) == []
+
+
+def test_function_local_schemas_are_not_homes(make_project) -> None:
+    local = ("from dataclasses import dataclass\ndef build():\n    @dataclass\n"
+             "    class ToolExecutingEvent:\n        type: str = 'tool_executing'\n"
+             "        tool: str = ''\n    return ToolExecutingEvent\n")
+    root = project(make_project, {"test_framework/factory.py": local})
+    assert {f.path for f in event_findings(root)} == {"test_framework/events.py"}
+
+
+def test_events_only_tests_define_are_shown_but_not_counted(make_project) -> None:
+    schema = "from typing import TypedDict\nclass JobQueuedEvent(TypedDict):\n" \
+             "    job: str\n    queue: str\n"
+    root = make_project({"tests/helpers_a.py": schema,
+                         "tests/helpers_b.py": schema.replace("queue", "priority")})
+    result = run_on(root)
+    [f] = [f for f in result.findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.INFO and "drifts from" in f.message
+    assert result.scores.overall == 100.0
