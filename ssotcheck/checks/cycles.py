@@ -1,13 +1,132 @@
-"""SSOT204 (not implemented yet)."""
+"""SSOT204 import-cycle: one finding per strongly connected component of first-party
+modules (two or more modules), showing a shortest cycle through it.
+
+Which imports count is configurable: imports under `if TYPE_CHECKING:` never run and
+imports inside functions run late, so by default neither closes a cycle.
+
+The finding sits on the import that starts the shown cycle (rotated to begin at its
+alphabetically first module); every import of the cycle is a related location. Its key
+is the component's first module, so the finding keeps its identity in a baseline while
+modules join or leave the tangle.
+"""
 
 from __future__ import annotations
 
+from collections import deque
+
+from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
-from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import CheckResult
+from ssotcheck.index.project import (
+    IN_FUNCTION,
+    IN_TRY,
+    MODULE_LEVEL,
+    TYPE_CHECKING_KIND,
+    ImportEdge,
+    ProjectIndex,
+)
+from ssotcheck.model import CheckResult, Finding, Location
 
 RULES = ("SSOT204",)
 
+MAX_MODULES_IN_MESSAGE = 8
+# Searching every start node is O(V * (V + E)); beyond this many modules in one
+# component the search starts only from this many (alphabetically first) modules.
+MAX_SEARCH_STARTS = 400
+
+
+def edge_kinds(config: Config) -> frozenset[str]:
+    kinds = {MODULE_LEVEL, IN_TRY}
+    if config.cycles_include_type_checking:
+        kinds.add(TYPE_CHECKING_KIND)
+    if config.cycles_include_function_imports:
+        kinds.add(IN_FUNCTION)
+    return frozenset(kinds)
+
+
+def _shortest_cycle_from(start: str, succ: dict[str, list[str]]) -> list[str] | None:
+    """Breadth-first search back to `start`; neighbours are sorted, so ties resolve the
+    same way on every run."""
+    parent: dict[str, str] = {}
+    queue: deque[str] = deque([start])
+    seen = {start}
+    while queue:
+        node = queue.popleft()
+        for nxt in succ[node]:
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return list(reversed(path))
+            if nxt not in seen:
+                seen.add(nxt)
+                parent[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _rotate(cycle: list[str]) -> tuple[str, ...]:
+    i = cycle.index(min(cycle))
+    return tuple(cycle[i:] + cycle[:i])
+
+
+def shortest_cycle(members: set[str], succ: dict[str, list[str]]) -> tuple[str, ...]:
+    """A shortest cycle in a strongly connected component, as modules in import order."""
+    best: tuple[str, ...] | None = None
+    for a in sorted(members):  # a 2-cycle cannot be beaten, and is cheap to look for
+        for b in succ[a]:
+            if a < b and a in succ[b]:
+                return (a, b)
+    for start in sorted(members)[:MAX_SEARCH_STARTS]:
+        found = _shortest_cycle_from(start, succ)
+        if found is None:
+            continue
+        cand = _rotate(found)
+        if best is None or (len(cand), cand) < (len(best), best):
+            best = cand
+    assert best is not None, "a strongly connected component of 2+ nodes has a cycle"
+    return best
+
 
 def check(index: ProjectIndex, config: Config) -> CheckResult:
-    return CheckResult()
+    import networkx as nx
+
+    kinds = edge_kinds(config)
+    graph = index.graph(kinds=kinds)
+    first_edge: dict[tuple[str, str], ImportEdge] = {}
+    for e in sorted(index.edges, key=lambda e: (e.importer, e.imported, e.fact.span.line,
+                                                 e.fact.span.column)):
+        if e.kind in kinds:
+            first_edge.setdefault((e.importer, e.imported), e)
+    findings: list[Finding] = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        members = set(component)
+        succ = {n: sorted(m for m in graph.successors(n) if m in members) for n in members}
+        cycle = shortest_cycle(members, succ)
+        findings.append(_finding(index, members, cycle, first_edge))
+    return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
+
+
+def _finding(index: ProjectIndex, members: set[str], cycle: tuple[str, ...],
+             first_edge: dict[tuple[str, str], ImportEdge]) -> Finding:
+    locations: list[Location] = []
+    for a, b in zip(cycle, cycle[1:] + cycle[:1]):
+        edge = first_edge[(a, b)]
+        span = edge.fact.stmt_span
+        locations.append(Location(index.modules[a].path, span.line, span.column, span.end_line,
+                                  span.end_column, message=f"`{a}` imports `{b}`"))
+    shown = " -> ".join(f"`{m}`" for m in (*cycle, cycle[0]))
+    message = f"import cycle: {shown}"
+    if len(members) > len(cycle):
+        names = sorted(members)
+        listed = ", ".join(f"`{m}`" for m in names[:MAX_MODULES_IN_MESSAGE])
+        more = len(names) - MAX_MODULES_IN_MESSAGE
+        message += (f" (shortest of the cycles among {len(names)} mutually dependent modules: "
+                    f"{listed}{f' and {more} more' if more > 0 else ''})")
+    head = locations[0]
+    return make_finding(
+        "SSOT204", message,
+        Location(head.path, head.line, head.column, head.end_line, head.end_column),
+        related=locations, key=f"scc:{min(members)}",
+    )

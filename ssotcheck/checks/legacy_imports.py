@@ -1,13 +1,142 @@
-"""SSOT201 (not implemented yet)."""
+"""SSOT201 legacy-import: imports of a path the registry lists as legacy (old -> new).
+
+Matching works on the dotted path an import names once relative levels are resolved:
+`import a.b.c` names `a.b.c`, `from a.b import C` names `a.b.C`, `from .. import b`
+inside `a/x/y.py` names `a.b`. An entry `old` matches that path when it is equal to it or
+a dotted prefix of it, so a module entry also covers its submodules and the names in
+them. When several entries match, the longest (most specific) wins.
+
+The finding's `Fix.replacement` is the full canonical path of the imported thing; the
+fixer (`ssotcheck.fix`) needs nothing else from the registry to rewrite the import.
+"""
 
 from __future__ import annotations
 
+from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import CheckResult
+from ssotcheck.model import CheckResult, Finding, Fix, ImportFact, Location, Severity
 
 RULES = ("SSOT201",)
 
 
+def imported_path(index: ProjectIndex, module: str | None, fact: ImportFact) -> str | None:
+    """The absolute dotted path an import names, or None when a relative import cannot
+    be resolved (the file is outside every source root)."""
+    if fact.level:
+        if module is None:
+            return None
+        base = index.absolute_module(module, fact)
+    else:
+        base = fact.module
+    if fact.name is None or fact.name == "*":
+        return base or None
+    return f"{base}.{fact.name}" if base else fact.name
+
+
+def _covers(prefix: str, path: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".")
+
+
+def match_entry(path: str, table: tuple[tuple[str, str], ...] | dict[str, str]
+                ) -> tuple[str, str] | None:
+    """The most specific `(old, new)` entry covering `path`. Looking up each dotted prefix
+    keeps this independent of the registry's size (monorepo registries run to hundreds)."""
+    lookup = table if isinstance(table, dict) else dict(table)
+    prefix = path
+    while prefix:
+        new = lookup.get(prefix)
+        if new is not None:
+            return prefix, new
+        prefix = prefix.rpartition(".")[0]
+    return None
+
+
+def spelling(fact: ImportFact) -> str:
+    """The import as written, one name only, for messages."""
+    alias = f" as {fact.alias}" if fact.alias else ""
+    if fact.name is None:
+        return f"import {fact.module}{alias}"
+    return f"from {'.' * fact.level}{fact.module} import {fact.name}{alias}"
+
+
+def rewritten(fact: ImportFact, replacement: str) -> str:
+    """How the fixer will spell the import once it points at `replacement`, keeping the
+    name the import binds so the rest of the file keeps working."""
+    if fact.name is None:
+        alias = f" as {fact.alias}" if fact.alias else ""
+        return f"import {replacement}{alias}"
+    if fact.name == "*":
+        return f"from {replacement} import *"
+    module, _, name = replacement.rpartition(".")
+    bound = fact.alias or fact.name
+    alias = f" as {bound}" if fact.alias or bound != name else ""
+    if not module:
+        return f"import {name}{alias}"
+    return f"from {module} import {name}{alias}"
+
+
+def import_fix(fact: ImportFact, replacement: str) -> Fix:
+    """Safe unless the import is `import a.b` without an alias: that binds `a`, so every
+    `a.b.x` use in the file has to change with it (ruff would call that unsafe)."""
+    target = rewritten(fact, replacement)
+    if fact.name is None and fact.alias is None:
+        old = fact.module
+        return Fix(f"rewrite to `{target}` and every `{old}.` attribute use to `{replacement}.`",
+                   safe=False, replacement=replacement)
+    return Fix(f"rewrite to `{target}`", safe=True, replacement=replacement)
+
+
+def sorted_imports(facts: tuple[ImportFact, ...]) -> list[ImportFact]:
+    return sorted(facts, key=lambda f: (f.span.line, f.span.column, f.span.end_line,
+                                        f.span.end_column))
+
+
 def check(index: ProjectIndex, config: Config) -> CheckResult:
-    return CheckResult()
+    if not config.legacy_imports:
+        return CheckResult()
+    table = dict(config.legacy_imports)
+    findings: list[Finding] = []
+    for path, facts in index.files.items():
+        module = index.module_of.get(path)
+        for fact in sorted_imports(facts.imports):
+            target = imported_path(index, module, fact)
+            if target is None:
+                continue
+            entry = match_entry(target, table)
+            if entry is None:
+                continue
+            old, new = entry
+            # The legacy package's own files (often a shim that re-exports the new home)
+            # may keep referring to each other until the package is deleted.
+            if module is not None and _covers(old, module):
+                continue
+            replacement = new + target[len(old):]
+            if replacement == target:
+                continue
+            findings.append(_finding(path, fact, target, old, new, replacement))
+    return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
+
+
+def _finding(path: str, fact: ImportFact, target: str, old: str, new: str,
+             replacement: str) -> Finding:
+    span = fact.span
+    location = Location(path, span.line, span.column, span.end_line, span.end_column)
+    # Name the registry entry only when it is not the imported path itself.
+    moved = "" if old == target else f" (`{old}` moved to `{new}`)"
+    key = f"{fact.bound_name}:{target}"
+    if fact.in_try:
+        return make_finding(
+            "SSOT201",
+            f"`{spelling(fact)}` imports the legacy path `{target}`{moved} inside a "
+            f"try/except ImportError compatibility shim; left as is, but drop the shim "
+            f"once nothing needs the old path",
+            location, key=key, severity=Severity.INFO,
+        )
+    fix = import_fix(fact, replacement)
+    return make_finding(
+        "SSOT201",
+        f"`{spelling(fact)}` imports the legacy path `{target}`{moved}; "
+        f"write `{rewritten(fact, replacement)}`",
+        location, key=key, fix=fix,
+    )

@@ -1,0 +1,36 @@
+"""Write a file so that a reader, or a crash, sees either the old bytes or the new ones.
+
+The new content goes to a temporary file in the same directory (so `os.replace` is a
+rename within one filesystem, which POSIX and Windows make atomic), is flushed to disk,
+gets the original's permission bits, and then replaces the original. The temporary
+name starts with a dot and does not end in `.py`, so if the process is killed before
+the rename the leftover is never analysed as source.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+TEMP_SUFFIX = ".ssotcheck-tmp"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    real = Path(os.path.realpath(path))  # write through a symlink, do not replace it
+    mode = stat.S_IMODE(real.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TEMP_SUFFIX, dir=real.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, real)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
