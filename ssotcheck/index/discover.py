@@ -1,9 +1,12 @@
 """Which files make up the project.
 
 Inside a git work tree: the files git tracks plus untracked ones it does not ignore.
-Elsewhere: a walk that honours `.gitignore` files. Either way `exclude` globs apply,
-symlinks that leave the root are skipped and symlink loops are survived (a looping
-`.py` link is kept so the parser reports it as SSOT000).
+Elsewhere: a walk that honours `.gitignore` files (a deeper file's `!negation` wins over
+a shallower one's pattern, as in git). Either way `exclude` globs apply, virtualenvs and
+tool caches that nobody told git about are skipped, symlinks that leave the root are
+skipped, a symlink to a file that is analysed anyway is not analysed twice (it would
+look like a duplicate definition), and symlink loops are survived (a looping `.py` link
+is kept so the parser reports it as SSOT000).
 """
 
 from __future__ import annotations
@@ -12,59 +15,121 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssotcheck.globs import compile_globs
 
+if TYPE_CHECKING:
+    import pathspec
+
+# Never project code: virtualenvs, VCS metadata, tool caches, installed packages.
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "__pycache__",
     "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ssotcheck_cache",
-    "__pypackages__", ".eggs", "build", "dist", "site-packages",
+    "__pypackages__", ".eggs", "site-packages",
 })
+# Usually build output, but also a fine name for a package (pip has one) or for docs
+# (SQLAlchemy's Sphinx sources live in doc/build/): skipped only when not a package and,
+# for build/, only when it holds what setuptools puts there.
+OUTPUT_DIRS = frozenset({"build", "dist"})
+_SETUPTOOLS_BUILD_PREFIXES = ("lib", "bdist.", "temp.", "scripts-")
 
 
 @dataclass(frozen=True)
 class Discovery:
     files: tuple[str, ...]  # posix paths relative to root, sorted
-    excluded: int  # python files left out by `exclude`
+    excluded: int  # python files left out by `exclude`, root-escaping or duplicate links
+
+
+def _skipped_dir(parent: Path, name: str) -> bool:
+    if name in SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    if name not in OUTPUT_DIRS or (parent / name / "__init__.py").is_file():
+        return False
+    if name == "dist":
+        return True
+    try:
+        children = os.listdir(parent / name)
+    except OSError:
+        return False
+    return any(c.startswith(_SETUPTOOLS_BUILD_PREFIXES) for c in children)
+
+
+def _git(root: Path, args: list[str]) -> bytes | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def _split(raw: bytes) -> set[str]:
+    # surrogateescape keeps a non-UTF-8 file name readable; the parser reports it.
+    return {p for p in raw.decode("utf-8", "surrogateescape").split("\0") if p.endswith(".py")}
 
 
 def _git_files(root: Path) -> list[str] | None:
+    if _git(root, ["rev-parse", "--show-toplevel"]) is None:
+        return None
+    # Paths come back relative to cwd because of the "." pathspec.
+    tracked = _git(root, ["ls-files", "-z", "--cached", "--", "."])
+    # Untracked files: tell git not to descend into virtualenvs and caches at all.
+    skip_args = [f"--exclude={d}/" for d in sorted(SKIP_DIRS)]
+    untracked = _git(root, ["ls-files", "-z", "--others", "--exclude-standard", *skip_args,
+                            "--", "."])
+    if tracked is None or untracked is None:
+        return None
+    # A tracked file deleted from the work tree is gone, not broken (a dangling symlink
+    # still exists as a link and is kept, to be reported).
+    files = {p for p in _split(tracked) if os.path.lexists(root / p)}
+    for p in _split(untracked):
+        parts = p.split("/")
+        parent = root
+        for part in parts[:-1]:
+            if _skipped_dir(parent, part):
+                break
+            parent = parent / part
+        else:
+            files.add(p)
+    return sorted(files)
+
+
+def _decision(spec: pathspec.PathSpec, path: str) -> bool | None:
+    """True: ignored, False: re-included by a `!pattern`, None: the file says nothing."""
+    result = None
+    for pattern in spec.patterns:
+        if pattern.include is not None and pattern.match_file(path):
+            result = bool(pattern.include)  # the last matching line wins
+    return result
+
+
+def _load_gitignore(path: str) -> pathspec.PathSpec | None:
+    import pathspec
+
     try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True,
-            timeout=30,
-        )
-        if top.returncode != 0:
-            return None
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=root, capture_output=True, timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    # git prints paths relative to cwd when given "."; de-duplicate (a file can be both
-    # cached and, after a merge conflict, listed twice).
-    names = {p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
-    return [n for n in names if n.endswith(".py")]
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return pathspec.GitIgnoreSpec.from_lines(fh)
+    except (OSError, ValueError):
+        return None  # unreadable, or a pattern pathspec rejects: ignore the file, like git
 
 
 def _walk_files(root: Path) -> list[str]:
-    import pathspec
-
     out: list[str] = []
     seen_dirs: set[tuple[int, int]] = set()
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: dict[str, pathspec.PathSpec] = {}  # directory ("" = root) -> its .gitignore
 
     def ignored(rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
-        for base, spec in specs:
-            if base and not probe.startswith(base + "/"):
+        parts = rel.split("/")
+        # Deepest .gitignore first: it has the last word, as in git.
+        for depth in range(len(parts) - 1, -1, -1):
+            base = "/".join(parts[:depth])
+            spec = specs.get(base)
+            if spec is None:
                 continue
-            sub = probe[len(base) + 1:] if base else probe
-            if spec.match_file(sub):
-                return True
+            verdict = _decision(spec, probe[len(base) + 1:] if base else probe)
+            if verdict is not None:
+                return verdict
         return False
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -82,15 +147,13 @@ def _walk_files(root: Path) -> list[str]:
         rel_dir = "" if rel_dir == "." else rel_dir
         gi = os.path.join(dirpath, ".gitignore")
         if os.path.isfile(gi):
-            try:
-                with open(gi, encoding="utf-8", errors="replace") as fh:
-                    specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", fh)))
-            except OSError:
-                pass
+            spec = _load_gitignore(gi)
+            if spec is not None:
+                specs[rel_dir] = spec
         keep = []
         for d in sorted(dirnames):
             rel = f"{rel_dir}/{d}" if rel_dir else d
-            if d in SKIP_DIRS or d.endswith(".egg-info") or ignored(rel, True):
+            if _skipped_dir(Path(dirpath), d) or ignored(rel, True):
                 continue
             keep.append(d)
         dirnames[:] = keep
@@ -103,26 +166,28 @@ def _walk_files(root: Path) -> list[str]:
     return out
 
 
-def _inside_root(root: Path, rel: str) -> bool:
-    """False for a symlink that points out of the root; True for loops (reported later)."""
+def _link_target(root: Path, rel: str) -> str | None | bool:
+    """For a symlink: its target relative to the root, False when the target is outside
+    the root, None when it resolves nowhere (loop, dangling). For a plain file: None."""
     full = root / rel
     if not full.is_symlink():
-        return True
+        return None
     try:
         target = Path(os.path.realpath(full, strict=True))
     except (OSError, RuntimeError):
-        return True  # a loop or dangling link: keep it so it is reported, not silently lost
+        return None  # a loop or dangling link: keep it so it is reported, not lost
     try:
-        target.relative_to(root)
+        return target.relative_to(root).as_posix()
     except ValueError:
         return False
-    return True
 
 
 def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = ()) -> Discovery:
     root = root.resolve()
     files = _git_files(root)
-    if files is None:
+    if not files:
+        # Not a work tree, or git lists no Python file here (the directory is ignored or
+        # belongs to another repository's untracked area): walk it instead.
         files = _walk_files(root)
     files_set = set(files)
     # Files named on the command line are analysed even when git does not know them.
@@ -136,8 +201,12 @@ def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = (
         if rx is not None and rx.match(rel) and rel not in explicit:
             excluded += 1
             continue
-        if not _inside_root(root, rel):
-            excluded += 1
+        target = _link_target(root, rel)
+        if target is False:
+            excluded += 1  # never follow a link out of the root
+            continue
+        if isinstance(target, str) and target != rel and target in files_set:
+            excluded += 1  # an alias of a file analysed under its own name
             continue
         kept.append(rel)
     return Discovery(tuple(kept), excluded)

@@ -3,7 +3,9 @@
 The fast path uses stdlib `ast`. When the host `ast` rejects a file with a plain
 SyntaxError (for example a Python 3.12 f-string on a 3.11 host), libcst — the
 parser of record — gets a go through `extract_cst`. Files that are too deep for
-`ast` are *not* handed to libcst: its native parser overflows the C stack on them.
+`ast`, or whose estimated nesting or size is beyond what libcst handles in reasonable
+time, are *not* handed to libcst: its native parser overflows the C stack or runs for
+minutes on them, and one file must never take the whole run down.
 
 Only statements are walked in general. Expressions are walked only when a cheap
 regex pre-screen says the file may hold what we look for (a discriminator key or a
@@ -15,6 +17,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -33,6 +36,7 @@ from ssotcheck.model import (
 MAX_FILE_BYTES = 20 * 1024 * 1024
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 _SUPPRESS_RE = re.compile(
     r"#\s*(?:ssotcheck:\s*(ignore-file|ignore)(?:\[([A-Z0-9, ]+)\])?|noqa:\s*((?:SSOT\d*[, ]*)+))"
 )
@@ -53,6 +57,12 @@ class ExtractOptions:
         return frozenset(part for name in self.banned for part in name.split("."))
 
 
+def line_count(text: str) -> int:
+    """Lines as an editor shows them: a final line without a newline still counts."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks + (bool(text) and not text.endswith(("\n", "\r")))
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -71,7 +81,8 @@ def decode_source(data: bytes) -> tuple[str | None, ParseError | None]:
         sample = data[:1024]
         printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in sample)
         if printable < len(sample) * 0.7:
-            return None, ParseError("binary", "binary file with a .py name (not text)", line)
+            # Lines mean nothing in a binary file: point at its start.
+            return None, ParseError("binary", "binary file with a .py name (not text)")
         return None, ParseError("nul-byte", f"source contains a NUL byte at line {line}", line)
     encoding = "utf-8"
     if data.startswith(b"\xef\xbb\xbf"):
@@ -204,7 +215,10 @@ class _Columns:
         if self.ascii or byte_col <= 0:
             return byte_col
         if self._lines is None:
-            self._lines = self._text.split("\n")
+            # The tokenizer ends lines at \r\n, \r and \n alike (not at the other breaks
+            # str.splitlines knows), so a file saved with old Mac endings maps right too.
+            text = self._text
+            self._lines = _NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
         if line - 1 >= len(self._lines):
             return byte_col
         raw = self._lines[line - 1].encode("utf-8")
@@ -227,49 +241,59 @@ class _Collector:
         self.constants: list[str] = []
         self.all_names: tuple[str, ...] | None = None
 
-    # Statement walk: an explicit stack instead of recursion keeps deep files safe.
+    # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
+    # entry is an iterator over one body, so statements are visited in source order
+    # (which `__all__ += [...]` and every ordered fact depend on).
     def run(self, module: ast.Module) -> None:
-        stack: list[tuple[list[ast.stmt], bool, bool, bool, bool, str]] = [
-            (module.body, False, False, False, True, "")
+        stack: list[tuple[Iterator[ast.stmt], bool, bool, bool, bool, str]] = [
+            (iter(module.body), False, False, False, True, "")
         ]
         # (body, in_function, type_checking, in_try, module_level, class_prefix)
         while stack:
-            body, in_func, tc, in_try, top, prefix = stack.pop()
-            for stmt in reversed(body):
+            body, in_func, tc, in_try, top, prefix = stack[-1]
+            depth = len(stack)
+            for stmt in body:
                 self._stmt(stmt, in_func, tc, in_try, top, prefix, stack)
+                if len(stack) != depth:
+                    # `_stmt` pushed sub-bodies (last-first) above this body's iterator:
+                    # walk them before the statement that follows; this loop resumes later.
+                    break
+            else:
+                stack.pop()
 
     def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: bool, top: bool,
-              prefix: str, stack: list) -> None:
+              prefix: str, stack: list[tuple[Iterator[ast.stmt], bool, bool, bool, bool, str]]
+              ) -> None:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             self._import(stmt, in_func, tc, in_try)
         elif isinstance(stmt, ast.ClassDef):
             self.classes.append(self._class(stmt, prefix, nested=in_func or bool(prefix)))
-            stack.append((stmt.body, in_func, tc, in_try, False, f"{prefix}{stmt.name}."))
+            stack.append((iter(stmt.body), in_func, tc, in_try, False, f"{prefix}{stmt.name}."))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if top:
                 self.functions.append(FunctionFact(
                     stmt.name, stmt.lineno, isinstance(stmt, ast.AsyncFunctionDef),
                     tuple(d for d in (dotted(x) for x in stmt.decorator_list) if d)))
-            stack.append((stmt.body, True, tc, in_try, False, f"{prefix}{stmt.name}.<locals>."))
+            stack.append((iter(stmt.body), True, tc, in_try, False, f"{prefix}{stmt.name}.<locals>."))
         elif isinstance(stmt, ast.If):
             is_tc = tc or is_type_checking_test(stmt.test)
-            stack.append((stmt.orelse, in_func, tc, in_try, top, prefix))
-            stack.append((stmt.body, in_func, is_tc, in_try, top, prefix))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.body), in_func, is_tc, in_try, top, prefix))
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             shim = in_try or handler_catches_import_error(stmt.handlers)
-            stack.append((stmt.finalbody, in_func, tc, in_try, top, prefix))
-            stack.append((stmt.orelse, in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.finalbody), in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, top, prefix))
             for h in reversed(stmt.handlers):
-                stack.append((h.body, in_func, tc, shim, top, prefix))
-            stack.append((stmt.body, in_func, tc, shim, top, prefix))
+                stack.append((iter(h.body), in_func, tc, shim, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, shim, top, prefix))
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            stack.append((stmt.orelse, in_func, tc, in_try, top, prefix))
-            stack.append((stmt.body, in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, in_try, top, prefix))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            stack.append((stmt.body, in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, in_try, top, prefix))
         elif isinstance(stmt, getattr(ast, "Match", ())):
             for case in reversed(stmt.cases):  # type: ignore[attr-defined]
-                stack.append((case.body, in_func, tc, in_try, top, prefix))
+                stack.append((iter(case.body), in_func, tc, in_try, top, prefix))
         elif top and isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self._module_assign(stmt)
 
@@ -395,42 +419,176 @@ def interesting_tokens(imports: tuple[ImportFact, ...] | list[ImportFact],
     return frozenset(tokens)
 
 
+def expression_plan(text: str, imports: list[ImportFact],
+                    options: ExtractOptions) -> tuple[bool, frozenset[str]]:
+    """Whether to collect dict literals, and which name tokens may start a banned use.
+
+    Both parsers apply the same text pre-screen, so they agree on *what* is collected
+    even for odd spellings the screen misses (e.g. a concatenated `"ty" "pe"` key).
+    """
+    dre = options.discriminator_re()
+    want_dicts = bool(dre and dre.search(text))
+    tokens = interesting_tokens(imports, options)
+    if tokens:
+        token_re = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(tokens)) + r")\b")
+        if not token_re.search(text):
+            tokens = frozenset()
+    return want_dicts, tokens
+
+
+def assemble(path: str, text: str, digest: str, col: _Collector, dicts: list[DictLiteralFact],
+             uses: list[NameUse], parser: str) -> FileFacts:
+    return FileFacts(
+        path=path, content_hash=digest, lines=line_count(text),
+        imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
+        constants=tuple(col.constants), all_names=col.all_names,
+        dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
+        name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
+        suppressions=suppressions(text), parser=parser,
+    )
+
+
 def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,
                    options: ExtractOptions) -> FileFacts:
     cols = _Columns(text)
     col = _Collector(cols)
     col.run(tree)
-    dre = options.discriminator_re()
-    want_dicts = bool(dre and dre.search(text))
-    tokens = interesting_tokens(col.imports, options)
-    if tokens:
-        token_re = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(tokens)) + r")\b")
-        if not token_re.search(text):
-            tokens = frozenset()
+    want_dicts, tokens = expression_plan(text, col.imports, options)
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []
     if want_dicts or tokens:
         dicts, uses = _expressions(tree, cols, want_dicts, set(options.discriminators), tokens)
-    return FileFacts(
-        path=path, content_hash=digest, lines=text.count("\n") + (not text.endswith("\n") and bool(text)),
-        imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
-        constants=tuple(col.constants), all_names=col.all_names,
-        dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
-        name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
-        suppressions=suppressions(text), parser="ast",
-    )
+    return assemble(path, text, digest, col, dicts, uses, "ast")
+
+
+# libcst's native parser recurses on the C stack and, on a chain of nested calls or
+# subscripts, takes time that grows much faster than linearly (about 36 s for 1,000
+# nested calls, a crash at 2,000 nested parentheses). Its Python side then recurses once
+# more per level to compute positions. So a file the host `ast` rejects is only handed
+# to libcst when a cheap over-estimate of its expression depth stays well below that.
+LIBCST_MAX_DEPTH = 300
+# libcst needs about 25x the time of `ast.parse` and some 400 bytes of memory per source
+# byte; past this size one fallback file would dominate a whole run's time and memory.
+LIBCST_MAX_CHARS = 1024 * 1024
+_DEPTH_TOKEN_RE = re.compile(
+    r"(?P<nl>\r\n|\r|\n)"
+    r"|[ \t\f]+|\\(?:\r\n|\r|\n)?|#[^\r\n]*"
+    r"|(?P<str>(?:[rRbBuUfF]{1,2})?(?:"
+    r"'''(?:[^\\]|\\.)*?(?:'''|\Z)"
+    r'|"""(?:[^\\]|\\.)*?(?:"""|\Z)'
+    r"|'(?:[^'\\\r\n]|\\.)*'?"
+    r'|"(?:[^"\\\r\n]|\\.)*"?))'
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<num>\.?\d[\w.]*)"
+    r"|(?P<open>[(\[{])"
+    r"|(?P<close>[)\]}])"
+    r"|(?P<sep>[,;])"
+    r"|(?P<op>\*\*=?|//=?|<<=?|>>=?|->|:=|[-+*/%@&|^<>=!]=|[-+*/%@&|^~<>.])"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+# Keywords that nest the expression after them inside a new node (`for`: each clause of
+# a comprehension nests the next one in libcst).
+_CHAIN_KEYWORDS = frozenset({"and", "or", "not", "if", "else", "lambda", "await", "in", "is",
+                             "yield", "from", "for"})
+# Hard keywords: a bracket after one of these opens a new atom, not a call or subscript.
+_NOT_CALLABLE = _CHAIN_KEYWORDS | frozenset({
+    "return", "del", "assert", "raise", "import", "as", "while", "with", "elif", "except",
+    "global", "nonlocal", "pass", "break", "continue", "class", "def", "async", "try",
+    "finally"})
+_FSTRING_PREFIX = re.compile(r"[rRbBuU]?[fF]|[fF][rR]")
+
+
+def expression_depth_estimate(text: str) -> int:
+    """An upper-bound-minded estimate of how deeply libcst's tree for `text` nests.
+
+    Every operator, dot, chaining keyword, adjacent string or trailer (`f()`, `a[0]`)
+    adds one level to the bracket it appears in, until a comma or the end of the logical
+    line starts a sibling; every open bracket adds two. Strings and comments are skipped
+    so prose in docstrings does not count, except the inside of f-strings, whose
+    replacement fields are code. An `elif` chain nests each branch in the previous one,
+    so its longest run is added. Unbalanced input (half a 3.12 f-string, a syntax error)
+    can only make the estimate coarser, never raise.
+    """
+    expression, elif_run = _estimate(text)
+    return expression + elif_run
+
+
+def _estimate(text: str) -> tuple[int, int]:
+    levels = [0]  # chain length per open bracket; levels[0] is the statement itself
+    total = best = 0
+    prev = ""  # kind of the previous significant token, to spot trailers
+    line_start = 0  # offset where the current logical line begins
+    elif_runs: dict[int, int] = {}  # indentation -> `elif` branches chained so far
+    best_elif = 0
+    for m in _DEPTH_TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        if kind is None:
+            continue  # whitespace, comments, line continuations
+        if kind == "nl":
+            if len(levels) == 1:
+                total -= levels[0]
+                levels[0] = 0
+                prev = ""
+                line_start = m.end()
+            continue
+        word = m.group() if kind == "name" else ""
+        if prev == "" and len(levels) == 1:  # the first token of a logical line
+            indent = m.start() - line_start
+            if word == "elif":
+                run = elif_runs[indent] = elif_runs.get(indent, 0) + 1
+                best_elif = max(best_elif, run)
+            elif word != "else":
+                # A new statement ends every chain at its indentation and deeper.
+                elif_runs = {i: r for i, r in elif_runs.items() if i < indent}
+        inner = 0
+        if kind == "open":
+            if prev in ("name", "close", "str"):
+                levels[-1] += 1
+                total += 1
+            levels.append(0)
+        elif kind == "close":
+            if len(levels) > 1:
+                total -= levels.pop()
+        elif kind == "sep":
+            total -= levels[-1]
+            levels[-1] = 0
+        elif kind == "op" or (kind == "str" and prev == "str") or word in _CHAIN_KEYWORDS:
+            levels[-1] += 1
+            total += 1
+        if kind == "str" and _FSTRING_PREFIX.match(m.group()):
+            # The replacement fields of an f-string nest inside it (3.12 allows any depth).
+            inner, inner_elif = _estimate(_string_body(m.group()))
+            inner += inner_elif
+        prev = "kw" if word in _NOT_CALLABLE else kind
+        depth = total + 2 * (len(levels) - 1) + inner
+        if depth > best:
+            best = depth
+    return best, best_elif
+
+
+def _string_body(token: str) -> str:
+    """The text between the quotes of a string token (which may lack its closing quote)."""
+    start = next(i for i, ch in enumerate(token) if ch in "'\"")
+    quote = token[start] * 3 if token[start:start + 3] in ("'''", '"""') else token[start]
+    body = token[start + len(quote):]
+    return body[:-len(quote)] if body.endswith(quote) else body
 
 
 def _too_deep_for_libcst(text: str) -> bool:
-    depth = best = 0
-    for ch in text:
-        if ch in "([{":
-            depth += 1
-            if depth > best:
-                best = depth
-        elif ch in ")]}":
-            depth -= 1
-    return best > 150
+    return expression_depth_estimate(text) > LIBCST_MAX_DEPTH
+
+
+def _parse_quietly(text: str, path: str) -> ast.Module:
+    # Invalid escapes like "\d" warn while parsing (a SyntaxWarning on 3.12+); those are
+    # the analysed project's business and must not flood ssotcheck's stderr.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path)
+
+
+_TOO_DEEP_MESSAGES = ("too many nested", "too many levels of indentation",
+                      "too many statically nested")
 
 
 def extract(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
@@ -440,21 +598,9 @@ def extract(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
     if err is not None or text is None:
         return FileFacts(path=path, content_hash=digest, lines=0, parser="none", error=err)
     try:
-        tree = ast.parse(text, filename=path)
+        tree = _parse_quietly(text, path)
     except SyntaxError as exc:
-        msg = exc.msg or "invalid syntax"
-        if "too many nested" in msg or _too_deep_for_libcst(text):
-            return _failed(path, digest, text, ParseError("too-deep", f"nesting too deep: {msg}",
-                                                          exc.lineno or 1))
-        from ssotcheck.index.extract_cst import facts_from_cst, CstUnavailable
-
-        try:
-            return facts_from_cst(path, text, digest, options)
-        except CstUnavailable:
-            pass
-        col = (exc.offset or 1) - 1
-        return _failed(path, digest, text, ParseError("syntax", f"syntax error: {msg}",
-                                                      exc.lineno or 1, max(col, 0)))
+        return _after_syntax_error(path, text, digest, options, exc)
     except (RecursionError, MemoryError):
         return _failed(path, digest, text, ParseError(
             "too-deep", "expression nesting too deep for the Python parser"))
@@ -466,6 +612,40 @@ def extract(path: str, data: bytes, options: ExtractOptions) -> FileFacts:
         return _failed(path, digest, text, ParseError("too-deep", "nesting too deep to analyse"))
 
 
+def _after_syntax_error(path: str, text: str, digest: str, options: ExtractOptions,
+                        exc: SyntaxError) -> FileFacts:
+    """The host `ast` said no: give libcst a go unless the file is too deep for it."""
+    msg = exc.msg or "invalid syntax"
+    line = exc.lineno or 1
+    if any(m in msg for m in _TOO_DEEP_MESSAGES):
+        return _failed(path, digest, text, ParseError("too-deep", f"nesting too deep: {msg}",
+                                                      line))
+    if len(text) > LIBCST_MAX_CHARS:
+        return _failed(path, digest, text, ParseError(
+            "too-large", f"syntax error ({msg}) in a {len(text) // 1024} KB file; the fallback "
+                         f"parser only reads files up to {LIBCST_MAX_CHARS // 1024} KB", line))
+    if _too_deep_for_libcst(text):
+        return _failed(path, digest, text, ParseError(
+            "too-deep", f"syntax error ({msg}) in a file nested too deeply for the fallback "
+                        f"parser", line))
+    from ssotcheck.index.extract_cst import CstTooDeep, CstUnavailable, facts_from_cst
+
+    try:
+        return facts_from_cst(path, text, digest, options)
+    except CstTooDeep:
+        return _failed(path, digest, text, ParseError(
+            "too-deep", f"nesting too deep for the fallback parser (Python said: {msg})", line))
+    except CstUnavailable:
+        pass
+    except Exception as bug:  # a bug in the fallback must cost one file, not the run
+        return _failed(path, digest, text, ParseError(
+            "internal", f"ssotcheck failed on this file in its libcst fallback "
+                        f"({type(bug).__name__}: {bug}); please report it", line))
+    col = (exc.offset or 1) - 1  # SyntaxError.offset counts characters from 1
+    return _failed(path, digest, text, ParseError("syntax", f"syntax error: {msg}", line,
+                                                  max(col, 0)))
+
+
 def _failed(path: str, digest: str, text: str, err: ParseError) -> FileFacts:
-    return FileFacts(path=path, content_hash=digest, lines=text.count("\n") + 1, parser="none",
+    return FileFacts(path=path, content_hash=digest, lines=line_count(text), parser="none",
                      error=err)

@@ -1,18 +1,450 @@
 """libcst fallback extractor: the parser of record for files the host `ast` rejects.
 
-Must produce exactly the FileFacts that `extract.facts_from_ast` produces for the same
-source (tests/test_parser_parity.py holds both paths to that).
+It must produce exactly the FileFacts that `extract.facts_from_ast` produces for the same
+source (tests/test_parser_parity.py holds both paths to that), so it shares as much of
+the ast path as it can instead of re-implementing it:
+
+* Statements. The libcst tree is lowered to a *shallow* `ast` statement tree: the
+  statement kinds `_Collector` looks at, carrying libcst's positions (already character
+  offsets, as facts want). `_Collector` then runs on it unchanged, so import flags,
+  class members, `__all__` handling and ordering cannot drift between the two paths.
+* Values (bases, decorators, annotations, assigned values, `if` tests ...). Each is
+  re-parsed from its own source text with the host `ast` (a sub-expression usually
+  parses even when the file as a whole does not), so the ast helpers see exactly what
+  they see on the fast path. When that fails (the expression itself holds 3.12-only
+  syntax) a small libcst -> ast converter builds the few node kinds the helpers inspect.
+* Dict literals and banned-name uses need every expression with its position and parent,
+  so they come from an iterative walk of the libcst tree that mirrors `_expressions`,
+  including what `ast` does *not* model as a `Name` (definition names, keyword argument
+  names, attribute names, `except ... as e`, match-pattern captures).
+
+This module imports libcst at the top on purpose: `extract` imports this module only
+when it needs the fallback, so a run over valid code never pays libcst's import cost.
 """
 
 from __future__ import annotations
 
-from ssotcheck.index.extract import ExtractOptions
-from ssotcheck.model import FileFacts
+import ast
+import sys
+import warnings
+from typing import Any, Iterator, Sequence, cast
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from ssotcheck.index.extract import (
+    ExtractOptions,
+    _Collector,
+    _Columns,
+    assemble,
+    expression_plan,
+)
+from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, Span
+
+# libcst's position pass and code generation recurse in Python a few frames per tree
+# level. `extract` only hands over files whose estimated depth is at most
+# LIBCST_MAX_DEPTH (300), which needs more than the default limit of 1,000 frames but
+# stays far from the C stack's limit.
+_RECURSION_LIMIT = 20_000
 
 
 class CstUnavailable(Exception):
     """libcst could not parse the source either; the caller reports the ast error."""
 
 
-def facts_from_cst(path: str, text: str, digest: str, options: ExtractOptions) -> FileFacts:
-    raise CstUnavailable("not implemented yet")
+class CstTooDeep(CstUnavailable):
+    """libcst parsed the source but the tree is too deep to walk safely."""
+
+
+def facts_from_cst(path: str, text: str, digest: str, options: ExtractOptions, *,
+                   reparse: bool = True) -> FileFacts:
+    """FileFacts for `text` through libcst; `parser="libcst"`.
+
+    `reparse=False` skips re-parsing sub-expressions with the host `ast` and always uses
+    the libcst -> ast converter, so tests can hold the converter to the same facts.
+    """
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+    try:
+        # Invalid escapes in the analysed code warn when literals are evaluated; they
+        # are the project's business, not noise for ssotcheck's stderr.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                module = cst.parse_module(text)
+            except RecursionError as exc:
+                raise CstTooDeep("too deep for libcst's parser") from exc
+            except Exception as exc:  # ParserSyntaxError, and whatever else the native parser raises
+                raise CstUnavailable(str(exc)) from exc
+            try:
+                positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(
+                    PositionProvider)
+                return _CstExtractor(module, positions, reparse).facts(path, text, digest,
+                                                                       options)
+            except RecursionError as exc:
+                raise CstTooDeep("too deep to walk the libcst tree") from exc
+    finally:
+        sys.setrecursionlimit(old_limit)
+
+
+# ------------------------------------------------------------ libcst -> ast values
+
+_SINGLETONS = {"True": True, "False": False, "None": None}
+_UNARY = {cst.Minus: ast.USub, cst.Plus: ast.UAdd, cst.BitInvert: ast.Invert, cst.Not: ast.Not}
+
+
+def _opaque() -> ast.expr:
+    """Stands for any expression the ast helpers only ever call "<expr>"."""
+    return ast.expr()
+
+
+def _literal(node: cst.BaseExpression) -> Any:
+    """The value of a literal node, or `_NO_VALUE` when it has none (an f-string part,
+    a number Python refuses such as a 5,000-digit integer)."""
+    try:
+        value = node.evaluated_value  # type: ignore[attr-defined]
+    except (ValueError, SyntaxError, TypeError, MemoryError, OverflowError):
+        return _NO_VALUE
+    return _NO_VALUE if value is None else value
+
+
+_NO_VALUE = object()
+
+
+def convert(node: cst.BaseExpression) -> ast.expr:
+    """The ast node kinds the value helpers in `extract` inspect, built from libcst.
+
+    Anything else becomes an opaque `ast.expr`, which those helpers treat like the
+    BinOp, Lambda or JoinedStr the real `ast` would have produced.
+    """
+    if isinstance(node, cst.Name):
+        if node.value in _SINGLETONS:
+            return ast.Constant(_SINGLETONS[node.value])
+        return ast.Name(node.value, ast.Load())
+    if isinstance(node, cst.Attribute):
+        return ast.Attribute(convert(node.value), node.attr.value, ast.Load())
+    if isinstance(node, cst.Call):
+        return ast.Call(convert(node.func), [], [])
+    if isinstance(node, cst.Subscript):
+        elements = list(node.slice)
+        if len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
+            index = _subscript_index(elements[0].slice)
+        else:
+            index = ast.Tuple([_subscript_index(e.slice) for e in elements], ast.Load())
+        return ast.Subscript(convert(node.value), index, ast.Load())
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float,
+                         cst.Imaginary)):
+        value = _literal(node)
+        # An f-string part leaves no value: ast says JoinedStr, which no helper matches.
+        return _opaque() if value is _NO_VALUE else ast.Constant(value)
+    if isinstance(node, cst.Ellipsis):
+        return ast.Constant(...)
+    if isinstance(node, cst.UnaryOperation):
+        op = _UNARY.get(type(node.operator))
+        return ast.UnaryOp(op(), convert(node.expression)) if op else _opaque()
+    if isinstance(node, (cst.Tuple, cst.List)):
+        elts = [ast.Starred(convert(e.value), ast.Load()) if isinstance(e, cst.StarredElement)
+                else convert(e.value) for e in node.elements]
+        return (ast.Tuple if isinstance(node, cst.Tuple) else ast.List)(elts, ast.Load())
+    return _opaque()
+
+
+def _target(expr: ast.expr) -> ast.Name | ast.Attribute | ast.Subscript:
+    """An assignment target as ast types it (libcst has already checked the grammar)."""
+    return cast("ast.Name | ast.Attribute | ast.Subscript", expr)
+
+
+def _no_arguments() -> ast.arguments:
+    return ast.arguments([], [], None, [], [], None, [])
+
+
+def _subscript_index(index: cst.BaseSlice) -> ast.expr:
+    if isinstance(index, cst.Index):
+        value = convert(index.value)
+        return ast.Starred(value, ast.Load()) if index.star else value
+    return _opaque()  # a slice `a:b`
+
+
+def _str_value(node: cst.BaseExpression) -> str | None:
+    """The text of a plain string literal (what ast calls a str Constant), else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = _literal(node)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _dotted_name(node: cst.BaseExpression) -> str:
+    """`a.b.c` of an import's module or alias name (always a Name/Attribute chain)."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _chain(node: cst.Name | cst.Attribute) -> str | None:
+    """What `extract.dotted` returns for a Name/Attribute chain, read off libcst."""
+    parts: list[str] = []
+    cur: cst.BaseExpression = node
+    while isinstance(cur, cst.Attribute):
+        parts.append(cur.attr.value)
+        cur = cur.value
+    if not isinstance(cur, cst.Name) or cur.value in _SINGLETONS:
+        return None
+    parts.append(cur.value)
+    return ".".join(reversed(parts))
+
+
+# ---------------------------------------------------------------- expression walk
+
+def _fields(*pairs: tuple[str, tuple[str, ...]]) -> dict[type, tuple[str, ...]]:
+    """Map node classes to field names, leaving out classes this libcst lacks."""
+    out: dict[type, tuple[str, ...]] = {}
+    for cls_name, names in pairs:
+        cls = getattr(cst, cls_name, None)
+        if cls is not None:
+            out[cls] = names
+    return out
+
+
+# Fields that hold identifiers ast keeps as plain strings, not Name nodes: never uses.
+_IDENTIFIER_FIELDS = _fields(
+    ("FunctionDef", ("name",)), ("ClassDef", ("name",)), ("Param", ("name",)),
+    ("Arg", ("keyword",)), ("Attribute", ("attr",)), ("ExceptHandler", ("name",)),
+    ("ExceptStarHandler", ("name",)), ("MatchAs", ("name",)), ("MatchStar", ("name",)),
+    ("MatchMapping", ("rest",)), ("MatchKeywordElement", ("key",)),
+    ("MatchSingleton", ("value",)), ("TypeVar", ("name",)), ("TypeVarTuple", ("name",)),
+    ("ParamSpec", ("name",)),
+)
+# Fields ast gives a Store or Del context: a bare name there binds, it is not a use.
+_TARGET_FIELDS = _fields(
+    ("AssignTarget", ("target",)), ("AnnAssign", ("target",)), ("AugAssign", ("target",)),
+    ("For", ("target",)), ("CompFor", ("target",)), ("NamedExpr", ("target",)),
+    ("AsName", ("name",)), ("Del", ("target",)), ("TypeAlias", ("name",)),
+)
+# Nodes whose elements inherit a target context (`a, *b = ...`, `for (x, y) in ...`).
+_TARGET_CONTAINERS = (cst.Tuple, cst.List, cst.Element, cst.StarredElement)
+# Statements that hold no expressions ast would walk.
+_OPAQUE_STATEMENTS = (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)
+_SCOPES = (cst.FunctionDef, cst.ClassDef)
+
+
+class _CstExtractor:
+    def __init__(self, module: cst.Module, positions: Any, reparse: bool) -> None:
+        self.module = module
+        self.positions = positions
+        self.reparse = reparse
+
+    # ------------------------------------------------------------------ facts
+    def facts(self, path: str, text: str, digest: str, options: ExtractOptions) -> FileFacts:
+        shallow = ast.Module(body=self._statements(self.module.body), type_ignores=[])
+        # Positions are already character offsets: an all-ASCII `_Columns` passes them on.
+        collector = _Collector(_Columns(""))
+        collector.run(shallow)
+        want_dicts, tokens = expression_plan(text, collector.imports, options)
+        dicts: list[DictLiteralFact] = []
+        uses: list[NameUse] = []
+        if want_dicts or tokens:
+            dicts, uses = self._expressions(want_dicts, set(options.discriminators), tokens)
+        return assemble(path, text, digest, collector, dicts, uses, "libcst")
+
+    def _range(self, node: cst.CSTNode) -> CodeRange:
+        return self.positions[node]
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        r = self._range(node)
+        return Span(r.start.line, r.start.column, r.end.line, r.end.column)
+
+    def _at(self, target: ast.AST, node: cst.CSTNode) -> Any:
+        r = self._range(node)
+        target.lineno, target.col_offset = r.start.line, r.start.column  # type: ignore[attr-defined]
+        target.end_lineno, target.end_col_offset = r.end.line, r.end.column  # type: ignore[attr-defined]
+        return target
+
+    # ------------------------------------------------------------- values
+    def value(self, node: cst.BaseExpression) -> ast.expr:
+        """The ast the host parser gives for this sub-expression's own text."""
+        if self.reparse:
+            code = self.module.code_for_node(node)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return ast.parse(code, mode="eval").body
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                pass  # 3.12-only syntax inside it (or `yield`, `*a` alone): convert
+        return convert(node)
+
+    # --------------------------------------------------------- statements
+    def _statements(self, body: Sequence[cst.CSTNode]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    lowered = self._small(small)
+                    if lowered is not None:
+                        out.append(lowered)
+            else:
+                lowered = self._compound(stmt)
+                if lowered is not None:
+                    out.append(lowered)
+        return out
+
+    def _suite(self, suite: cst.BaseSuite) -> list[ast.stmt]:
+        if isinstance(suite, cst.SimpleStatementSuite):
+            return [s for s in (self._small(x) for x in suite.body) if s is not None]
+        return self._statements(suite.body)  # type: ignore[attr-defined]
+
+    def _small(self, node: cst.BaseSmallStatement) -> ast.stmt | None:
+        if isinstance(node, cst.Import):
+            names = [self._at(ast.alias(_dotted_name(a.name), self._asname(a)), a)
+                     for a in node.names]
+            return self._at(ast.Import(names), node)
+        if isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                names = [self._at(ast.alias("*", None), node.names)]
+            else:
+                names = [self._at(ast.alias(_dotted_name(a.name), self._asname(a)), a)
+                         for a in node.names]
+            module = _dotted_name(node.module) if node.module is not None else None
+            return self._at(ast.ImportFrom(module, names, len(node.relative)), node)
+        if isinstance(node, cst.Assign):
+            return self._at(ast.Assign([self.value(t.target) for t in node.targets],
+                                       self.value(node.value)), node)
+        if isinstance(node, cst.AnnAssign):
+            value = self.value(node.value) if node.value is not None else None
+            return self._at(ast.AnnAssign(_target(self.value(node.target)),
+                                          self.value(node.annotation.annotation), value,
+                                          simple=1), node)
+        if isinstance(node, cst.AugAssign):
+            return self._at(ast.AugAssign(_target(self.value(node.target)), ast.Add(),
+                                          self.value(node.value)), node)
+        return None  # nothing `_Collector` reads
+
+    @staticmethod
+    def _asname(alias: cst.ImportAlias) -> str | None:
+        if alias.asname is None:
+            return None
+        name = alias.asname.name
+        return name.value if isinstance(name, cst.Name) else None
+
+    def _compound(self, node: cst.CSTNode) -> ast.stmt | None:
+        if isinstance(node, cst.ClassDef):
+            bases = [ast.Starred(self.value(a.value), ast.Load()) if a.star == "*"
+                     else self.value(a.value) for a in node.bases]
+            keywords = [ast.keyword(a.keyword.value if a.keyword else None, self.value(a.value))
+                        for a in node.keywords]
+            return self._at(ast.ClassDef(
+                node.name.value, bases, keywords, self._suite(node.body),
+                [self.value(d.decorator) for d in node.decorators]), node)
+        if isinstance(node, cst.FunctionDef):
+            fn_kind = ast.AsyncFunctionDef if node.asynchronous is not None else ast.FunctionDef
+            # Complete nodes (empty where `_Collector` does not look), so the shallow tree
+            # stays valid for `ast` on every supported Python.
+            fn = fn_kind(node.name.value, _no_arguments(), self._suite(node.body),
+                         [self.value(d.decorator) for d in node.decorators], None, None)
+            return self._at(fn, node)
+        if isinstance(node, cst.If):
+            return self._at(ast.If(self.value(node.test), self._suite(node.body),
+                                   self._orelse(node.orelse)), node)
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            # ast.TryStar is 3.11+; on 3.10 `_Collector` treats `except*` as a plain try.
+            try_kind = ast.Try if isinstance(node, cst.Try) else getattr(ast, "TryStar", ast.Try)
+            handlers = [ast.ExceptHandler(self.value(h.type) if h.type is not None else None,
+                                          None, self._suite(h.body)) for h in node.handlers]
+            final = self._suite(node.finalbody.body) if node.finalbody is not None else []
+            return self._at(try_kind(self._suite(node.body), handlers,
+                                     self._orelse(node.orelse), final), node)
+        if isinstance(node, cst.For):
+            for_kind = ast.AsyncFor if node.asynchronous is not None else ast.For
+            return self._at(for_kind(ast.Name("_", ast.Store()), _opaque(),
+                                     self._suite(node.body), self._orelse(node.orelse), None),
+                            node)
+        if isinstance(node, cst.While):
+            return self._at(ast.While(_opaque(), self._suite(node.body),
+                                      self._orelse(node.orelse)), node)
+        if isinstance(node, cst.With):
+            with_kind = ast.AsyncWith if node.asynchronous is not None else ast.With
+            return self._at(with_kind([], self._suite(node.body), None), node)
+        if isinstance(node, cst.Match):
+            cases = [ast.match_case(ast.MatchAs(), None, self._suite(c.body))
+                     for c in node.cases]
+            return self._at(ast.Match(_opaque(), cases), node)
+        return None
+
+    def _orelse(self, node: cst.CSTNode | None) -> list[ast.stmt]:
+        if node is None:
+            return []
+        if isinstance(node, cst.If):  # `elif`: ast nests it as an If in orelse
+            lowered = self._compound(node)
+            return [lowered] if lowered is not None else []
+        return self._suite(node.body)  # type: ignore[attr-defined]
+
+    # -------------------------------------------------------- expressions
+    def _expressions(self, want_dicts: bool, discriminators: set[str], tokens: frozenset[str]
+                     ) -> tuple[list[DictLiteralFact], list[NameUse]]:
+        """Mirror of `extract._expressions` over the libcst tree (iterative)."""
+        dicts: list[DictLiteralFact] = []
+        uses: list[NameUse] = []
+        # (node, parent, qualname of the enclosing def/class, in a Store/Del target)
+        stack: list[tuple[cst.CSTNode, cst.CSTNode | None, str | None, bool]] = [
+            (self.module, None, None, False)]
+        while stack:
+            node, parent, scope, target = stack.pop()
+            if isinstance(node, _OPAQUE_STATEMENTS):
+                continue
+            if want_dicts and isinstance(node, cst.Dict):
+                fact = self._dict_literal(node, discriminators, scope)
+                if fact is not None:
+                    dicts.append(fact)
+            elif tokens and isinstance(node, (cst.Name, cst.Attribute)):
+                use = self._use(node, parent, target, tokens)
+                if use is not None:
+                    uses.append(use)
+            inner = scope
+            if isinstance(node, _SCOPES):
+                inner = f"{scope}.{node.name.value}" if scope else node.name.value
+            stack.extend(reversed(list(self._children(node, target, inner))))
+        return dicts, uses
+
+    def _children(self, node: cst.CSTNode, target: bool, scope: str | None
+                  ) -> Iterator[tuple[cst.CSTNode, cst.CSTNode, str | None, bool]]:
+        skip = {id(getattr(node, f, None)) for f in _IDENTIFIER_FIELDS.get(type(node), ())}
+        targets = {id(getattr(node, f, None)) for f in _TARGET_FIELDS.get(type(node), ())}
+        inherit = target and isinstance(node, _TARGET_CONTAINERS)
+        for child in node.children:
+            if id(child) in skip:
+                continue
+            yield child, node, scope, inherit or id(child) in targets
+
+    def _use(self, node: cst.Name | cst.Attribute, parent: cst.CSTNode | None, target: bool,
+             tokens: frozenset[str]) -> NameUse | None:
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return None  # only the longest chain is a use
+        if isinstance(node, cst.Name) and target:
+            return None  # a bare name being bound or deleted
+        chain = _chain(node)
+        if chain is None or not tokens.intersection(chain.split(".")):
+            return None
+        is_call = isinstance(parent, cst.Call) and parent.func is node
+        return NameUse(chain, self._span(node), is_call)
+
+    def _dict_literal(self, node: cst.Dict, discriminators: set[str], scope: str | None
+                      ) -> DictLiteralFact | None:
+        keys: list[str] = []
+        found: tuple[str, str] | None = None
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return None  # `**spread`: not a schema-shaped literal
+            key = _str_value(element.key)
+            if key is None:
+                return None
+            keys.append(key)
+            if found is None and key in discriminators:
+                value = _str_value(element.value)
+                if value is not None:
+                    found = (key, value)
+        if found is None:
+            return None
+        return DictLiteralFact(self._span(node), tuple(keys), found[0], found[1], scope)

@@ -1,0 +1,335 @@
+"""The stdlib-ast fast path and the libcst fallback must extract identical facts.
+
+libcst is the parser of record for files the host `ast` rejects (3.12 f-strings on 3.11);
+if the two paths drifted, the same concept would look different depending on which
+parser happened to read it, and duplicate / legacy-import findings would flicker.
+
+The corpus lives in tests/fixtures/parity/ (one file per theme). Each file is also run in
+layout variants (CRLF, CR-only endings, tab indentation, a non-ASCII prefix line) since
+columns are where the two parsers differ most (ast counts UTF-8 bytes, libcst characters).
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import string
+import warnings
+from dataclasses import fields, replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from ssotcheck.index.extract import ExtractOptions, extract, facts_from_ast
+from ssotcheck.index.extract_cst import CstUnavailable, facts_from_cst
+from ssotcheck.model import FileFacts
+
+from tests.conftest import FIXTURES
+
+CORPUS_DIR = FIXTURES / "parity"
+CORPUS = sorted(CORPUS_DIR.glob("*.py"))
+OPTIONS = ExtractOptions(banned=("os.environ", "os.getenv"))
+# Error kinds `extract` may report; "internal" (an ssotcheck bug) is deliberately absent.
+EXPECTED_ERROR_KINDS = {"syntax", "encoding", "binary", "nul-byte", "too-deep", "too-large"}
+
+
+def _parse(text: str) -> ast.Module:
+    # Mutated sources hold invalid escapes; their warnings are noise here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
+def _differences(a: FileFacts, b: FileFacts) -> list[str]:
+    """Readable field-by-field differences, so a parity failure says what drifted."""
+    out = []
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if x == y:
+            continue
+        if isinstance(x, tuple) and isinstance(y, tuple):
+            pairs = [f"  ast: {u}\n  cst: {v}" for u, v in zip(x, y) if u != v]
+            if len(x) != len(y):
+                pairs.append(f"  lengths: ast {len(x)}, cst {len(y)}")
+            out.append(f"{f.name}:\n" + "\n".join(pairs[:5]))
+        else:
+            out.append(f"{f.name}: ast {x!r} != cst {y!r}")
+    return out
+
+
+def assert_parity(text: str, path: str = "m.py", options: ExtractOptions = OPTIONS) -> FileFacts:
+    """Both libcst modes (sub-expressions re-parsed by ast, and converted from libcst)
+    must equal the ast facts; returns them for further checks."""
+    expected = facts_from_ast(path, text, _parse(text), "digest", options)
+    for reparse in (True, False):
+        got = facts_from_cst(path, text, "digest", options, reparse=reparse)
+        assert got.parser == "libcst"
+        diff = _differences(expected, replace(got, parser="ast"))
+        assert not diff, f"reparse={reparse}\n" + "\n".join(diff)
+    return expected
+
+
+def _variants(text: str) -> dict[str, str]:
+    return {
+        "as-is": text,
+        "crlf": text.replace("\n", "\r\n"),
+        "cr": text.replace("\n", "\r"),
+        "tabs": text.replace("    ", "\t"),
+        "non-ascii-prefix": "ß = 'ŝ€'; " + text.replace("\n", "\n", 1),
+    }
+
+
+VARIANT_CASES = [(p, name) for p in CORPUS for name in _variants("")]
+
+
+def test_corpus_is_present() -> None:
+    assert {p.name for p in CORPUS} >= {"imports.py", "classes.py", "expressions.py",
+                                         "misc.py", "unicode_layout.py"}
+
+
+@pytest.mark.parametrize(("path", "variant"), VARIANT_CASES,
+                         ids=[f"{p.stem}-{v}" for p, v in VARIANT_CASES])
+def test_corpus_parity(path: Path, variant: str) -> None:
+    text = _variants(path.read_text(encoding="utf-8"))[variant]
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        pytest.skip(f"the {variant} variant of {path.name} is not valid Python")
+    facts = assert_parity(text, path.name)
+    # A parity test over empty facts would prove nothing: every corpus file is built to
+    # yield plenty.
+    assert facts.imports and (facts.classes or facts.functions or facts.constants)
+
+
+def test_corpus_facts_are_the_expected_ones() -> None:
+    """Spot checks that the shared facts are right, not merely equal."""
+    imports = assert_parity((CORPUS_DIR / "imports.py").read_text(encoding="utf-8"))
+    by_alias = {i.bound_name: i for i in imports.imports}
+    assert by_alias["par"].level == 2 and by_alias["par"].name == "parent"
+    assert by_alias["grand"].level == 3 and by_alias["grand"].module == ""
+    assert by_alias["heavy"].type_checking and not by_alias["heavy"].in_try
+    assert by_alias["never"].type_checking  # elif typing.TYPE_CHECKING
+    assert not by_alias["runtime_only"].type_checking  # `if not TYPE_CHECKING`
+    assert by_alias["typing_only"].type_checking  # t.TYPE_CHECKING
+    assert by_alias["json_impl"].in_try and by_alias["speedup"].in_try
+    assert not by_alias["not_a_shim"].in_try  # except KeyError is no import shim
+    assert by_alias["generic_shim"].in_try  # bare except catches ImportError
+    assert by_alias["both_flags"].in_function and by_alias["both_flags"].type_checking
+    assert by_alias["in_async_for"].in_function
+    assert not by_alias["in_class_body"].in_function
+    star = [i for i in imports.imports if i.name == "*"]
+    assert len(star) == 1 and star[0].module == "mod" and star[0].level == 1
+    snd = by_alias["snd"]
+    assert (snd.span.line, snd.span.column, snd.span.end_column) == (13, 4, 17)
+    assert (snd.stmt_span.line, snd.stmt_span.end_line) == (11, 15)
+    # Source order, which `__all__ += ...` and first-definition-wins logic rely on.
+    assert [i.bound_name for i in imports.imports][:4] == ["annotations", "os", "os", "abc"]
+
+    classes = assert_parity((CORPUS_DIR / "classes.py").read_text(encoding="utf-8"))
+    by_name = {c.qualname: c for c in classes.classes}
+    color = {m.name: m for m in by_name["Color"].members}
+    assert color["RED"].value == "auto()" and color["GREEN"].value == "enum.auto()"
+    assert color["NEG"].value == "-1" and color["NEG_FLOAT"].value == "-2.5"
+    assert color["TUPLE"].value == "(1, 'a', None)" and color["NESTED"].value == "<expr>"
+    assert color["CONCAT"].value == "'ab'" and color["FSTR"].value == "<expr>"
+    assert color["A"].value == color["B"].value == "7"
+    assert "C" not in color  # tuple targets are not members
+    assert by_name["Color.Inner.Deeper"].nested
+    assert by_name["Level"].keywords == (("metaclass", "enum.EnumMeta"), ("boundary", "enum.STRICT"))
+    event = {m.name: m for m in by_name["Event"].members}
+    assert event["type"].literals == ("agent_started",) and event["type"].annotation == "Literal"
+    assert event["kind"].literals == ("a", "b") and event["kind"].annotation == "typing.Literal"
+    assert event["final"].literals == ("f",) and event["ann"].literals == ("x", "y")
+    assert event["either"].annotation is None  # `Literal[...] | None` is a BinOp
+    assert by_name["Payload"].keywords == (("total", "False"),)
+    payload = {m.name: m for m in by_name["Payload"].members}
+    assert payload["type"].literals == ("tool_called",)
+    assert by_name["Decorated"].decorators == (
+        "decorator", "module.decorator", "factory", "items")
+    assert by_name["Decorated"].bases == ("Base", "mixins.Mixin", "Generic")
+    assert by_name["factory.LocalClass"].nested
+    assert [m.name for m in by_name["OneLine"].members] == ["x", "y", "z"]
+
+    misc = assert_parity((CORPUS_DIR / "misc.py").read_text(encoding="utf-8"))
+    assert misc.all_names == ("alpha", "beta", "gamma", "delta")
+    assert [f.name for f in misc.functions] == ["alpha", "beta", "gamma", "walrus", "generator",
+                                                "nested_defs", "uses_global"]
+    assert [f.is_async for f in misc.functions][:3] == [False, True, True]
+    assert (0, ("",)) in misc.suppressions  # ignore-file
+    assert any(codes == ("SSOT201", "SSOT203") for _, codes in misc.suppressions)
+
+
+def test_expression_facts() -> None:
+    facts = assert_parity((CORPUS_DIR / "expressions.py").read_text(encoding="utf-8"))
+    events = {(d.event, d.in_function) for d in facts.dict_literals}
+    assert {("agent_started", None), ("nested_event", None), ("tool_called", "handler"),
+            ("from_decorator", "Service.run"), ("from_default", "Service.run"),
+            ("in_list", "Service.run"), ("from_case", "matcher"), ("in_lambda", None),
+            ("in_fstring", None), ("concat", None), ("second_wins", None)} <= events
+    assert "spread" not in {d.event for d in facts.dict_literals}  # `**EVENT` in it
+    assert "x" not in {d.event for d in facts.dict_literals}  # computed key
+    lines = (CORPUS_DIR / "expressions.py").read_text(encoding="utf-8").splitlines()
+
+    def text_of(u):  # noqa: ANN001, ANN202 - tiny local helper
+        return lines[u.span.line - 1][u.span.column:u.span.end_column]
+
+    chains = {(u.chain, u.is_call) for u in facts.name_uses}
+    assert ("os.environ.get", True) in chains and ("os.getenv", True) in chains
+    assert ("env", False) in chains and ("ge", True) in chains  # aliased imports
+    assert all(text_of(u).replace("(", "").replace(")", "") == u.chain for u in facts.name_uses)
+    # Bindings are not uses: parameter names, `def environ`, `class environ`,
+    # `except ... as environ`, `global environ`, loop / with / walrus targets.
+    binding_lines = {i + 1 for i, line in enumerate(lines) if any(s in line for s in (
+        "def handler(", "def environ(", "class environ", "as environ:", "global environ",
+        "for environ in []", "with open(\"x\") as environ", "(environ := 5)",
+        "environ += 1", "environ: dict", "a, *environ"))}
+    assert len(binding_lines) == 12  # incl. `case ... as environ:`
+    assert not [u for u in facts.name_uses if u.span.line in binding_lines and u.chain == "environ"]
+    assert ("os.error", False) in chains  # ... while the exception type there is a use
+
+
+def test_non_ascii_columns_are_characters() -> None:
+    text = (CORPUS_DIR / "unicode_layout.py").read_text(encoding="utf-8")
+    facts = assert_parity(text)
+    lines = text.splitlines()
+    json_import = next(i for i in facts.imports if i.module == "json")
+    assert lines[json_import.span.line - 1][json_import.span.column:].startswith("json")
+    for use in facts.name_uses:
+        assert lines[use.span.line - 1][use.span.column:use.span.end_column] in (
+            use.chain, f"({use.chain})")
+    rocket = next(d for d in facts.dict_literals if d.event == "rocket")
+    assert lines[rocket.span.line - 1][rocket.span.column] == "{"
+
+
+# ------------------------------------------------------------ 3.12-only syntax
+
+# (3.12 source, a 3.11 twin with the same layout): the twin's ast facts are what 3.12's
+# own ast would give, so the libcst facts of the 3.12 source must equal them.
+PY312_TWINS = [
+    ('x = f"{"a"!r}"\nimport os\n', "x = f\"{'a'!r}\"\nimport os\n"),
+    ("y = f'{d['k']}'\nclass A(Enum):\n    B = 1\n", "y = f'{d[\"k\"]}'\nclass A(Enum):\n    B = 1\n"),
+    ('import os\nz = f"{os.environ["HOME"]}"\n', "import os\nz = f\"{os.environ['HOME']}\"\n"),
+    ('E = {"type": "evt", "msg": f"{x["a"]}"}\n', "E = {\"type\": \"evt\", \"msg\": f\"{x['a']}\"}\n"),
+    ('class M:\n    label: Literal["x"] = f"{"y"}"\n',
+     "class M:\n    label: Literal[\"x\"] = f\"{'y'}\"\n"),
+    ("def f[T](x: T) -> T:\n    import os\n    return os.getenv('A')\n",
+     "def f   (x: T) -> T:\n    import os\n    return os.getenv('A')\n"),
+    ("class Box[T](Base, total=False):\n    item: T\n",
+     "class Box   (Base, total=False):\n    item: T\n"),
+    ('from a import b\nv = f"{"nested " f"{"deeper"}"}"\n',
+     "from a import b\nv = f\"{'nested ' f'{1}'}\"\n"),
+    ('import os\nw = f"{\n    os.environ["X"]  # comment inside\n}"\n',
+     "import os\nw = (   \n    os.environ['X']  # comment inside\n )\n"),
+]
+
+
+@pytest.mark.parametrize(("new", "twin"), PY312_TWINS, ids=[f"twin{i}" for i in range(len(PY312_TWINS))])
+def test_py312_syntax_goes_through_libcst_with_the_same_facts(new: str, twin: str) -> None:
+    with pytest.raises(SyntaxError):
+        ast.parse(new)  # otherwise this host would not exercise the fallback at all
+    got = extract("m.py", new.encode(), OPTIONS)
+    assert got.error is None and got.parser == "libcst"
+    expected = facts_from_ast("m.py", twin, ast.parse(twin), got.content_hash, OPTIONS)
+    diff = _differences(expected, replace(got, parser="ast"))
+    assert not diff, "\n".join(diff)
+    assert expected.imports or expected.classes or expected.constants or expected.functions
+
+
+def test_type_statement_and_generic_class() -> None:
+    text = "import os\ntype Alias = dict[str, int]\nclass C[T: (int, str)]:\n    x: Literal['a'] = 'a'\n"
+    facts = extract("m.py", text.encode(), OPTIONS)
+    assert facts.parser == "libcst" and facts.error is None
+    assert [i.module for i in facts.imports] == ["os"]
+    assert "Alias" not in facts.constants  # a TypeAlias statement is not an assignment
+    (cls,) = facts.classes
+    assert cls.name == "C" and cls.members[0].literals == ("a",)
+
+
+def test_libcst_rejects_what_both_parsers_reject() -> None:
+    with pytest.raises(CstUnavailable):
+        facts_from_cst("m.py", "def f(:\n", "d", OPTIONS)
+
+
+# ----------------------------------------------------------------- robustness
+
+SOURCES = [p.read_text(encoding="utf-8") for p in CORPUS]
+
+
+def _check_result(facts: FileFacts, path: str = "m.py") -> None:
+    assert isinstance(facts, FileFacts) and facts.path == path
+    if facts.error is not None:
+        assert facts.parser == "none"
+        assert facts.error.kind in EXPECTED_ERROR_KINDS, facts.error
+        assert facts.error.message and facts.error.line >= 0
+    else:
+        assert facts.parser in ("ast", "libcst")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+@example(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+@example(b"\xff\xfe\x00x")
+@example(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n")
+@example(b"# coding: no-such-codec\n")
+@example(b"\xef\xbb\xbfimport os\n")
+def test_random_bytes_never_raise(data: bytes) -> None:
+    _check_result(extract("m.py", data, OPTIONS))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+@example('f"{"')
+@example("x = " + "(" * 149 + "f'{'" + ")" * 149)
+@example("((((((((((((((((((((((((((((((((((((((((((((((((((")
+@example("class A(\n  import x")
+@example("1" * 5000 + " +")
+def test_random_text_never_raises(text: str) -> None:
+    _check_result(extract("m.py", text.encode("utf-8"), OPTIONS))
+
+
+@st.composite
+def mutated_sources(draw: st.DrawFn) -> str:
+    """A corpus file with a few random edits: deletions, duplications and insertions of
+    the characters that most confuse parsers."""
+    text = draw(st.sampled_from(SOURCES))
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    for _ in range(draw(st.integers(1, 4))):
+        i = rnd.randrange(len(text) + 1)
+        j = min(len(text), i + rnd.choice([1, 1, 2, 5, 20, 200]))
+        op = rnd.choice(["delete", "duplicate", "insert"])
+        if op == "delete":
+            text = text[:i] + text[j:]
+        elif op == "duplicate":
+            text = text[:i] + text[i:j] + text[i:]
+        else:
+            text = text[:i] + rnd.choice(['"', "'", "(", ")", "[", "{", "}", ":", "\n", "\t",
+                                          "f'{", "\\", "#", "é", " " * 4,
+                                          rnd.choice(string.printable)]) + text[i:]
+    return text
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_sources())
+def test_mutated_sources_never_raise(text: str) -> None:
+    _check_result(extract("m.py", text.encode("utf-8"), OPTIONS))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_sources())
+def test_mutated_sources_keep_parity(text: str) -> None:
+    """Differential check: whatever still parses on both parsers gives the same facts."""
+    try:
+        tree = _parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        assume(False)
+        return
+    try:
+        got = facts_from_cst("m.py", text, "d", OPTIONS)
+    except CstUnavailable:
+        assume(False)  # libcst is stricter on a few forms, e.g. `(name): int`
+        return
+    expected = facts_from_ast("m.py", text, tree, "d", OPTIONS)
+    diff = _differences(expected, replace(got, parser="ast"))
+    assert not diff, "\n".join(diff)
