@@ -319,8 +319,16 @@ def find_config_file(start: Path) -> Path | None:
         cand = d / "pyproject.toml"
         if cand.is_file():
             try:
-                data = tomllib.loads(cand.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                text = cand.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
+                # A broken pyproject.toml that is meant for us must not be skipped silently
+                # (the run would fall back to defaults and look clean); `load` reports it.
+                if "[tool.ssotcheck" in text:
+                    return cand
                 continue
             if "ssotcheck" in data.get("tool", {}):
                 return cand

@@ -148,3 +148,18 @@ def test_extraction_key_changes_with_extraction_settings(tmp_path: Path) -> None
     c = _load(tmp_path, '[tool.ssotcheck]\nfail-under = 10\n')
     assert a.extraction_key() != b.extraction_key()
     assert a.extraction_key() == c.extraction_key()  # fail-under does not affect facts
+
+
+def test_broken_pyproject_meant_for_ssotcheck_is_an_error_not_ignored(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ssotcheck]\nsrc = [\n", encoding="utf-8")
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "ssotcheck", "check", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "invalid TOML" in proc.stderr and "pyproject.toml" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_broken_unrelated_pyproject_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project\nname=", encoding="utf-8")
+    assert cfgmod.find_config_file(tmp_path) is None
