@@ -399,7 +399,7 @@ def _comments(source: str) -> list[str]:
 
 
 try:
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, example, given, settings
     from hypothesis import strategies as st
 except ImportError:  # pragma: no cover
     given = None
@@ -434,6 +434,14 @@ if given is not None:
               suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(statements=st.lists(_statement(), min_size=1, max_size=4),
            unsafe=st.booleans(), indent=st.booleans())
+    # The comment after a last name without a trailing comma sits with `)` in libcst: a
+    # merge must see it, whether it drops the name as a duplicate or carries it along.
+    @example(statements=["from pkg.keep import B\n",
+                         "from pkg.keep import (\n    A,\n    B  # note 1\n)\n"],
+             unsafe=True, indent=False)
+    @example(statements=["from pkg.old import (\n    B,  # note 0\n)\n",
+                         "from pkg.old import (\n    A  # note 0\n)\n"],
+             unsafe=True, indent=False)
     def test_fix_property(tmp_path: Path, statements: list[str], unsafe: bool,
                           indent: bool) -> None:
         """Whatever mix of `from` imports: the result parses, binds the same names, keeps
@@ -455,6 +463,23 @@ if given is not None:
         assert bool(legacy_findings(root)) == (needs_unsafe and not unsafe)
         assert fix(root, *args) == (1 if needs_unsafe and not unsafe else 0)
         assert (root / "pkg/mod.py").read_text() == new
+
+
+def test_comment_on_a_name_that_becomes_a_plain_import_refuses_the_file(make_project,
+                                                                         capsys) -> None:
+    src = "from pkg.old import (\n    helper,  # keep me\n    other,\n)\n"
+    root = make_project({"pkg/__init__.py": "", "pkg/a.py": src}, config="""
+        [tool.ssotcheck.legacy-imports]
+        "pkg.old.helper" = "helper"
+        "pkg.old.other" = "pkg.new.other"
+    """)
+    assert fix(root) == 1
+    assert (root / "pkg/a.py").read_text() == src
+    assert "a comment inside the import could not be kept in place" in capsys.readouterr().out
+    (root / "pkg/a.py").write_text(src.replace("  # keep me", ""))
+    assert fix(root) == 0
+    assert (root / "pkg/a.py").read_text() == (
+        "from pkg.new import (\n    other,\n)\nimport helper\n")
 
 
 # ----------------------------------------------------------------- parallel plan

@@ -12,7 +12,9 @@ with --unsafe-fixes), following ruff's definitions:
   the import binds never changes, so no other line has to.
 - safe: split a `from` import whose names now live in different modules. The names that
   stay keep the original statement; the moved ones get a copy of it (same parentheses,
-  comments and indentation) on the next line.
+  comments and indentation) on the next line. A name whose new home is a top-level
+  module becomes `import new as bound`; refused when that would drop a comment, as such
+  an import has no place for one.
 - unsafe: `import a.b` without an alias binds `a`, so every `a.b.` attribute use in the
   file is rewritten too. Refused when scope analysis cannot prove that is all it takes
   (the old package is still used another way, the new top-level name is taken, a use
@@ -119,12 +121,13 @@ def reflow(stmt: cst.ImportFrom, kept: Sequence[Alias]) -> cst.ImportFrom:
     new_last = names[-1]
     if new_last is last_orig:
         return stmt.with_changes(names=names)
-    # A comment before `)` belongs to the original last name, which is not in this copy.
+    # Comments before `)` belong to the original last name, which is not in this copy
+    # (with a trailing comma libcst keeps them on that name's comma anyway).
     rpar_ws = stmt.rpar.whitespace_before if stmt.rpar else None
-    if isinstance(rpar_ws, cst.ParenthesizedWhitespace) and rpar_ws.first_line.comment:
+    if isinstance(rpar_ws, cst.ParenthesizedWhitespace) and _comments(rpar_ws):
         assert stmt.rpar is not None
         stmt = stmt.with_changes(rpar=stmt.rpar.with_changes(whitespace_before=rpar_ws.with_changes(
-            first_line=cst.TrailingWhitespace())))
+            first_line=cst.TrailingWhitespace(), empty_lines=_blank_lines(rpar_ws.empty_lines))))
     comma = new_last.comma
     if stmt.lpar is None or not isinstance(comma, cst.Comma):
         names[-1] = new_last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -230,6 +233,15 @@ class _Plan:
 
     outputs: dict[cst.CSTNode, list[cst.BaseSmallStatement]] = field(default_factory=dict)
     attribute_renames: dict[cst.CSTNode, cst.BaseExpression] = field(default_factory=dict)
+
+
+# (original small statement, the statement it currently becomes that takes the names,
+# that statement with the names added)
+_Merge = tuple[cst.CSTNode, cst.ImportFrom, cst.ImportFrom]
+
+
+def _all_comments(*statements: Sequence[cst.CSTNode]) -> list[str]:
+    return sorted(c for group in statements for s in group for c in _comments(s))
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -489,6 +501,25 @@ class _Planner:
                    for aliases in groups.values() for a in aliases}
         merges = self._merges(stmt, groups, renamed, bool(untouched or plain)) \
             if self.apply_unsafe else {}
+        out = self._from_outputs(stmt, untouched, groups, renamed, plain, merges)
+        merged = self._merged(merges)
+        if merges and _all_comments(out, *merged.values()) != _all_comments(
+                [stmt], *(self.current(t) for t in merged)):
+            # The checks above know where libcst keeps each comment; should one still go
+            # missing, the names stay in a statement of their own instead.
+            merges, merged = {}, {}
+            out = self._from_outputs(stmt, untouched, groups, renamed, plain, merges)
+        if not merges and _all_comments(out) != _all_comments([stmt]):
+            # `import new as bound` has no place for a comment the names carried.
+            raise CannotFix("a comment inside the import could not be kept in place")
+        self.plan.outputs.update(merged)
+        self.plan.outputs[stmt] = out
+
+    @staticmethod
+    def _from_outputs(stmt: cst.ImportFrom, untouched: list[Alias],
+                      groups: dict[str, list[Alias]], renamed: dict[int, Alias],
+                      plain: list[cst.Import], merges: dict[str, _Merge]
+                      ) -> list[cst.BaseSmallStatement]:
         out: list[cst.BaseSmallStatement] = []
         if untouched:
             out.append(reflow(stmt, untouched))
@@ -501,21 +532,22 @@ class _Planner:
             names = [renamed[id(a)].with_changes(comma=r.comma)
                      for a, r in zip(aliases, moved.names)]
             moved = moved.with_changes(module=dotted_expr(module), relative=[], names=names)
-            # A comment after `(` speaks for the original statement; a copy does not repeat it.
-            out.append(_without_lead_comment(moved) if out else moved)
+            out.append(_as_copy(moved) if out else moved)
         out.extend(plain)
-        for target, merged in merges.values():
-            self._replace(target, merged)
-        self.plan.outputs[stmt] = out
+        return out
 
-    def _replace(self, target: cst.CSTNode, merged: cst.ImportFrom) -> None:
-        current = self.current(target)
-        self.plan.outputs[target] = [merged if _module_of(s) == _module_of(merged) else s
-                                     for s in current]
+    def _merged(self, merges: dict[str, _Merge]
+                ) -> dict[cst.CSTNode, list[cst.BaseSmallStatement]]:
+        """What the merge targets' lines become."""
+        new: dict[cst.CSTNode, list[cst.BaseSmallStatement]] = {}
+        for target, candidate, merged in merges.values():
+            current = new.get(target) or self.current(target)
+            # By identity: a split can leave two statements from the same module.
+            new[target] = [merged if s is candidate else s for s in current]
+        return new
 
     def _merges(self, stmt: cst.ImportFrom, groups: dict[str, list[Alias]],
-                renamed: dict[int, Alias], stays: bool
-                ) -> dict[str, tuple[cst.CSTNode, cst.ImportFrom]]:
+                renamed: dict[int, Alias], stays: bool) -> dict[str, _Merge]:
         """Earlier `from new import ...` statements in the same block that can take the
         moved names; empty when merging would lose something."""
         line = self.map.parent.get(stmt)
@@ -525,7 +557,9 @@ class _Planner:
         body = list(getattr(block, "body", ()))
         if line not in body:
             return {}
-        merges: dict[str, tuple[cst.CSTNode, cst.ImportFrom]] = {}
+        carried = {id(a): _with_closing_comment(stmt, a, renamed[id(a)])
+                   for aliases in groups.values() for a in aliases}
+        merges: dict[str, _Merge] = {}
         for module, aliases in groups.items():
             for earlier in reversed(body[:body.index(line)]):
                 if not isinstance(earlier, cst.SimpleStatementLine):
@@ -538,13 +572,13 @@ class _Planner:
                             found = (small, candidate)
                 if found is None:
                     continue
-                merged = append_names(found[1], [renamed[id(a)] for a in aliases])
+                merged = append_names(found[1], [carried[id(a)] for a in aliases])
                 if merged is not None:
-                    merges[module] = (found[0], merged)
+                    merges[module] = (found[0], found[1], merged)
                 break
         if merges and len(merges) == len(groups) and not stays:
             # The statement disappears: only when nothing but the moved names goes with it.
-            moved_comments = sum(len(_comments(a)) for als in groups.values() for a in als)
+            moved_comments = sum(len(_comments(a)) for a in carried.values())
             if (len(line.body) != 1 or line.leading_lines or line.trailing_whitespace.comment
                     or len(_comments(stmt)) != moved_comments):
                 return {}
@@ -585,14 +619,34 @@ class _Planner:
         return applied, skipped, superseded
 
 
-def _without_lead_comment(stmt: cst.ImportFrom) -> cst.ImportFrom:
+def _with_closing_comment(stmt: cst.ImportFrom, alias: Alias, moved: Alias) -> Alias:
+    """`moved` (the merge-ready form of `alias`) holding the comments after `alias` that
+    libcst keeps with `stmt`'s `)`: those of the last name without a trailing comma.
+    Only on the name does a merge see them, to keep them or to refuse."""
+    assert isinstance(stmt.names, Sequence)
+    if alias is not stmt.names[-1] or isinstance(alias.comma, cst.Comma) or stmt.rpar is None:
+        return moved
+    ws = stmt.rpar.whitespace_before
+    if not isinstance(ws, cst.ParenthesizedWhitespace) or not _comments(ws):
+        return moved
+    return moved.with_changes(comma=cst.Comma(whitespace_after=ws))
+
+
+def _as_copy(stmt: cst.ImportFrom) -> cst.ImportFrom:
+    """`stmt` without the comments after `(`: they speak for the original statement."""
     ws = stmt.lpar.whitespace_after if stmt.lpar else None
-    if not isinstance(ws, cst.ParenthesizedWhitespace) or ws.first_line.comment is None:
+    if not isinstance(ws, cst.ParenthesizedWhitespace):
         return stmt
-    first = ws.first_line.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+    first = ws.first_line
+    if first.comment is not None:
+        first = first.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
     assert stmt.lpar is not None
-    return stmt.with_changes(lpar=stmt.lpar.with_changes(
-        whitespace_after=ws.with_changes(first_line=first)))
+    return stmt.with_changes(lpar=stmt.lpar.with_changes(whitespace_after=ws.with_changes(
+        first_line=first, empty_lines=_blank_lines(ws.empty_lines))))
+
+
+def _blank_lines(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    return [line for line in lines if line.comment is None]
 
 
 def _module_of(stmt: cst.CSTNode) -> str | None:
