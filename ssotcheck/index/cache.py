@@ -1,38 +1,172 @@
-"""Per-file facts cache.
+"""Per-file facts cache, and the whole-run results cache.
 
-One pickle per (tool version, extraction settings), holding path -> (mtime_ns, size,
-content hash, facts). A hit needs the same mtime and size, or else the same content
-hash (so `touch` or a checkout does not force a re-parse); facts are reused across
-renames by hash. Writes go to a unique temporary file and are `os.replace`d into place,
-so a reader sees the old file or the new one, never a torn one, and two runs at once
-cannot corrupt it (the later writer wins). Anything unreadable, foreign or from another
-version is ignored and rebuilt.
+`facts.pickle`, one per (tool version, extraction settings), holds path -> (mtime_ns, size,
+content hash, encoded facts); `facts-delta.pickle` holds the entries that changed since it
+was written (so editing one file rewrites kilobytes, not the whole cache) and is applied
+only on top of the very base file it was computed from. A hit needs the same mtime and size, or else the same content
+hash (so `touch` or a checkout does not force a re-parse); facts are reused across renames
+by hash. The facts are stored as the plain tuples of `ssotcheck.index.codec`: loading them
+is C-speed pickle work with no class lookups at all, which also means nothing in the file
+can name code to run (the unpickler refuses every class).
+
+`results.pickle` sits next to it and remembers the last run's findings, keyed by the code,
+the configuration and every file's content hash, together with its own (path -> mtime,
+size, hash) table. A re-run over an unchanged tree answers from it after one `stat` per
+file, without loading or decoding any facts (see `ssotcheck.pipeline`).
+
+Writes go to a unique temporary file and are `os.replace`d into place, so a reader sees
+the old file or the new one, never a torn one, and two runs at once cannot corrupt either
+(the later writer wins). Anything unreadable, foreign or from another version is ignored
+and rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
 import tempfile
-from dataclasses import replace
+import time
 from pathlib import Path
+from typing import Any, Iterator, Mapping
 
-from ssotcheck import __version__
+from ssotcheck import __version__, model
+from ssotcheck.index import codec
 from ssotcheck.model import FileFacts
 
-MAGIC = "ssotcheck-facts-v1"
+MAGIC = "ssotcheck-facts-v2"
+DELTA_MAGIC = "ssotcheck-facts-delta-v1"
+RESULTS_MAGIC = "ssotcheck-results-v1"
+# A delta larger than this share of the entries is folded into a new base file.
+DELTA_SHARE = 0.05
 Entry = tuple[int, int, str, FileFacts]
+RawEntry = tuple[int, int, str, codec.Encoded]
+# A file modified this close to the moment its facts were stored may change again within
+# the same mtime tick without changing size ("racy git"); such entries are stored without
+# an mtime, so the next run confirms them by content hash instead of trusting stat.
+RACY_NS = 3_000_000_000
+
+
+def _code_fingerprint() -> str:
+    """Facts depend on the extraction code and the shape of the model, which change
+    between commits without a version bump; a cache built by other code is stale."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=8)
+    h.update(codec.LAYOUT.encode())
+    package = Path(__file__).resolve().parent.parent
+    for rel in ("model.py", "index/extract.py", "index/extract_cst.py", "index/codec.py"):
+        try:
+            h.update((package / rel).read_bytes())
+        except OSError:  # e.g. running from a zip: the version alone has to do
+            h.update(rel.encode())
+    return f"{__version__}+{h.hexdigest()}"
+
+
+CODE_VERSION = _code_fingerprint()
+
+
+def package_fingerprint() -> str:
+    """Findings depend on every rule, the index and the catalogue: all of the package."""
+    h = hashlib.blake2b(CODE_VERSION.encode(), digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    try:
+        paths = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml"))
+        for p in paths:
+            h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
+    except OSError:
+        h.update(b"unreadable package")
+    return h.hexdigest()
+
+
+class _NoClassesUnpickler(pickle.Unpickler):
+    """The facts file holds tuples of str/int/bool/None only.
+
+    The cache lives in the analysed project, so a checkout (say, a pull request run in
+    CI) can ship one; a plain `pickle.load` would run whatever code it names. Any class
+    reference at all is refused, and the cache is rebuilt.
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"unexpected object {module}.{name} in the facts cache")
+
+
+_RESULT_CLASSES = {name: obj for name, obj in vars(model).items()
+                   if isinstance(obj, type) and obj.__module__ == model.__name__}
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Results hold findings: ssotcheck's own value objects and nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == model.__name__ and name in _RESULT_CLASSES:
+            return _RESULT_CLASSES[name]
+        raise pickle.UnpicklingError(f"foreign object {module}.{name} in the results cache")
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _valid_raw(e: object) -> bool:
+    return (type(e) is tuple and len(e) == 4 and type(e[0]) is int  # type: ignore[arg-type]
+            and type(e[1]) is int and type(e[2]) is str and type(e[3]) is tuple)  # type: ignore[index]
+
+
+def _atomic_write(target: Path, payload: object, directory: Path | None) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    gitignore = directory / ".gitignore" if directory else None
+    if gitignore is not None and not gitignore.exists():
+        gitignore.write_text("# created by ssotcheck\n*\n", encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class _DecodedEntries(Mapping[str, Entry]):
+    """`FactsCache.entries` as (mtime, size, hash, FileFacts), decoded on access."""
+
+    def __init__(self, raw: dict[str, RawEntry]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, path: str) -> Entry:
+        e = self._raw[path]
+        return e[0], e[1], e[2], codec.decode_facts(e[3], path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 class FactsCache:
     def __init__(self, directory: Path | None, extraction_key: str) -> None:
         self.directory = directory
-        self.file = (directory / f"{__version__}-{extraction_key}" / "facts.pickle"
-                     if directory else None)
-        self.entries: dict[str, Entry] = {}
-        self._by_hash: dict[str, FileFacts] | None = None
+        folder = directory / f"{__version__}-{extraction_key}" if directory else None
+        self.file = folder / "facts.pickle" if folder else None
+        self.delta_file = folder / "facts-delta.pickle" if folder else None
+        self.results_file = folder / "results.pickle" if folder else None
+        self.raw: dict[str, RawEntry] = {}
+        self._base: dict[str, RawEntry] | None = None  # the entries facts.pickle holds
+        self._base_id: tuple[int, int, int] | None = None
+        self._by_hash: dict[str, codec.Encoded] | None = None
         self.dirty = False
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        return _DecodedEntries(self.raw)
 
     # ---------------------------------------------------------------- reading
     def load(self) -> None:
@@ -40,47 +174,81 @@ class FactsCache:
             return
         try:
             with open(self.file, "rb") as fh:
-                payload = pickle.load(fh)
+                payload = _NoClassesUnpickler(fh).load()
         except FileNotFoundError:
             return
         except Exception:  # corrupt, truncated, foreign: start over, never trust it
             self.dirty = True
             return
         if (isinstance(payload, tuple) and len(payload) == 3 and payload[0] == MAGIC
-                and payload[1] == __version__ and isinstance(payload[2], dict)):
-            self.entries = payload[2]
+                and payload[1] == CODE_VERSION and isinstance(payload[2], dict)
+                and all(_valid_raw(e) for e in payload[2].values())):
+            self._base = payload[2]
+            self._base_id = _identity(self.file)
+            self.raw = dict(self._base)
+            self._apply_delta()
         else:
             self.dirty = True
 
-    def by_stat(self, path: str, mtime_ns: int, size: int) -> FileFacts | None:
-        e = self.entries.get(path)
-        if e is not None and e[0] == mtime_ns and e[1] == size and isinstance(e[3], FileFacts):
+    def _apply_delta(self) -> None:
+        if self.delta_file is None:
+            return
+        try:
+            with open(self.delta_file, "rb") as fh:
+                payload = _NoClassesUnpickler(fh).load()
+        except Exception:  # none yet, or damaged: the base alone is still right
+            return
+        if not (isinstance(payload, tuple) and len(payload) == 5 and payload[0] == DELTA_MAGIC
+                and payload[1] == CODE_VERSION and payload[2] == self._base_id
+                and isinstance(payload[3], dict) and isinstance(payload[4], tuple)
+                and all(_valid_raw(e) for e in payload[3].values())):
+            return  # computed against another base: its entries are re-derived as needed
+        self.raw.update(payload[3])
+        for path in payload[4]:
+            self.raw.pop(path, None)
+
+    def raw_by_stat(self, path: str, mtime_ns: int, size: int) -> codec.Encoded | None:
+        e = self.raw.get(path)
+        if e is not None and e[0] == mtime_ns and e[1] == size:
             return e[3]
         return None
 
-    def by_hash(self, path: str, digest: str) -> FileFacts | None:
+    def raw_by_hash(self, digest: str) -> codec.Encoded | None:
         if self._by_hash is None:
-            self._by_hash = {e[2]: e[3] for e in self.entries.values()}
-        facts = self._by_hash.get(digest)
-        if facts is None or not isinstance(facts, FileFacts):
-            return None
-        return facts if facts.path == path else replace(facts, path=path)
+            self._by_hash = {e[2]: e[3] for e in self.raw.values()}
+        return self._by_hash.get(digest)
+
+    def by_stat(self, path: str, mtime_ns: int, size: int) -> FileFacts | None:
+        raw = self.raw_by_stat(path, mtime_ns, size)
+        return None if raw is None else codec.decode_facts(raw, path)
+
+    def by_hash(self, path: str, digest: str) -> FileFacts | None:
+        raw = self.raw_by_hash(digest)
+        return None if raw is None else codec.decode_facts(raw, path)
 
     def needs_hash_check(self, path: str) -> bool:
-        return path in self.entries
+        # A path the cache has never seen may still be a renamed or copied file whose
+        # content it knows; only an empty cache has nothing to offer.
+        return bool(self.raw)
 
     # ---------------------------------------------------------------- writing
-    def put(self, path: str, mtime_ns: int, size: int, facts: FileFacts) -> None:
-        old = self.entries.get(path)
-        if old is None or old[0] != mtime_ns or old[1] != size or old[2] != facts.content_hash:
-            self.entries[path] = (mtime_ns, size, facts.content_hash, facts)
+    def put_raw(self, path: str, mtime_ns: int, size: int, digest: str,
+                raw: codec.Encoded) -> None:
+        if mtime_ns > time.time_ns() - RACY_NS:
+            mtime_ns = -1  # never matches a stat: confirmed by hash next time
+        old = self.raw.get(path)
+        if old is None or old[0] != mtime_ns or old[1] != size or old[2] != digest:
+            self.raw[path] = (mtime_ns, size, digest, raw)
             self.dirty = True
+
+    def put(self, path: str, mtime_ns: int, size: int, facts: FileFacts) -> None:
+        self.put_raw(path, mtime_ns, size, facts.content_hash, codec.encode_facts(facts))
 
     def retain(self, paths: set[str]) -> None:
         """Forget deleted files so the cache does not grow forever."""
-        gone = [p for p in self.entries if p not in paths]
+        gone = [p for p in self.raw if p not in paths]
         for p in gone:
-            del self.entries[p]
+            del self.raw[p]
         if gone:
             self.dirty = True
 
@@ -88,25 +256,65 @@ class FactsCache:
         if self.file is None or not self.dirty:
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.directory / ".gitignore" if self.directory else None
-            if gitignore is not None and not gitignore.exists():
-                gitignore.write_text("# created by ssotcheck\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(prefix=".facts-", suffix=".tmp", dir=self.file.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump((MAGIC, __version__, self.entries), fh,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.file)
-            except BaseException:
+            base = self._base
+            if base is not None and self._base_id is not None and \
+                    self._base_id == _identity(self.file):
+                changed = {p: e for p, e in self.raw.items()
+                           if base.get(p) is not e and base.get(p) != e}
+                removed = tuple(p for p in base if p not in self.raw)
+                if len(changed) + len(removed) <= max(64, int(len(self.raw) * DELTA_SHARE)):
+                    _atomic_write(self.delta_file,  # type: ignore[arg-type]
+                                  (DELTA_MAGIC, CODE_VERSION, self._base_id, changed, removed),
+                                  self.directory)
+                    self.dirty = False
+                    return
+            _atomic_write(self.file, (MAGIC, CODE_VERSION, self.raw), self.directory)
+            self._base, self._base_id = self.raw, _identity(self.file)
+            self.raw = dict(self.raw)
+            if self.delta_file is not None:
                 try:
-                    os.unlink(tmp)
-                except OSError:
+                    self.delta_file.unlink()
+                except FileNotFoundError:
                     pass
-                raise
         except OSError:
             return  # a read-only checkout still gets a correct (uncached) run
         self.dirty = False
+
+    def file_identity(self) -> tuple[object, ...] | None:
+        """Which facts files the results were computed next to: if either was replaced or
+        damaged since, the results are not trusted either."""
+        if self.file is None:
+            return None
+        base = _identity(self.file)
+        if base is None:
+            return None
+        return base, _identity(self.delta_file)  # type: ignore[arg-type]
+
+    def stat_table(self) -> dict[str, tuple[int, int, str]]:
+        return {p: (e[0], e[1], e[2]) for p, e in self.raw.items()}
+
+    # ----------------------------------------------------------- run results
+    def load_results(self) -> dict[str, Any] | None:
+        if self.results_file is None:
+            return None
+        try:
+            with open(self.results_file, "rb") as fh:
+                payload = _ModelUnpickler(fh).load()
+        except Exception:  # missing, corrupt, foreign: just run the checks
+            return None
+        if (isinstance(payload, tuple) and len(payload) == 3 and payload[0] == RESULTS_MAGIC
+                and payload[1] == CODE_VERSION and isinstance(payload[2], dict)):
+            return payload[2]
+        return None
+
+    def save_results(self, results: dict[str, Any]) -> None:
+        if self.results_file is None:
+            return
+        try:
+            _atomic_write(self.results_file, (RESULTS_MAGIC, CODE_VERSION, results),
+                          self.directory)
+        except (OSError, pickle.PicklingError):
+            return
 
 
 def clear(directory: Path) -> bool:

@@ -1,9 +1,15 @@
-"""Read, parse and extract files in parallel, consulting the facts cache first."""
+"""Read, parse and extract files in parallel, consulting the facts cache first.
+
+Facts cross the process boundary, and go into the cache, as the plain tuples of
+`ssotcheck.index.codec`: pickle handles those in C, whereas the frozen dataclasses
+themselves unpickle through Python code at ~10 µs per object, which on a large tree cost
+more than parsing it. The parent decodes each chunk while the workers parse the next ones.
+"""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
-import os
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -11,12 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.extract import ExtractOptions, content_hash, extract
 from ssotcheck.model import FileFacts, ParseError
 
 Progress = Callable[[int], None]
 CHUNK_BYTES = 1_500_000  # big enough to amortise IPC, small enough to balance two cores
+# (path, mtime_ns, size, content hash, encoded facts); mtime -1 when the file was unreadable
+Result = tuple[str, int, int, str, codec.Encoded]
+Sink = Callable[[Result], None]
 
 
 @dataclass
@@ -40,6 +50,14 @@ def _stat(full: Path) -> tuple[int, int] | ParseError:
     return st.st_mtime_ns, st.st_size
 
 
+def _undecodable_name(rel: str) -> bool:
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _read(full: Path) -> bytes | ParseError:
     try:
         with open(full, "rb") as fh:
@@ -50,38 +68,49 @@ def _read(full: Path) -> bytes | ParseError:
         return ParseError("unreadable", f"cannot read file: {exc.strerror or exc}")
 
 
-def _one(root: str, rel: str, options: ExtractOptions) -> tuple[str, int, int, FileFacts]:
+def _unreadable(rel: str, err: ParseError) -> Result:
+    facts = FileFacts(path=rel, content_hash="", lines=0, parser="none", error=err)
+    return rel, -1, -1, "", codec.encode_facts(facts)
+
+
+def _one(root: str, rel: str, options: ExtractOptions,
+         st: tuple[int, int] | ParseError | None = None) -> Result:
+    """`st` is the (mtime_ns, size) the parent took before handing the file over; a stat
+    taken before the read can only make the cache entry look older than the content."""
     full = Path(root, rel)
-    st = _stat(full)
+    if st is None:
+        st = _stat(full)
     if isinstance(st, ParseError):
-        return rel, -1, -1, FileFacts(path=rel, content_hash="", lines=0, parser="none", error=st)
+        return _unreadable(rel, st)
     data = _read(full)
     if isinstance(data, ParseError):
-        return rel, -1, -1, FileFacts(path=rel, content_hash="", lines=0, parser="none", error=data)
-    return rel, st[0], st[1], extract(rel, data, options)
+        return _unreadable(rel, data)
+    facts = extract(rel, data, options)
+    return rel, st[0], st[1], facts.content_hash, codec.encode_facts(facts)
 
 
-def _chunk(root: str, rels: Sequence[str], options: ExtractOptions
-           ) -> list[tuple[str, int, int, FileFacts]]:
-    return [_one(root, rel, options) for rel in rels]
+def _chunk(root: str, items: Sequence[tuple[str, tuple[int, int]]],
+           options: ExtractOptions) -> list[Result]:
+    return [_one(root, rel, options, st) for rel, st in items]
 
 
-def _chunks(root: Path, rels: list[str], jobs: int) -> list[list[str]]:
+def _worker_init() -> None:
+    # Syntax trees are freed by reference counting (they hold no cycles); the cyclic
+    # collector only re-scans them while they are built, ~30% of `ast.parse` time.
+    gc.disable()
+
+
+def _chunks(todo: dict[str, tuple[int, int]], jobs: int
+            ) -> list[list[tuple[str, tuple[int, int]]]]:
     """Size-balanced chunks; largest files first so the tail of the run is short."""
-    sizes = []
-    for rel in rels:
-        try:
-            sizes.append((os.path.getsize(root / rel), rel))
-        except OSError:
-            sizes.append((0, rel))
-    sizes.sort(reverse=True)
-    total = sum(s for s, _ in sizes)
+    by_size = sorted(((st[1], rel) for rel, st in todo.items()), reverse=True)
+    total = sum(s for s, _ in by_size)
     target = max(min(CHUNK_BYTES, total // (jobs * 4) + 1), 1)
-    chunks: list[list[str]] = []
-    cur: list[str] = []
+    chunks: list[list[tuple[str, tuple[int, int]]]] = []
+    cur: list[tuple[str, tuple[int, int]]] = []
     acc = 0
-    for size, rel in sizes:
-        cur.append(rel)
+    for size, rel in by_size:
+        cur.append((rel, todo[rel]))
         acc += size
         if acc >= target:
             chunks.append(cur)
@@ -95,13 +124,12 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     # fork is much cheaper to start than spawn, and the parent holds no threads or locks yet.
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
 
 
-def _run_parallel(root: Path, todo: list[str], options: ExtractOptions, jobs: int,
-                  progress: Progress | None) -> list[tuple[str, int, int, FileFacts]]:
-    results: list[tuple[str, int, int, FileFacts]] = []
-    pending = _chunks(root, todo, jobs)
+def _run_parallel(root: Path, todo: dict[str, tuple[int, int]], options: ExtractOptions,
+                  jobs: int, sink: Sink, progress: Progress | None) -> None:
+    pending = _chunks(todo, jobs)
     retry: list[str] = []
     with _pool(jobs) as pool:
         futures = [(c, pool.submit(_chunk, str(root), c, options)) for c in pending]
@@ -109,9 +137,10 @@ def _run_parallel(root: Path, todo: list[str], options: ExtractOptions, jobs: in
             try:
                 got = fut.result()
             except BrokenProcessPool:
-                retry.extend(chunk)
+                retry.extend(rel for rel, _ in chunk)
                 continue
-            results.extend(got)
+            for result in got:
+                sink(result)
             if progress:
                 progress(len(got))
     # A worker died (a parser crashed on some file). Retry one file per pool so the
@@ -119,56 +148,107 @@ def _run_parallel(root: Path, todo: list[str], options: ExtractOptions, jobs: in
     for rel in sorted(retry):
         try:
             with _pool(1) as pool:
-                results.append(pool.submit(_one, str(root), rel, options).result())
+                sink(pool.submit(_one, str(root), rel, options).result())
         except BrokenProcessPool:
-            results.append((rel, -1, -1, FileFacts(
-                path=rel, content_hash="", lines=0, parser="none",
-                error=ParseError("crash", "the parser crashed on this file"))))
+            sink(_unreadable(rel, ParseError("crash", "the parser crashed on this file")))
         if progress:
             progress(1)
-    return results
+
+
+@dataclass
+class Digests:
+    """Content hash of every file, known without parsing; `changed` had to be read."""
+
+    by_path: dict[str, str]
+    stats: dict[str, tuple[int, int]]
+    changed: list[str]
+
+
+def known_digests(root: Path, files: Iterable[str],
+                  table: dict[str, tuple[int, int, str]]) -> Digests | None:
+    """Each file's content hash from a (path -> mtime, size, hash) table, confirmed by one
+    `stat` (a file whose stat differs is read and hashed). None when some file cannot be
+    stat'ed or read: such runs take the full path, which reports it properly."""
+    by_path: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    changed: list[str] = []
+    for rel in files:
+        if not rel.isascii() and _undecodable_name(rel):
+            return None  # reported under another name by the full path
+        full = root / rel
+        st = _stat(full)
+        if isinstance(st, ParseError):
+            return None
+        stats[rel] = st
+        e = table.get(rel)
+        if e is not None and e[0] == st[0] and e[1] == st[1]:
+            by_path[rel] = e[2]
+            continue
+        data = _read(full)
+        if isinstance(data, ParseError):
+            return None
+        by_path[rel] = content_hash(data)
+        changed.append(rel)
+    return Digests(by_path, stats, changed)
 
 
 def collect_facts(root: Path, files: Iterable[str], options: ExtractOptions, cache: FactsCache,
                   jobs: int, progress: Progress | None = None,
-                  on_start: Callable[[int], None] | None = None) -> tuple[list[FileFacts], ParseStats]:
-    """Facts for every file, from the cache when it is current, else parsed in parallel."""
+                  on_start: Callable[[int], None] | None = None,
+                  known_stats: dict[str, tuple[int, int]] | None = None,
+                  ) -> tuple[list[FileFacts], ParseStats]:
+    """Facts for every file, from the cache when it is current, else parsed in parallel.
+    `known_stats` are (mtime_ns, size) pairs this run already took (no second `stat`)."""
+    known = known_stats or {}
     stats = ParseStats()
     out: dict[str, FileFacts] = {}
-    todo: list[str] = []
+    hits: dict[str, codec.Encoded] = {}
+    todo: dict[str, tuple[int, int]] = {}  # path -> (mtime_ns, size) to parse
     for rel in files:
+        if not rel.isascii() and _undecodable_name(rel):
+            # Surrogates from a non-UTF-8 file name would break every report, fingerprint
+            # and baseline downstream; Python cannot import such a file anyway.
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            out[shown] = FileFacts(path=shown, content_hash="", lines=0, parser="none",
+                                   error=ParseError("unreadable", "file name is not valid UTF-8"))
+            continue
         full = root / rel
-        st = _stat(full)
+        st = known.get(rel) or _stat(full)
         if isinstance(st, ParseError):
             out[rel] = FileFacts(path=rel, content_hash="", lines=0, parser="none", error=st)
             continue
-        hit = cache.by_stat(rel, *st)
-        if hit is None and cache.needs_hash_check(rel):
+        raw = cache.raw_by_stat(rel, *st)
+        if raw is None and cache.needs_hash_check(rel):
             data = _read(full)
             if isinstance(data, bytes):
-                hit = cache.by_hash(rel, content_hash(data))
-                if hit is not None:
-                    cache.put(rel, st[0], st[1], hit)
-        if hit is not None:
-            out[rel] = hit
+                digest = content_hash(data)
+                raw = cache.raw_by_hash(digest)
+                if raw is not None:
+                    cache.put_raw(rel, st[0], st[1], digest, raw)
+        if raw is not None:
+            hits[rel] = raw
             stats.cache_hits += 1
         else:
-            todo.append(rel)
+            todo[rel] = st
     if on_start:
         on_start(len(todo))
+
+    def sink(result: Result) -> None:
+        rel, mtime, size, digest, raw = result
+        out[rel] = codec.decode_facts(raw, rel)
+        stats.parsed += 1
+        if mtime >= 0 and digest:
+            cache.put_raw(rel, mtime, size, digest, raw)
+
     if todo:
         if jobs <= 1 or len(todo) < 8:
-            results = []
-            for rel in todo:
-                results.append(_one(str(root), rel, options))
+            for rel, st in todo.items():
+                sink(_one(str(root), rel, options, st))
                 if progress:
                     progress(1)
         else:
-            results = _run_parallel(root, todo, options, jobs, progress)
-        for rel, mtime, size, facts in results:
-            out[rel] = facts
-            stats.parsed += 1
-            if mtime >= 0 and facts.content_hash:
-                cache.put(rel, mtime, size, facts)
+            _run_parallel(root, todo, options, jobs, sink, progress)
+    for rel, raw in hits.items():
+        out[rel] = codec.decode_facts(raw, rel)
     cache.retain(set(out))
     return [out[k] for k in sorted(out)], stats

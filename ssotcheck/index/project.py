@@ -5,10 +5,11 @@ Built once per run from FileFacts; every check reads it and nothing else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import builtins
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ssotcheck.index.modules import ModuleInfo, build_module_table, source_roots
 from ssotcheck.model import ClassFact, FileFacts, ImportFact
@@ -39,10 +40,12 @@ class ClassRef:
     module: str
     path: str
     fact: ClassFact
+    # Every check keys its memo tables by this; computing it once per class instead of on
+    # each access is a measurable share of a run on 40,000 classes.
+    qualified: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def qualified(self) -> str:
-        return f"{self.module}.{self.fact.qualname}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "qualified", f"{self.module}.{self.fact.qualname}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,29 @@ class BaseResolution:
     reason: str = ""  # why it could not be resolved (star import, unknown name ...)
 
 
+_MISSING = object()
+
+
+def _edge_factory() -> "Callable[[str, str, int, str, ImportFact], ImportEdge]":
+    """ImportEdge(...) without the frozen dataclass's per-field `object.__setattr__`: there
+    is one edge per import (~150,000 on a large project)."""
+    setters = [ImportEdge.__dict__[n].__set__ for n in
+               ("importer", "imported", "line", "kind", "fact")]
+    s_importer, s_imported, s_line, s_kind, s_fact = setters
+    make = object.__new__
+
+    def new(importer: str, imported: str, line: int, kind: str, fact: ImportFact) -> ImportEdge:
+        e = make(ImportEdge)
+        s_importer(e, importer)
+        s_imported(e, imported)
+        s_line(e, line)
+        s_kind(e, kind)
+        s_fact(e, fact)
+        return e
+
+    return new
+
+
 def edge_kind(fact: ImportFact) -> str:
     if fact.in_function:
         return IN_FUNCTION
@@ -65,13 +91,52 @@ def edge_kind(fact: ImportFact) -> str:
     return MODULE_LEVEL
 
 
+_new_edge = _edge_factory()
+
+
 class ProjectIndex:
     def __init__(self, root: Path, facts: list[FileFacts], src: tuple[str, ...] = (".",)) -> None:
         self.root = root
-        self.files: dict[str, FileFacts] = {f.path: f for f in sorted(facts, key=lambda f: f.path)}
-        self.roots = source_roots(root, src)
-        self.modules, self.module_of = build_module_table(list(self.files), self.roots)
+        self._files: dict[str, FileFacts] | None = {
+            f.path: f for f in sorted(facts, key=lambda f: f.path)}
+        self._load: Callable[[], list[FileFacts]] | None = None
+        self._setup(tuple(self._files), src)
+
+    @classmethod
+    def deferred(cls, root: Path, paths: tuple[str, ...] | list[str],
+                 load: Callable[[], list[FileFacts]],
+                 src: tuple[str, ...] = (".",)) -> "ProjectIndex":
+        """An index whose facts are loaded on first use. A run answered from the results
+        cache needs only the file list; `graph` or `fix` on it still see every fact."""
+        self = cls.__new__(cls)
+        self.root = root
+        self._files = None
+        self._load = load
+        self._setup(tuple(sorted(paths)), src)
+        return self
+
+    @property
+    def files(self) -> dict[str, FileFacts]:
+        if self._files is None:
+            assert self._load is not None
+            loaded = sorted(self._load(), key=lambda f: f.path)
+            self._files = {f.path: f for f in loaded}
+            self._load = None
+        return self._files
+
+    def _setup(self, paths: tuple[str, ...], src: tuple[str, ...]) -> None:
+        self.paths: tuple[str, ...] = paths  # every analysed file, sorted (no facts needed)
+        self.roots = source_roots(self.root, src)
+        self.modules, self.module_of = build_module_table(list(paths), self.roots)
         self._symbol_memo: dict[tuple[str, str], tuple[str, str] | None] = {}
+        # Rules ask the same questions about the same imports and bases many times over
+        # (every check classifies every class); all answers are pure functions of the facts.
+        self._absolute_memo: dict[tuple[str, int, str], str] = {}
+        self._target_memo: dict[tuple[str, str, int, str | None], tuple[str, str | None]] = {}
+        self._base_memo: dict[tuple[str, str], BaseResolution] = {}
+        self._bases_memo: dict[tuple[str, int], tuple[ClassFact, tuple[BaseResolution, ...]]] = {}
+        self._ancestors_memo: dict[str, tuple[tuple[str, ...], tuple[BaseResolution, ...]]] = {}
+        self._prefix_memo: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ modules
     def facts_for_module(self, module: str) -> FileFacts | None:
@@ -91,6 +156,13 @@ class ProjectIndex:
         """The module an import statement names, with relative levels resolved."""
         if fact.level == 0:
             return fact.module
+        key = (importer, fact.level, fact.module)
+        memo = self._absolute_memo.get(key)
+        if memo is None:
+            memo = self._absolute_memo[key] = self._absolute(importer, fact)
+        return memo
+
+    def _absolute(self, importer: str, fact: ImportFact) -> str:
         base = self.package_of(importer)
         parts = base.split(".") if base else []
         up = fact.level - 1
@@ -104,13 +176,19 @@ class ProjectIndex:
     def import_target(self, importer: str, fact: ImportFact) -> tuple[str, str | None]:
         """(module, name) the import refers to. `from a.b import c` is module `a.b.c` when
         that module exists in the project, else name `c` in `a.b`."""
+        # Absolute imports mean the same in every module: share their answers project-wide.
+        key = (importer if fact.level else "", fact.module, fact.level, fact.name)
+        memo = self._target_memo.get(key)
+        if memo is not None:
+            return memo
         mod = self.absolute_module(importer, fact)
         if fact.name is None or fact.name == "*":
-            return mod, fact.name
-        sub = f"{mod}.{fact.name}" if mod else fact.name
-        if sub in self.modules:
-            return sub, None
-        return mod, fact.name
+            memo = (mod, fact.name)
+        else:
+            sub = f"{mod}.{fact.name}" if mod else fact.name
+            memo = (sub, None) if sub in self.modules else (mod, fact.name)
+        self._target_memo[key] = memo
+        return memo
 
     # ------------------------------------------------------------------ symbols
     @cached_property
@@ -169,8 +247,12 @@ class ProjectIndex:
         return result
 
     def has_star_import(self, module: str) -> bool:
-        f = self.facts_for_module(module)
-        return bool(f and any(i.name == "*" for i in f.imports))
+        return module in self._star_importers
+
+    @cached_property
+    def _star_importers(self) -> frozenset[str]:
+        return frozenset(mod for mod, info in self.modules.items()
+                         if any(i.name == "*" for i in self.files[info.path].imports))
 
     # ------------------------------------------------------------ class hierarchy
     @cached_property
@@ -182,12 +264,22 @@ class ProjectIndex:
                 out.setdefault(f"{mod}.{c.qualname}", ClassRef(mod, info.path, c))
         return out
 
+    @cached_property
+    def _sorted_classes(self) -> tuple[ClassRef, ...]:
+        return tuple(self.classes[key] for key in sorted(self.classes))
+
     def iter_classes(self) -> Iterator[ClassRef]:
-        for key in sorted(self.classes):
-            yield self.classes[key]
+        return iter(self._sorted_classes)
 
     def resolve_base(self, module: str, text: str) -> BaseResolution:
         """Resolve a base expression written in `module` (`Base`, `mod.Base`, `enum.Enum`)."""
+        key = (module, text)
+        memo = self._base_memo.get(key)
+        if memo is None:
+            memo = self._base_memo[key] = self._resolve_base(module, text)
+        return memo
+
+    def _resolve_base(self, module: str, text: str) -> BaseResolution:
         head, _, rest = text.partition(".")
         if head in self._bindings.get(module, {}):
             imp = self._bindings[module][head]
@@ -213,8 +305,6 @@ class ProjectIndex:
                 return BaseResolution(text, local, True, "assigned, not a class statement")
             if self.has_star_import(module):
                 return BaseResolution(text, None, False, f"`{text}` may come from a star import")
-            import builtins
-
             if hasattr(builtins, text):
                 return BaseResolution(text, f"builtins.{text}", False)
             return BaseResolution(text, None, False, f"`{text}` is not defined or imported")
@@ -240,11 +330,26 @@ class ProjectIndex:
         return BaseResolution(text, full, False)
 
     def class_bases(self, ref: ClassRef) -> tuple[BaseResolution, ...]:
-        return tuple(self.resolve_base(ref.module, b) for b in ref.fact.bases)
+        # Keyed by the fact's identity: two same-named classes in one module (say, in the
+        # branches of an `if`) are different facts with possibly different bases.
+        # The memo holds the fact itself, so its id cannot be reused while the entry lives.
+        key = (ref.module, id(ref.fact))
+        memo = self._bases_memo.get(key)
+        if memo is None or memo[0] is not ref.fact:
+            memo = (ref.fact, tuple(self.resolve_base(ref.module, b) for b in ref.fact.bases))
+            self._bases_memo[key] = memo
+        return memo[1]
 
     def ancestors(self, qualified: str) -> tuple[list[str], list[BaseResolution]]:
         """All ancestors (qualified names, project and external) in MRO-ish order, plus the
         bases along the way that could not be resolved."""
+        memo = self._ancestors_memo.get(qualified)
+        if memo is None:
+            found, bad = self._ancestors(qualified)
+            memo = self._ancestors_memo[qualified] = (tuple(found), tuple(bad))
+        return list(memo[0]), list(memo[1])  # fresh lists: callers may change theirs
+
+    def _ancestors(self, qualified: str) -> tuple[list[str], list[BaseResolution]]:
         seen: list[str] = []
         unresolved: list[BaseResolution] = []
         stack = [qualified]
@@ -268,21 +373,33 @@ class ProjectIndex:
     @cached_property
     def edges(self) -> tuple[ImportEdge, ...]:
         out: list[ImportEdge] = []
+        append = out.append
+        target_of = self.import_target
+        prefix_of = self._first_party_prefix
+        new = _new_edge
         for importer, info in sorted(self.modules.items()):
             for imp in self.files[info.path].imports:
-                mod, _ = self.import_target(importer, imp)
-                target = self._first_party_prefix(mod)
+                target = prefix_of(target_of(importer, imp)[0])
                 if target is None or target == importer:
                     continue
-                out.append(ImportEdge(importer, target, imp.span.line, edge_kind(imp), imp))
+                kind = (IN_FUNCTION if imp.in_function else TYPE_CHECKING_KIND
+                        if imp.type_checking else IN_TRY if imp.in_try else MODULE_LEVEL)
+                append(new(importer, target, imp.span.line, kind, imp))
         return tuple(out)
 
     def _first_party_prefix(self, module: str) -> str | None:
-        while module:
-            if module in self.modules:
-                return module
-            module = module.rpartition(".")[0]
-        return None
+        memo = self._prefix_memo.get(module, _MISSING)
+        if memo is not _MISSING:
+            return memo  # type: ignore[return-value]
+        found: str | None = None
+        probe = module
+        while probe:
+            if probe in self.modules:
+                found = probe
+                break
+            probe = probe.rpartition(".")[0]
+        self._prefix_memo[module] = found
+        return found
 
     @cached_property
     def fan_in(self) -> dict[str, int]:
@@ -296,15 +413,19 @@ class ProjectIndex:
         """networkx DiGraph of first-party modules; edges carry `lines` and `kinds`."""
         import networkx as nx
 
-        g = nx.DiGraph()
-        g.add_nodes_from(sorted(self.modules))
+        # Aggregate first, then hand networkx one batch: per-edge has_edge/add_edge calls
+        # cost more than everything else here on a large graph.
+        merged: dict[tuple[str, str], dict[str, object]] = {}
         for e in self.edges:
             if kinds is not None and e.kind not in kinds:
                 continue
-            if g.has_edge(e.importer, e.imported):
-                data = g.edges[e.importer, e.imported]
-                data["lines"].append(e.line)
-                data["kinds"].add(e.kind)
+            data = merged.get((e.importer, e.imported))
+            if data is None:
+                merged[(e.importer, e.imported)] = {"lines": [e.line], "kinds": {e.kind}}
             else:
-                g.add_edge(e.importer, e.imported, lines=[e.line], kinds={e.kind})
+                data["lines"].append(e.line)  # type: ignore[attr-defined]
+                data["kinds"].add(e.kind)  # type: ignore[attr-defined]
+        g = nx.DiGraph()
+        g.add_nodes_from(sorted(self.modules))
+        g.add_edges_from((u, v, d) for (u, v), d in merged.items())
         return g
