@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -207,12 +206,9 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
+    from ssotcheck.atomic import atomic_write
+
+    atomic_write(Path(output), text.encode("utf-8"))
 
 
 def run_pipeline(args: argparse.Namespace, config, scope, *, use_baseline: bool = True):

@@ -220,3 +220,14 @@ def test_unparseable_file_counts_even_when_ssot000_is_deselected(project: Path) 
     data = json.loads(out.stdout)
     assert data["findings"] == []
     assert data["score"] == 75.0  # pkg/broken.py is still non-compliant (design §5)
+
+
+def test_output_and_baseline_files_are_world_readable(project: Path) -> None:
+    # mkstemp creates 0600 files; a report or baseline meant for CI artefacts must not be.
+    out = project / "report.json"
+    ssot("report", "--no-cache", "--format", "json", "-o", str(out), str(project))
+    ssot("baseline", "--file", str(project / "b.json"), str(project))
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in (out, project / "b.json"):
+        assert p.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ssotcheck.cli import main
-from ssotcheck.fix.atomic import TEMP_SUFFIX
+from ssotcheck.atomic import TEMP_SUFFIX
 
 from conftest import FIXTURES, run_on
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ssotcheck.config import Config
-from ssotcheck.fix.atomic import atomic_write
+from ssotcheck.atomic import atomic_write
 from ssotcheck.fix.imports import FileFix, Request, rewrite
 from ssotcheck.model import Finding
 

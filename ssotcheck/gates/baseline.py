@@ -8,12 +8,11 @@ the same problem in the same file is still reported.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from ssotcheck.atomic import atomic_write
 from ssotcheck.model import Finding
 
 SCHEMA_VERSION = 1
@@ -57,10 +56,6 @@ def write(findings: Iterable[Finding], path: Path) -> int:
         "tool": "ssotcheck",
         "fingerprints": dict(sorted(counts.items())),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".baseline-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, indent=2, sort_keys=True)
-        fh.write("\n")
-    os.replace(tmp, path)
+    text = json.dumps(payload, indent=2, sort_keys=True) + "\n"
+    atomic_write(path, text.encode("utf-8"))
     return sum(counts.values())
