@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import settings
 
 from ssotcheck import config as cfgmod
 from ssotcheck.pipeline import RunOptions, RunResult, run
@@ -16,6 +18,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # tests/fixtures holds input projects for ssotcheck, not tests of this repository: their
 # `test_*.py` files import packages that exist only inside each fixture project.
 collect_ignore = ["fixtures"]
+
+# CI gets one shot per submission: there, property tests replay a fixed sequence of
+# examples (a failure is then reproducible from the log); locally they explore afresh.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
