@@ -392,7 +392,10 @@ def render(doc: dict[str, Any]) -> str:
             out.append("  differences:")
             out.extend("    " + line for line in t["misses"].splitlines())
         out.append("")
-    big = [t for t in doc["trees"] if t["files"] >= 10_000]
+    # Design §7 states the targets at 10,000 files; a larger tree is judged only when no
+    # 10k tree was run, and the label says so.
+    big = sorted((t for t in doc["trees"] if t["files"] >= 10_000),
+                 key=lambda t: (t["files"] != 10_000, t["files"]))
     if big:
         t = big[0]
         s = t["scenarios"]
@@ -408,7 +411,8 @@ def render(doc: dict[str, Any]) -> str:
              f"{s['staged_5']['wall']:.2f} s"),
             ("peak RSS <= 1 GB", t["peak_rss_mb"] <= TARGET_RSS_MB, f"{t['peak_rss_mb']:.0f} MB"),
         ]
-        out.append(f"targets on {t['tree']} (design §7):")
+        note = "" if t["files"] == 10_000 else " (stated for 10,000 files; shown for reference)"
+        out.append(f"targets on {t['tree']} (design §7){note}:")
         for name, ok, value in checks:
             out.append(f"  {'PASS' if ok else 'FAIL'}  {name:<26} {value}")
     return "\n".join(out) + "\n"
