@@ -231,6 +231,8 @@ def run_pipeline(args: argparse.Namespace, config, scope, *, use_baseline: bool 
         print(f"files: discovered {st.files_discovered}, excluded {st.files_excluded}, "
               f"analysed {st.files_analyzed}, failed {st.files_failed}", file=err)
         print(f"parsed: {st.files_parsed} files (cache hits: {st.cache_hits})", file=err)
+        rerun = f" (re-ran: {', '.join(st.families_rerun)})" if st.families_rerun else ""
+        print(f"checks: {st.checks}{rerun}", file=err)
         timing = ", ".join(f"{k} {v:.3f}s" for k, v in st.seconds.items())
         print(f"timings: {timing}", file=err)
     return result

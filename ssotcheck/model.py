@@ -279,3 +279,7 @@ class RunStats:
     files_parsed: int = 0  # parsed this run (cache misses)
     cache_hits: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    # How the checks ran: "full", "reused" (nothing changed) or "incremental", and which
+    # rule families an incremental run had to run again over the whole project.
+    checks: str = "full"
+    families_rerun: tuple[str, ...] = ()

@@ -202,3 +202,26 @@ def test_package_wins_a_module_name_clash() -> None:
     modules, by_path = build_module_table(["a.py", "a/__init__.py", "a/b.py"], ("",))
     assert modules["a"].path == "a/__init__.py" and modules["a"].is_package
     assert by_path["a.py"] == "a" and modules["a.b"].path == "a/b.py"
+
+
+@needs_git
+def test_git_mode_sees_the_work_tree_not_the_index(tmp_path: Path) -> None:
+    # Git lists tracked files from its index; whether each one still exists, and whether it
+    # is now a symlink, has to come from the work tree.
+    outside = tmp_path / "outside"
+    write_tree(outside, {"o.py": "X = 1\n"})
+    root = tmp_path / "repo"
+    write_tree(root, {"a.py": "X = 1\n", "alias.py": "X = 1\n", "escape.py": "X = 1\n",
+                      "gone.py": "X = 1\n", "pkg/__init__.py": ""})
+    os.symlink("a.py", root / "link.py")  # committed as a symlink
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "init")
+    (root / "alias.py").unlink()
+    os.symlink("a.py", root / "alias.py")  # a tracked file replaced by a link within the root
+    (root / "escape.py").unlink()
+    os.symlink(outside / "o.py", root / "escape.py")  # ... and by a link out of it
+    (root / "gone.py").unlink()
+    found = discover(root, ())
+    assert list(found.files) == ["a.py", "pkg/__init__.py"]
+    assert found.excluded == 3  # link.py and alias.py duplicate a.py; escape.py leaves the root

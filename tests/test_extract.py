@@ -278,3 +278,15 @@ def test_depth_estimate_bounds_the_real_nesting(seed: int, size: int) -> None:
     except SyntaxError:
         return  # f-string quote clashes the 3.11 grammar refuses
     assert expression_depth_estimate(src) + 2 >= _ast_depth(tree)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("x = 1\n# a\x0cb\nimport os  # noqa: SSOT203\n", 3),  # form feed is not a line break
+    ("x = 1\n'\u2028'\nimport os  # noqa: SSOT203\n", 3),  # nor is U+2028
+    ("x = 1\r\nimport os  # noqa: SSOT203\r\n", 2),
+    ("x = 1\rimport os  # noqa: SSOT203\r", 2),  # old Mac endings are
+])
+def test_suppression_lines_are_counted_like_python_counts_them(text: str, line: int) -> None:
+    assert ex.suppressions(text) == ((line, ("SSOT203",)),)
+    stmt = ast.parse(text).body[-1]
+    assert stmt.lineno == line

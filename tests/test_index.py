@@ -133,3 +133,48 @@ def test_graph_command_json_dot_graphml(make_project) -> None:
 
     g = nx.read_graphml(io.StringIO(gml.stdout))
     assert g.has_edge("nsp.mod", "pkg.core.models")
+
+
+def _brute_symbol_fan_in(index) -> dict[tuple[str, str], int]:  # noqa: ANN001
+    """The obvious count: resolve every import of every module, tally distinct importers."""
+    users: dict[tuple[str, str], set[str]] = {}
+    for module, info in index.modules.items():
+        for imp in index.files[info.path].imports:
+            if imp.name is None or imp.name == "*":
+                continue
+            target_mod, target_name = index.import_target(module, imp)
+            if target_name is None:
+                continue
+            sym = index.resolve_symbol(target_mod, target_name)
+            if sym is None or not sym[1] or sym[0] == module or sym[0] not in index.modules:
+                continue
+            users.setdefault(sym, set()).add(module)
+    return {k: len(v) for k, v in users.items()}
+
+
+def test_targeted_fan_in_equals_the_whole_project_count(tmp_path: Path) -> None:
+    """`module_fan_in` and `symbol_fan_in` look only at imports that can reach their
+    target; on a generated monorepo (re-export chains, aliases, relative imports) they
+    must agree with counting over every edge and every import."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate  # noqa: PLC0415
+
+    from ssotcheck.config import load
+    from ssotcheck.pipeline import RunOptions, build_index
+
+    root = tmp_path / "tree"
+    generate.generate(200, root, 5)
+    cfg = load(None, root)
+    eager, _ = build_index(cfg, RunOptions(use_cache=False, jobs=1))
+    lazy, _ = build_index(cfg, RunOptions(use_cache=False, jobs=1))
+    assert eager.fan_in  # the tree has imports: the comparison is not vacuous
+    for module in sorted(lazy.modules):
+        assert lazy.module_fan_in(module) == eager.fan_in.get(module, 0), module
+    expected = _brute_symbol_fan_in(eager)
+    assert sum(expected.values()) > 50
+    for module, info in sorted(lazy.modules.items()):
+        names = {c.name for c in lazy.files[info.path].classes if not c.nested}
+        names |= {f.name for f in lazy.files[info.path].functions}
+        for name in sorted(names):
+            assert lazy.symbol_fan_in(module, name) == expected.get((module, name), 0), \
+                (module, name)

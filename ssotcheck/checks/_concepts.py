@@ -6,7 +6,6 @@ say so, and the register entry for the report.
 from __future__ import annotations
 
 import fnmatch
-import weakref
 from dataclasses import dataclass
 from typing import Collection
 
@@ -29,23 +28,10 @@ def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
 
 
-_BOUND: "weakref.WeakKeyDictionary[ProjectIndex, dict[str, frozenset[str]]]" = (
-    weakref.WeakKeyDictionary())
-
-
 def is_fallback(ref: ClassRef, index: ProjectIndex) -> bool:
     """A class its module also imports under the same name: the `try: from native import X /
     except ImportError: class X` pattern, where the class is the fallback, not a copy."""
-    if ref.fact.nested:
-        return False
-    per_path = _BOUND.setdefault(index, {})
-    bound = per_path.get(ref.path)
-    if bound is None:
-        facts = index.files.get(ref.path)
-        bound = frozenset(imp.bound_name for imp in (facts.imports if facts else ())
-                          if not imp.in_function)
-        per_path[ref.path] = bound
-    return ref.fact.name in bound
+    return not ref.fact.nested and index.binds_at_module_level(ref.module, ref.fact.name)
 
 
 def is_test_area(area: str) -> bool:
@@ -107,36 +93,6 @@ class UnionFind:
         return [sorted(v) for _, v in sorted(out.items())]
 
 
-# -------------------------------------------------------------------------- fan-in
-
-_IMPORTERS: "weakref.WeakKeyDictionary[ProjectIndex, dict[tuple[str, str], int]]" = (
-    weakref.WeakKeyDictionary())
-
-
-def symbol_importers(index: ProjectIndex) -> dict[tuple[str, str], int]:
-    """(defining module, name) -> how many other first-party modules import that name,
-    re-exports followed. Module-level fan-in would credit a big `utils` module with every
-    import of anything in it; this counts the concept itself."""
-    memo = _IMPORTERS.get(index)
-    if memo is not None:
-        return memo
-    users: dict[tuple[str, str], set[str]] = {}
-    for module, info in index.modules.items():
-        for imp in index.files[info.path].imports:
-            if imp.name is None or imp.name == "*":
-                continue
-            target_mod, target_name = index.import_target(module, imp)
-            if target_name is None:
-                continue
-            sym = index.resolve_symbol(target_mod, target_name)
-            if sym is None or not sym[1] or sym[0] == module or sym[0] not in index.modules:
-                continue
-            users.setdefault(sym, set()).add(module)
-    out = {k: len(v) for k, v in users.items()}
-    _IMPORTERS[index] = out
-    return out
-
-
 # --------------------------------------------------------------------------- homes
 
 
@@ -163,10 +119,12 @@ class Home:
 
 
 def home_of(ref: ClassRef, index: ProjectIndex, area_of: AreaMap) -> Home:
-    importers = symbol_importers(index).get((ref.module, ref.fact.qualname), 0)
+    """Symbol fan-in counts the concept itself: module-level fan-in alone would credit a big
+    `utils` module with every import of anything in it."""
     return Home(ref.module, ref.fact.qualname, ref.fact.name, ref.path, ref.fact.span.line,
-                ref.fact.span.column, area_of(ref.path), importers,
-                index.fan_in.get(ref.module, 0))
+                ref.fact.span.column, area_of(ref.path),
+                index.symbol_fan_in(ref.module, ref.fact.qualname),
+                index.module_fan_in(ref.module))
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,12 +104,26 @@ def event_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", snake.lower()).strip("_")
 
 
-def event_from_class_name(name: str) -> str:
-    """The event a class name spells, with one conventional suffix removed."""
+def _name_stem(name: str) -> str:
+    """A class name without one conventional suffix (`ToolExecutingEvent` -> `ToolExecuting`)."""
     for suffix in EVENT_NAME_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
-            return event_key(name[: -len(suffix)])
-    return event_key(name)
+            return name[: -len(suffix)]
+    return name
+
+
+def event_from_class_name(name: str) -> str:
+    """The event a class name spells, with one conventional suffix removed."""
+    return event_key(_name_stem(name))
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _squashed(text: str) -> str:
+    """`event_key(text)` without its underscores, computed cheaply: equal event keys have
+    equal squashed forms, so a mismatch here rules a match out without `event_key`."""
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def string_value(value: str | None) -> str | None:
@@ -148,9 +162,11 @@ class Classifier:
         self.index = index
         self._roots: dict[str, frozenset[str]] = {}
         self._kinds: dict[str, Kind] = {}
+        self._root_kinds: dict[frozenset[str], tuple[bool, bool, str | None]] = {}
         self._events: dict[tuple[str, ...], dict[str, EventSchema]] = {}
         self._ancestors: dict[str, frozenset[str]] = {}
         self._first_party: dict[str, list[ClassRef]] = {}
+        self._non_plain: tuple[ClassRef, ...] | None = None
 
     def external_roots(self, qualified: str) -> frozenset[str]:
         """External base names reached from a class (`enum.Enum`, `typing.TypedDict`), plus
@@ -159,16 +175,18 @@ class Classifier:
         if memo is not None:
             return memo
         self._roots[qualified] = frozenset()  # cycle guard: `class A(B)` / `class B(A)`
-        ref = self.index.classes.get(qualified)
+        classes = self.index.classes
+        ref = classes.get(qualified)
         out: set[str] = set()
         if ref is not None:
             for res in self.index.class_bases(ref):
-                if res.qualified is None:
+                base = res.qualified
+                if base is None:
                     out.add("?" + res.text.rsplit(".", 1)[-1])
-                elif res.qualified in self.index.classes:
-                    out |= self.external_roots(res.qualified)
+                elif base in classes:
+                    out |= self._roots.get(base) or self.external_roots(base)
                 else:
-                    out.add(res.qualified)
+                    out.add(base)
             for key, value in ref.fact.keywords:
                 if key == "metaclass" and value:
                     meta = self.index.resolve_base(ref.module, value.removesuffix("()"))
@@ -182,30 +200,54 @@ class Classifier:
         memo = self._kinds.get(ref.qualified)
         if memo is not None:
             return memo
+        fact = ref.fact
         # Most classes have no base and no metaclass: nothing to resolve.
-        has_bases = bool(ref.fact.bases or ref.fact.keywords)
-        roots = self.external_roots(ref.qualified) if has_bases else frozenset()
-        enum = bool(roots & ENUM_BASES) or any(
-            r[1:] in ENUM_BASE_NAMES_UNRESOLVED for r in roots if r.startswith("?"))
-        schema: str | None = None
-        if roots & TYPEDDICT_BASES:
-            schema = TYPEDDICT
-        elif roots & NAMEDTUPLE_BASES:
-            schema = NAMEDTUPLE
-        elif roots & PYDANTIC_BASES:
-            schema = PYDANTIC
-        elif ref.fact.decorators and any(
+        if fact.bases or fact.keywords:
+            enum, protocol, schema = self._root_kind(self.external_roots(ref.qualified))
+        else:
+            enum, protocol, schema = False, False, None
+        # An enum has no schema, so its decorators need not be resolved.
+        if schema is None and not enum and fact.decorators and any(
                 self.index.resolve_base(ref.module, d).qualified in DATACLASS_DECORATORS
-                for d in ref.fact.decorators):
+                for d in fact.decorators):
             schema = DATACLASS
-        # A Protocol is an interface even when it also lists other bases.
-        protocol = bool(roots & PROTOCOL_BASES) and not enum
-        key = (enum, protocol, None if enum else schema)
+        key = (enum, protocol, schema)
         kind = _KINDS.get(key)
         if kind is None:  # a handful of distinct kinds for 40,000 classes: share them
             kind = _KINDS[key] = Kind(*key)
         self._kinds[ref.qualified] = kind
         return kind
+
+    def _root_kind(self, roots: frozenset[str]) -> tuple[bool, bool, str | None]:
+        """(enum, protocol, schema) as far as external roots decide it; a few distinct root
+        sets are shared by thousands of classes, so each is judged once."""
+        memo = self._root_kinds.get(roots)
+        if memo is not None:
+            return memo
+        enum = bool(roots & ENUM_BASES) or any(
+            r[1:] in ENUM_BASE_NAMES_UNRESOLVED for r in roots if r.startswith("?"))
+        schema: str | None = None
+        if enum:
+            schema = None  # an enum is never a schema, whatever else it derives from
+        elif roots & TYPEDDICT_BASES:
+            schema = TYPEDDICT
+        elif roots & NAMEDTUPLE_BASES:
+            schema = NAMEDTUPLE
+        elif roots & PYDANTIC_BASES:
+            schema = PYDANTIC
+        # A Protocol is an interface even when it also lists other bases.
+        protocol = bool(roots & PROTOCOL_BASES) and not enum
+        memo = self._root_kinds[roots] = (enum, protocol, schema)
+        return memo
+
+    def non_plain(self) -> tuple[ClassRef, ...]:
+        """Classes with a base, a class keyword or a decorator, in index order: a plain
+        `class X:` is no enum and no schema, so kind questions skip it."""
+        if self._non_plain is None:
+            self._non_plain = tuple(
+                ref for ref in self.index.iter_classes()
+                if ref.fact.bases or ref.fact.keywords or ref.fact.decorators)
+        return self._non_plain
 
     def ancestors(self, qualified: str) -> frozenset[str]:
         """Every ancestor's qualified name; pairwise comparisons ask for it again and again."""
@@ -241,21 +283,45 @@ class Classifier:
         return out
 
     # ---------------------------------------------------------------------- schemas
+    def _schema_chain(self, ref: ClassRef) -> list[ClassRef]:
+        """The class and its first-party schema ancestors, farthest first: later ones win."""
+        return [a for a in reversed(self.first_party_ancestors(ref))
+                if self.kind(a).schema is not None] + [ref]
+
     def schema_fields(self, ref: ClassRef, kind: str) -> tuple[SchemaField, ...]:
         """Fields of a schema class, inherited ones included (a subclass's own field wins)."""
-        chain = [a for a in reversed(self.first_party_ancestors(ref))
-                 if self.kind(a).schema is not None] + [ref]
         fields: dict[str, SchemaField] = {}
-        for cls in chain:
+        for cls in self._schema_chain(ref):
             total = dict(cls.fact.keywords).get("total", "True") != "False"
             for m in cls.fact.members:
-                if m.kind != "field" or is_dunder(m.name) or _is_classvar(m):
-                    continue
-                if kind == PYDANTIC and m.name in ("model_config",):
+                if not _is_field(m, kind):
                     continue
                 fields[m.name] = SchemaField(m.name, _required(m, kind, total),
                                              _literal(m))
         return tuple(sorted(fields.values(), key=lambda f: f.name))
+
+    def _pinned(self, ref: ClassRef, kind: str, discriminators: frozenset[str]) -> set[str]:
+        """The literals `schema_fields` would give the discriminator fields, without building
+        every field of every schema class: most schemas are not events."""
+        if not any(m.name in discriminators for m in ref.fact.members) and not any(
+                b.qualified in self.index.classes for b in self.index.class_bases(ref)):
+            return set()  # no such field of its own and no first-party base to inherit one
+        literals: dict[str, str | None] = {}
+        for cls in self._schema_chain(ref):
+            for m in cls.fact.members:
+                if m.name in discriminators and _is_field(m, kind):
+                    literals[m.name] = _literal(m)
+        return {lit for lit in literals.values() if lit}
+
+    def _schema_candidates(self) -> list[tuple[ClassRef, str]]:
+        """(class, schema kind) for every class that can define an event's payload."""
+        out = []
+        for ref in self.non_plain():
+            kind = self.kind(ref)
+            if kind.schema is None or kind.protocol or is_local(ref, self.index):
+                continue
+            out.append((ref, kind.schema))
+        return out
 
     def event_schemas(self, config: Config) -> dict[str, EventSchema]:
         """Qualified class name -> the event schema it defines, for every schema class that
@@ -264,36 +330,34 @@ class Classifier:
         memo = self._events.get(key)
         if memo is not None:
             return memo
-        discriminators = set(config.discriminators)
-        candidates: list[tuple[ClassRef, str, tuple[SchemaField, ...]]] = []
+        discriminators = frozenset(config.discriminators)
+        candidates = self._schema_candidates()
         known: set[str] = set()
         for facts in self.index.files.values():
             known.update(event_key(d.event) for d in facts.dict_literals)
         by_discriminator: dict[str, str] = {}
-        for ref in self.index.iter_classes():
-            kind = self.kind(ref)
-            if kind.schema is None or kind.protocol or is_local(ref, self.index):
-                continue
-            fields = self.schema_fields(ref, kind.schema)
-            candidates.append((ref, kind.schema, fields))
-            pinned = {f.literal for f in fields if f.name in discriminators and f.literal}
+        for ref, kind_name in candidates:
+            pinned = self._pinned(ref, kind_name, discriminators)
             if len(pinned) == 1:
                 event = event_key(pinned.pop())
                 if event[:1].isalpha():  # `type: Literal["1"]` tags a variant, not an event
                     by_discriminator[ref.qualified] = event
                     known.add(event)
+        known_squashed = {k.replace("_", "") for k in known}
         out: dict[str, EventSchema] = {}
-        for ref, kind_name, fields in candidates:
+        for ref, kind_name in candidates:
             pinned_event = by_discriminator.get(ref.qualified)
             how = "discriminator"
             if pinned_event is not None:
                 event = pinned_event
             else:
                 name = ref.fact.name
-                named = event_from_class_name(name)
                 # A name alone identifies an event only when the event is known from a
                 # discriminator somewhere, or the class says it is one (`...Event`).
                 explicit = name.endswith("Event") and len(name) > len("Event")
+                if not explicit and _squashed(_name_stem(name)) not in known_squashed:
+                    continue  # cannot be a known event: spare the full normalisation
+                named = event_from_class_name(name)
                 if not named or named.split("_")[0] in GENERIC_EVENT_PREFIXES:
                     continue
                 # One-word names (`A`, `Foo`, `User`) meet one-word discriminator values
@@ -301,9 +365,17 @@ class Classifier:
                 if not explicit and (named not in known or "_" not in named):
                     continue
                 event, how = named, "name"
+            fields = self.schema_fields(ref, kind_name)
             out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how)
         self._events[key] = out
         return out
+
+
+def _is_field(m: MemberFact, kind: str) -> bool:
+    """A member that is a field of a schema of this kind (not a ClassVar, not config)."""
+    if m.kind != "field" or is_dunder(m.name) or _is_classvar(m):
+        return False
+    return not (kind == PYDANTIC and m.name == "model_config")
 
 
 def _is_classvar(m: MemberFact) -> bool:

@@ -17,15 +17,20 @@ The most specific entry also decides whether a file is allowed, so
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 
 from ssotcheck.catalogue import make_finding
-from ssotcheck.checks.legacy_imports import imported_path, sorted_imports, spelling
+from ssotcheck.checks.legacy_imports import Verdicts, imported_path, sorted_imports, spelling
 from ssotcheck.config import BannedApi, Config
 from ssotcheck.globs import matches
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import CheckResult, FileFacts, Finding, ImportFact, Location, NameUse, Span
 
 RULES = ("SSOT203",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports", "defined", "uses", "error"})
+LOCAL = True
 
 MAX_GLOBS_IN_MESSAGE = 3
 
@@ -133,12 +138,33 @@ def _use_finding(path: str, use: NameUse, plain: dict[str, list[str]],
     return None
 
 
+def _may_find(facts: FileFacts, may_be_banned: Verdicts) -> bool:
+    """Cheap pre-filter: without a recorded name use, a file can only break the rule with
+    an import, and only an import of a module that may name a banned path. Relative
+    imports are left to the full check (their base needs resolving)."""
+    if facts.name_uses:
+        return True
+    return any(imp.level or may_be_banned[imp.module] for imp in facts.imports)
+
+
+def _starts_like_banned(banned: dict[str, BannedApi]) -> Callable[[str], bool]:
+    """Whether an absolute import of `module` may name a banned path: every dotted prefix
+    of the path it names (`module` or `module.name`) has `module`'s first component."""
+    heads = frozenset(name.partition(".")[0] for name in banned)
+
+    def decide(module: str) -> bool:
+        # An empty module (never produced for an absolute import) is left to the full check.
+        return not module or module.partition(".")[0] in heads
+    return decide
+
+
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     if not config.banned_api:
         return CheckResult()
     findings: list[Finding] = []
     banned = {b.name: b for b in config.banned_api}
+    may_be_banned = Verdicts(_starts_like_banned(banned))
     for path, facts in index.files.items():
-        if facts.error is None:
+        if facts.error is None and _may_find(facts, may_be_banned):
             findings.extend(_file_findings(index, banned, path, facts))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))

@@ -10,6 +10,10 @@ members are left out unless declared canonical.
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import compress
+from typing import Collection
+
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
@@ -35,6 +39,10 @@ from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import CheckResult, Concept, Finding
 
 RULES = ("SSOT103",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports", "classes", "defined", "dicts"})
+LOCAL = False
 
 # ------------------------------------------------------------------------- options
 
@@ -158,6 +166,30 @@ def _message(home: Home, homes: list[Home], canonical: Canonical,
     return f"{head}; {detail}"
 
 
+def _names_in_two_modules(index: ProjectIndex) -> dict[str, list[ClassRef]]:
+    """Class name -> its definitions, in index order, for the names two or more modules
+    define: a name one module holds can never be a duplicate, whatever its classes are."""
+    refs = tuple(index.iter_classes())
+    names = [ref.fact.name for ref in refs]
+    repeated = {name for name, n in Counter(names).items() if n > 1}
+    by_name: dict[str, list[ClassRef]] = {}
+    for ref in compress(refs, [name in repeated for name in names]):
+        by_name.setdefault(ref.fact.name, []).append(ref)
+    return {name: defs for name, defs in by_name.items() if len({r.module for r in defs}) > 1}
+
+
+def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collection[str],
+               index: ProjectIndex) -> bool:
+    """A class that may be a copy: not vendored, not a fallback, not owned by SSOT101/102,
+    not a protocol; unless its name is declared canonical, not nested or function-local."""
+    if is_vendored(ref.path) or is_fallback(ref, index):
+        return False
+    kind = kinds.kind(ref)
+    if kind.enum or kind.protocol or ref.qualified in events:
+        return False  # SSOT101/SSOT102 own enums and event schemas; protocols are interfaces
+    return declared or not (ref.fact.nested or is_local(ref, index))
+
+
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
@@ -166,20 +198,14 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
 
     by_name: dict[str, list[ClassRef]] = {}
     members: dict[str, frozenset[str]] = {}
-    for ref in index.iter_classes():
-        if is_vendored(ref.path) or is_fallback(ref, index):
+    for name, refs in _names_in_two_modules(index).items():
+        if name not in declared_names and is_test_class(name, config):
             continue
-        kind = kinds.kind(ref)
-        if kind.enum or kind.protocol or ref.qualified in events:
-            continue  # SSOT101/SSOT102 own enums and event schemas; protocols are interfaces
-        name = ref.fact.name
-        if name not in declared_names:
-            if ref.fact.nested or is_local(ref, index) or is_test_class(name, config):
-                continue
-        members[ref.qualified] = _members(ref, kinds)
-        if name not in declared_names and len(members[ref.qualified]) < MIN_MEMBERS:
-            continue
-        by_name.setdefault(name, []).append(ref)
+        for ref in refs:
+            if _candidate(ref, name in declared_names, kinds, events, index):
+                members[ref.qualified] = _members(ref, kinds)
+                if name in declared_names or len(members[ref.qualified]) >= MIN_MEMBERS:
+                    by_name.setdefault(name, []).append(ref)
 
     findings: list[Finding] = []
     concepts: list[Concept] = []

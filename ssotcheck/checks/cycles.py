@@ -13,6 +13,7 @@ modules join or leave the tangle.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 
 from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
@@ -27,6 +28,10 @@ from ssotcheck.index.project import (
 from ssotcheck.model import CheckResult, Finding, Location
 
 RULES = ("SSOT204",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports"})
+LOCAL = False
 
 MAX_MODULES_IN_MESSAGE = 8
 # Searching every start node is O(V * (V + E)); beyond this many modules in one
@@ -87,24 +92,98 @@ def shortest_cycle(members: set[str], succ: dict[str, list[str]]) -> tuple[str, 
     return best
 
 
-def check(index: ProjectIndex, config: Config) -> CheckResult:
-    import networkx as nx
-
-    kinds = edge_kinds(config)
-    graph = index.graph(kinds=kinds)
-    first_edge: dict[tuple[str, str], ImportEdge] = {}
-    for e in sorted(index.edges, key=lambda e: (e.importer, e.imported, e.fact.span.line,
-                                                 e.fact.span.column)):
+def _successors(index: ProjectIndex, kinds: frozenset[str]) -> dict[str, set[str]]:
+    """Import graph as adjacency sets (parallel imports of one module collapse to one edge).
+    Plain dicts instead of `index.graph()`: importing and filling networkx costs more than
+    the whole cycle search."""
+    succ: dict[str, set[str]] = {}
+    for e in index.edges:
         if e.kind in kinds:
-            first_edge.setdefault((e.importer, e.imported), e)
-    findings: list[Finding] = []
-    for component in nx.strongly_connected_components(graph):
-        if len(component) < 2:
+            targets = succ.get(e.importer)
+            if targets is None:
+                succ[e.importer] = {e.imported}
+            else:
+                targets.add(e.imported)
+    return succ
+
+
+def strongly_connected_components(succ: dict[str, set[str]]) -> list[set[str]]:
+    """Tarjan's algorithm with an explicit stack (a long import chain must not hit the
+    recursion limit). Component order is unspecified; callers sort what they report."""
+    order: dict[str, int] = {}  # discovery number
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+    empty: set[str] = set()
+    work: list[tuple[str, Iterator[str]]] = []  # the call stack: node, children left
+
+    def visit(node: str) -> None:
+        order[node] = low[node] = len(order)
+        stack.append(node)
+        on_stack.add(node)
+        work.append((node, iter(succ.get(node, empty))))
+
+    for root in succ:
+        if root in order:
             continue
-        members = set(component)
-        succ = {n: sorted(m for m in graph.successors(n) if m in members) for n in members}
-        cycle = shortest_cycle(members, succ)
-        findings.append(_finding(index, members, cycle, first_edge))
+        visit(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in order:
+                    visit(child)
+                    break
+                if child in on_stack and order[child] < low[node]:
+                    low[node] = order[child]
+            else:  # every child done: close `node`
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == order[node]:
+                    component: set[str] = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
+
+
+def _first_edges(index: ProjectIndex, kinds: frozenset[str], pairs: set[tuple[str, str]]
+                 ) -> dict[tuple[str, str], ImportEdge]:
+    """For each (importer, imported) pair, its earliest import by position; on a tie the
+    first in `index.edges`. Only the pairs of shown cycles are needed."""
+    first: dict[tuple[str, str], ImportEdge] = {}
+    for e in index.edges:
+        if e.kind not in kinds:
+            continue
+        pair = (e.importer, e.imported)
+        if pair not in pairs:
+            continue
+        best = first.get(pair)
+        if best is None or ((e.fact.span.line, e.fact.span.column)
+                            < (best.fact.span.line, best.fact.span.column)):
+            first[pair] = e
+    return first
+
+
+def check(index: ProjectIndex, config: Config) -> CheckResult:
+    kinds = edge_kinds(config)
+    graph = _successors(index, kinds)
+    shown: list[tuple[set[str], tuple[str, ...]]] = []
+    for members in strongly_connected_components(graph):
+        if len(members) < 2:
+            continue
+        succ = {n: sorted(m for m in graph.get(n, ()) if m in members) for n in members}
+        shown.append((members, shortest_cycle(members, succ)))
+    pairs = {pair for _, cycle in shown for pair in zip(cycle, cycle[1:] + cycle[:1])}
+    first_edge = _first_edges(index, kinds, pairs)
+    findings = [_finding(index, members, cycle, first_edge) for members, cycle in shown]
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
 
 

@@ -32,6 +32,10 @@ from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import CheckResult, Concept, Finding, Severity
 
 RULES = ("SSOT101",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports", "classes", "defined", "dicts"})
+LOCAL = False
 
 # ------------------------------------------------------------------------- options
 
@@ -164,9 +168,10 @@ def _message(home: Home, mine: Members, homes: list[Home], members: dict[str, Me
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
-    refs = [r for r in index.iter_classes()
-            if kinds.kind(r).enum and not is_vendored(r.path) and not is_local(r, index)
-            and not is_fallback(r, index)]
+    # Only a class with a base or a metaclass can be an enum: skip the rest unclassified.
+    refs = [r for r in kinds.non_plain()
+            if (r.fact.bases or r.fact.keywords) and kinds.kind(r).enum
+            and not is_vendored(r.path) and not is_local(r, index) and not is_fallback(r, index)]
     members = {r.qualified: kinds.enum_members(r) for r in refs}
     # A member-less enum is a base or mixin for others, not a concept of its own.
     refs = [r for r in refs if members[r.qualified]]
@@ -175,9 +180,11 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     findings: list[Finding] = []
     concepts: list[Concept] = []
     for group in _groups(refs, members):
-        homes = one_per_module([home_of(by_qualified[q], index, area_of) for q in group])
-        if by_module_count(homes) < 2:
+        # Homes keep one definition per module: a group within one module is no split, and
+        # most groups are a single enum. Ask for fan-in only where it decides something.
+        if len({by_qualified[q].module for q in group}) < 2:
             continue
+        homes = one_per_module([home_of(by_qualified[q], index, area_of) for q in group])
         names = {h.name for h in homes}
         canonical = choose_canonical(homes, declared_home(config, names))
         concept = canonical.home.name if canonical.home is not None else (

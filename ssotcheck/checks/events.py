@@ -40,6 +40,10 @@ from ssotcheck.model import (
 )
 
 RULES = ("SSOT102",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports", "classes", "defined", "dicts"})
+LOCAL = False
 
 # ------------------------------------------------------------------------- options
 
@@ -182,7 +186,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             by_event.setdefault(schema.event, []).append(schema)
     payloads: dict[str, list[tuple[str, DictLiteralFact]]] = {}
     for path, facts in index.files.items():
-        if not is_vendored(path):
+        if facts.dict_literals and not is_vendored(path):
             for lit in facts.dict_literals:
                 payloads.setdefault(event_key(lit.event), []).append((path, lit))
 

@@ -12,12 +12,18 @@ fixer (`ssotcheck.fix`) needs nothing else from the registry to rewrite the impo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import CheckResult, Finding, Fix, ImportFact, Location, Severity
 
 RULES = ("SSOT201",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports"})
+LOCAL = True
 
 
 def imported_path(index: ProjectIndex, module: str | None, fact: ImportFact) -> str | None:
@@ -87,19 +93,51 @@ def import_fix(fact: ImportFact, replacement: str) -> Fix:
     return Fix(f"rewrite to `{target}`", safe=True, replacement=replacement)
 
 
-def sorted_imports(facts: tuple[ImportFact, ...]) -> list[ImportFact]:
+def sorted_imports(facts: Iterable[ImportFact]) -> list[ImportFact]:
     return sorted(facts, key=lambda f: (f.span.line, f.span.column, f.span.end_line,
                                         f.span.end_column))
+
+
+class Verdicts(dict[str, bool]):
+    """A memo of `decide(module)`, computed on first lookup. A large project imports the
+    same few thousand modules over and over; `verdicts[m]` on a known module is a plain
+    dict lookup, far cheaper than a call per import."""
+
+    def __init__(self, decide: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.decide = decide
+
+    def __missing__(self, module: str) -> bool:
+        verdict = self[module] = self.decide(module)
+        return verdict
+
+
+def _can_name_legacy(table: dict[str, str]) -> Callable[[str], bool]:
+    """Whether an absolute import of `module` can name a legacy path. That path is `module`
+    or `module.name`, so a covering entry is a dotted prefix of `module` (or `module`
+    itself), or `module.name` itself, which has `module` as a proper prefix."""
+    parents = {old[:i] for old in table for i, c in enumerate(old) if c == "."}
+
+    def decide(module: str) -> bool:
+        # An empty module (never produced for an absolute import) is left to the full check.
+        return not module or module in parents or match_entry(module, table) is not None
+    return decide
 
 
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     if not config.legacy_imports:
         return CheckResult()
     table = dict(config.legacy_imports)
+    names_legacy = Verdicts(_can_name_legacy(table))
     findings: list[Finding] = []
     for path, facts in index.files.items():
+        # Relative imports are rare and need resolving first: the full check takes them.
+        candidates = [f for f in facts.imports if f.level or names_legacy[f.module]]
+        if not candidates:
+            continue
         module = index.module_of.get(path)
-        for fact in sorted_imports(facts.imports):
+        # sorting is stable, so filtering first leaves the same order as filtering after
+        for fact in sorted_imports(candidates):
             target = imported_path(index, module, fact)
             if target is None:
                 continue

@@ -8,6 +8,10 @@ from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import CheckResult, Location
 
 RULES = ("SSOT000",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"error"})
+LOCAL = True
 
 
 def check(index: ProjectIndex, config: Config) -> CheckResult:

@@ -22,6 +22,10 @@ from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import CheckResult, FileFacts, Finding, ImportFact, Location
 
 RULES = ("SSOT202",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports", "classes", "defined", "all_names"})
+LOCAL = False
 
 MAX_HOPS = 50
 
@@ -169,8 +173,11 @@ def _finding(index: ProjectIndex, path: str, fact: ImportFact, chain: list[tuple
         if module == home:
             line = next((c.span.line for c in facts.classes
                          if c.name == hop_name and not c.nested), None)
-            line = line or next((f.line for f in facts.functions if f.name == hop_name), 1)
-            related.append(Location(facts.path, line, message=f"`{hop_name}` is defined here"))
+            line = line or next((f.line for f in facts.functions if f.name == hop_name), None)
+            # A constant's facts carry no line: naming line 1 would point at the wrong place.
+            if line is not None:
+                related.append(Location(facts.path, line,
+                                        message=f"`{hop_name}` is defined here"))
             break
         for imp in _module_bindings(facts).get(hop_name, []):
             related.append(Location(facts.path, imp.span.line, imp.span.column,

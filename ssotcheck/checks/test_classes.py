@@ -30,6 +30,10 @@ from ssotcheck.index.project import BaseResolution, ClassRef, ProjectIndex
 from ssotcheck.model import CheckResult, Finding, Location, Severity
 
 RULES = ("SSOT301",)
+# What this family reads of each file, and whether a file's findings depend on that
+# file alone (see ssotcheck.incremental).
+READS = frozenset({"imports", "classes", "defined"})
+LOCAL = False
 
 RULE = "SSOT301"
 TEST_AREA = "tests"
@@ -122,14 +126,20 @@ class _Resolver:
             self._bases[qualified] = got
         return got
 
-    def _project_parents(self, qualified: str) -> list[str]:
-        return [r.qualified for r in self.bases(qualified)
+    def _project_parents(self, bases: tuple[BaseResolution, ...]) -> list[str]:
+        return [r.qualified for r in bases
                 if r.qualified is not None and r.qualified not in self.allowed
                 and r.qualified in self.index.classes]
 
     def lineage(self, qualified: str) -> Lineage:
         done = self._memo.get(qualified)
         if done is not None:
+            return done
+        # Usual case: the parents (a shared base test case, say) are already known, so
+        # the walk below would only add overhead.
+        bases = self.bases(qualified)
+        if all(p in self._memo for p in self._project_parents(bases)):
+            done = self._memo[qualified] = self._compute(qualified, bases)
             return done
         stack = [qualified]
         in_progress: set[str] = set()
@@ -139,16 +149,16 @@ class _Resolver:
                 stack.pop()
             elif cur not in in_progress:
                 in_progress.add(cur)
-                for parent in reversed(self._project_parents(cur)):
+                for parent in reversed(self._project_parents(self.bases(cur))):
                     if parent not in self._memo and parent not in in_progress:
                         stack.append(parent)
             else:
-                self._memo[cur] = self._compute(cur)
+                self._memo[cur] = self._compute(cur, self.bases(cur))
                 in_progress.discard(cur)
                 stack.pop()
         return self._memo[qualified]
 
-    def _compute(self, qualified: str) -> Lineage:
+    def _compute(self, qualified: str, bases: tuple[BaseResolution, ...]) -> Lineage:
         ref = self.index.classes[qualified]
         fact = ref.fact
         reaches: str | None = None
@@ -170,7 +180,7 @@ class _Resolver:
             if constructor is None and res.qualified in INIT_DECORATORS:
                 constructor = f"@{deco}"
 
-        for res in self.bases(qualified):
+        for res in bases:
             target = res.qualified
             if target is not None and target in self.allowed:
                 reaches = reaches or target
@@ -260,6 +270,7 @@ class _Checker:
         self.exempt = compile_globs(config.test_allow)
         self.suggest = _suggestion(config)
         self.note = self._missing_base_note()
+        self._test_module: dict[str, bool] = {}  # path -> pytest's `python_files` says so
 
     def _allowed_bases(self) -> frozenset[str]:
         """Configured names plus where they are really defined, so a base configured by a
@@ -289,14 +300,29 @@ class _Checker:
 
     def run(self) -> tuple[Finding, ...]:
         findings: list[Finding] = []
-        for ref in self.index.iter_classes():
+        refs = tuple(self.index.iter_classes())
+        # Most classes live outside test code: decide that once per file, then skip them
+        # without a call per class.
+        judged = {path for path in {ref.path for ref in refs} if self._judged_file(path)}
+        for ref in refs:
+            if ref.path not in judged:
+                continue
             finding = self._judge(ref)
             if finding is not None:
                 findings.append(finding)
         return tuple(findings)
 
     def _in_test_module(self, path: str) -> bool:
-        return _pytest_module(path, self.config.python_files)
+        got = self._test_module.get(path)
+        if got is None:
+            got = self._test_module[path] = _pytest_module(path, self.config.python_files)
+        return got
+
+    def _judged_file(self, path: str) -> bool:
+        """Whether the rule looks at classes in `path` at all: test code, not exempt."""
+        if self.exempt is not None and self.exempt.match(path):
+            return False
+        return self.area_of(path) == TEST_AREA or self._in_test_module(path)
 
     def _collected_by_name(self, ref: ClassRef, lin: Lineage) -> bool:
         """Whether pytest's Python collector (not its unittest plugin) takes the class."""
@@ -320,13 +346,9 @@ class _Checker:
         return self._collected_by_name(outer, outer_lin)
 
     def _judge(self, ref: ClassRef) -> Finding | None:
+        """`ref` is in a file `_judged_file` accepts."""
         if ref.qualified in self.allowed:
             return None  # the sanctioned base itself, often a TestCase helper
-        if self.exempt is not None and self.exempt.match(ref.path):
-            return None
-        in_area = self.area_of(ref.path) == TEST_AREA or self._in_test_module(ref.path)
-        if not in_area:
-            return None
         lin = self.resolver.lineage(ref.qualified)
         if lin.reaches is not None or lin.test_flag is False:
             return None

@@ -11,7 +11,9 @@ is kept so the parser reports it as SSOT000).
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,35 +65,62 @@ def _git(root: Path, args: list[str]) -> bytes | None:
     return out.stdout if out.returncode == 0 else None
 
 
-def _split(raw: bytes) -> set[str]:
+def _entries(raw: bytes) -> list[str]:
     # surrogateescape keeps a non-UTF-8 file name readable; the parser reports it.
-    return {p for p in raw.decode("utf-8", "surrogateescape").split("\0") if p.endswith(".py")}
+    return raw.decode("utf-8", "surrogateescape").split("\0")
 
 
-def _git_files(root: Path) -> list[str] | None:
+def _lstat_mode(path: str) -> int | None:
+    """`st_mode` of `path` itself (a link is not followed); None when it does not exist
+    or cannot be looked at, like `os.path.lexists` saying False."""
+    try:
+        return os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _may_skip(name: str) -> bool:
+    """Cheap test before `_skipped_dir`, which may touch the file system."""
+    return name in SKIP_DIRS or name in OUTPUT_DIRS or name.endswith(".egg-info")
+
+
+def _in_skipped_dir(root: Path, rel: str) -> bool:
+    parts = rel.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if _may_skip(part) and _skipped_dir(root.joinpath(*parts[:i]), part):
+            return True
+    return False
+
+
+def _git_files(root: Path) -> dict[str, int | None] | None:
+    """Python files git tracks plus untracked ones it does not ignore, each with its
+    `st_mode` when already looked up (tracked files), else None."""
     if _git(root, ["rev-parse", "--show-toplevel"]) is None:
         return None
-    # Paths come back relative to cwd because of the "." pathspec.
-    tracked = _git(root, ["ls-files", "-z", "--cached", "--", "."])
-    # Untracked files: tell git not to descend into virtualenvs and caches at all.
+    # One call for both lists: `-t` tags untracked files `? ` and tracked ones with
+    # another letter. The `--exclude`s tell git not to descend into virtualenvs and
+    # caches at all; they apply to untracked files only. Paths come back relative to cwd
+    # because of the "." pathspec.
     skip_args = [f"--exclude={d}/" for d in sorted(SKIP_DIRS)]
-    untracked = _git(root, ["ls-files", "-z", "--others", "--exclude-standard", *skip_args,
-                            "--", "."])
-    if tracked is None or untracked is None:
+    raw = _git(root, ["ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard",
+                      *skip_args, "--", "."])
+    if raw is None:
         return None
-    # A tracked file deleted from the work tree is gone, not broken (a dangling symlink
-    # still exists as a link and is kept, to be reported).
-    files = {p for p in _split(tracked) if os.path.lexists(root / p)}
-    for p in _split(untracked):
-        parts = p.split("/")
-        parent = root
-        for part in parts[:-1]:
-            if _skipped_dir(parent, part):
-                break
-            parent = parent / part
-        else:
-            files.add(p)
-    return sorted(files)
+    prefix = os.path.join(root, "")  # "root/": cheaper to prepend than a join per file
+    files: dict[str, int | None] = {}
+    for entry in _entries(raw):
+        tag, rel = entry[:2], entry[2:]
+        if not rel.endswith(".py") or rel in files:
+            continue  # an unmerged file is listed once per stage
+        if tag != "? ":
+            # A tracked file deleted from the work tree is gone, not broken (a dangling
+            # symlink still exists as a link and is kept, to be reported).
+            mode = _lstat_mode(prefix + rel)
+            if mode is not None:
+                files[rel] = mode
+        elif not _in_skipped_dir(root, rel):
+            files[rel] = None
+    return files
 
 
 def _decision(spec: pathspec.PathSpec, path: str) -> bool | None:
@@ -166,12 +195,31 @@ def _walk_files(root: Path) -> list[str]:
     return out
 
 
-def _link_target(root: Path, rel: str) -> str | None | bool:
+# What `Path.is_symlink` treats as "not a link" rather than an error.
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+_MISSING_WINERRORS = frozenset({21, 123, 1921})
+
+
+def _is_symlink(path: str) -> bool:
+    """`Path(path).is_symlink()` without building a Path (a measurable cost per file)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError as e:
+        if e.errno in _MISSING_ERRNOS or getattr(e, "winerror", None) in _MISSING_WINERRORS:
+            return False
+        raise
+    except ValueError:
+        return False
+
+
+def _link_target(root: Path, rel: str, mode: int | None = None) -> str | None | bool:
     """For a symlink: its target relative to the root, False when the target is outside
-    the root, None when it resolves nowhere (loop, dangling). For a plain file: None."""
-    full = root / rel
-    if not full.is_symlink():
+    the root, None when it resolves nowhere (loop, dangling). For a plain file: None.
+    `mode` is the file's lstat mode when already known."""
+    is_link = _is_symlink(os.path.join(root, rel)) if mode is None else stat.S_ISLNK(mode)
+    if not is_link:
         return None
+    full = os.path.join(root, rel)
     try:
         target = Path(os.path.realpath(full, strict=True))
     except (OSError, RuntimeError):
@@ -184,8 +232,12 @@ def _link_target(root: Path, rel: str) -> str | None | bool:
 
 def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = ()) -> Discovery:
     root = root.resolve()
-    files = _git_files(root)
-    if not files:
+    listed = _git_files(root)
+    modes: dict[str, int] = {}
+    if listed:
+        files: list[str] = list(listed)
+        modes = {rel: mode for rel, mode in listed.items() if mode is not None}
+    else:
         # Not a work tree, or git lists no Python file here (the directory is ignored or
         # belongs to another repository's untracked area): walk it instead.
         files = _walk_files(root)
@@ -201,7 +253,7 @@ def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = (
         if rx is not None and rx.match(rel) and rel not in explicit:
             excluded += 1
             continue
-        target = _link_target(root, rel)
+        target = _link_target(root, rel, modes.get(rel))
         if target is False:
             excluded += 1  # never follow a link out of the root
             continue

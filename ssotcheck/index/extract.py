@@ -110,7 +110,10 @@ def suppressions(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     if "ssotcheck:" not in text and "noqa" not in text:
         return ()
     out: list[tuple[int, tuple[str, ...]]] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # Lines as Python counts them (not str.splitlines, which also breaks at form feeds and
+    # \u2028): a `# noqa` after such a character must still name the statement's line.
+    lines = _NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+    for lineno, line in enumerate(lines, 1):
         if "#" not in line:
             continue
         m = _SUPPRESS_RE.search(line)

@@ -196,9 +196,11 @@ def collect_facts(root: Path, files: Iterable[str], options: ExtractOptions, cac
                   jobs: int, progress: Progress | None = None,
                   on_start: Callable[[int], None] | None = None,
                   known_stats: dict[str, tuple[int, int]] | None = None,
+                  forget_others: bool = True,
                   ) -> tuple[list[FileFacts], ParseStats]:
     """Facts for every file, from the cache when it is current, else parsed in parallel.
-    `known_stats` are (mtime_ns, size) pairs this run already took (no second `stat`)."""
+    `known_stats` are (mtime_ns, size) pairs this run already took (no second `stat`).
+    With `forget_others`, `files` is the whole project and the cache drops other paths."""
     known = known_stats or {}
     stats = ParseStats()
     out: dict[str, FileFacts] = {}
@@ -250,5 +252,6 @@ def collect_facts(root: Path, files: Iterable[str], options: ExtractOptions, cac
             _run_parallel(root, todo, options, jobs, sink, progress)
     for rel, raw in hits.items():
         out[rel] = codec.decode_facts(raw, rel)
-    cache.retain(set(out))
+    if forget_others:
+        cache.retain(set(out))
     return [out[k] for k in sorted(out)], stats

@@ -94,6 +94,38 @@ def edge_kind(fact: ImportFact) -> str:
 _new_edge = _edge_factory()
 
 
+def _class_ref_factory() -> "Callable[[str, str, ClassFact], ClassRef]":
+    """ClassRef(...) without the frozen dataclass's `__init__`/`__post_init__` round trip:
+    the index builds one per class (~40,000 on a large project)."""
+    s_module, s_path, s_fact, s_qualified = [ClassRef.__dict__[n].__set__ for n in
+                                             ("module", "path", "fact", "qualified")]
+    make = object.__new__
+
+    def new(module: str, path: str, fact: ClassFact) -> ClassRef:
+        ref = make(ClassRef)
+        s_module(ref, module)
+        s_path(ref, path)
+        s_fact(ref, fact)
+        s_qualified(ref, f"{module}.{fact.qualname}")
+        return ref
+
+    return new
+
+
+_new_class_ref = _class_ref_factory()
+
+
+@dataclass(slots=True)
+class _ImportSites:
+    """Every first-party module's imports by the module they name, so that "who imports X?"
+    looks at the few imports that can reach X instead of all of them."""
+
+    # absolute module an import statement names -> (importer, import)
+    by_module: dict[str, list[tuple[str, ImportFact]]] = field(default_factory=dict)
+    # dotted prefix -> the named absolute modules strictly below it
+    below: dict[str, set[str]] = field(default_factory=dict)
+
+
 class ProjectIndex:
     def __init__(self, root: Path, facts: list[FileFacts], src: tuple[str, ...] = (".",)) -> None:
         self.root = root
@@ -137,6 +169,11 @@ class ProjectIndex:
         self._bases_memo: dict[tuple[str, int], tuple[ClassFact, tuple[BaseResolution, ...]]] = {}
         self._ancestors_memo: dict[str, tuple[tuple[str, ...], tuple[BaseResolution, ...]]] = {}
         self._prefix_memo: dict[str, str | None] = {}
+        self._defined_memo: dict[str, set[str] | frozenset[str]] = {}
+        self._bindings_memo: dict[str, dict[str, ImportFact]] = {}
+        self._star_memo: dict[str, bool] = {}
+        self._module_fan_in_memo: dict[str, int] = {}
+        self._symbol_fan_in_memo: dict[tuple[str, str], int] = {}
 
     # ------------------------------------------------------------------ modules
     def facts_for_module(self, module: str) -> FileFacts | None:
@@ -191,29 +228,40 @@ class ProjectIndex:
         return memo
 
     # ------------------------------------------------------------------ symbols
-    @cached_property
-    def _defined(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for mod, info in self.modules.items():
-            f = self.files[info.path]
-            names = {c.name for c in f.classes if not c.nested}
-            names.update(fn.name for fn in f.functions)
-            names.update(f.constants)
-            out[mod] = names
-        return out
+    # The tables below are built per module on first use: checks resolve names in the
+    # modules that define, import or re-export them, often far from every module.
+    def _defined(self, module: str) -> set[str] | frozenset[str]:
+        """Top-level names `module` defines: classes, functions, assigned constants."""
+        names = self._defined_memo.get(module)
+        if names is None:
+            info = self.modules.get(module)
+            if info is None:
+                names = frozenset()
+            else:
+                f = self.files[info.path]
+                names = {c.name for c in f.classes if not c.nested}
+                names.update(fn.name for fn in f.functions)
+                names.update(f.constants)
+            self._defined_memo[module] = names
+        return names
 
-    @cached_property
-    def _bindings(self) -> dict[str, dict[str, ImportFact]]:
-        """module -> local name -> the import that binds it (module-level imports only win)."""
-        out: dict[str, dict[str, ImportFact]] = {}
-        for mod, info in self.modules.items():
-            table: dict[str, ImportFact] = {}
-            for imp in self.files[info.path].imports:
-                if imp.in_function or imp.name == "*":
+    def _bindings(self, module: str) -> dict[str, ImportFact]:
+        """Local name -> the import that binds it in `module` (module-level imports only;
+        the first one wins)."""
+        table = self._bindings_memo.get(module)
+        if table is None:
+            table = {}
+            info = self.modules.get(module)
+            for imp in self.files[info.path].imports if info is not None else ():
+                name = imp.name
+                if imp.in_function or name == "*":
                     continue
-                table.setdefault(imp.bound_name, imp)
-            out[mod] = table
-        return out
+                # ImportFact.bound_name, inlined: nearly every module's table is built.
+                bound = imp.alias or (name if name is not None else imp.module.split(".")[0])
+                if bound not in table:
+                    table[bound] = imp
+            self._bindings_memo[module] = table
+        return table
 
     def resolve_symbol(self, module: str, name: str, _depth: int = 0) -> tuple[str, str] | None:
         """Follow re-exports to the module that defines `name`: ("pkg.core", "Thing").
@@ -229,10 +277,10 @@ class ProjectIndex:
         if _depth < 50:
             if module not in self.modules:
                 result = (module, name)  # external: the best we can say
-            elif name in self._defined.get(module, ()) and name not in self._bindings[module]:
+            elif name in self._defined(module) and name not in self._bindings(module):
                 result = (module, name)
-            elif name in self._bindings.get(module, {}):
-                imp = self._bindings[module][name]
+            elif name in self._bindings(module):
+                imp = self._bindings(module)[name]
                 if imp.name is None:  # `import a.b` binds `a`; `import a.b as x` binds a.b
                     result = (imp.module if imp.alias else imp.module.split(".")[0], "")
                 else:
@@ -241,32 +289,42 @@ class ProjectIndex:
                               else self.resolve_symbol(target_mod, target_name, _depth + 1))
             elif f"{module}.{name}" in self.modules:
                 result = (f"{module}.{name}", "")
-            elif name in self._defined.get(module, ()):
+            elif name in self._defined(module):
                 result = (module, name)
         self._symbol_memo[key] = result
         return result
 
     def has_star_import(self, module: str) -> bool:
-        return module in self._star_importers
-
-    @cached_property
-    def _star_importers(self) -> frozenset[str]:
-        return frozenset(mod for mod, info in self.modules.items()
-                         if any(i.name == "*" for i in self.files[info.path].imports))
+        found = self._star_memo.get(module)
+        if found is None:
+            info = self.modules.get(module)
+            found = info is not None and any(
+                i.name == "*" for i in self.files[info.path].imports)
+            self._star_memo[module] = found
+        return found
 
     # ------------------------------------------------------------ class hierarchy
     @cached_property
     def classes(self) -> dict[str, ClassRef]:
         """Qualified name -> class, for every class in a named module (nested included)."""
         out: dict[str, ClassRef] = {}
+        new_ref = _new_class_ref
         for mod, info in sorted(self.modules.items()):
             for c in self.files[info.path].classes:
-                out.setdefault(f"{mod}.{c.qualname}", ClassRef(mod, info.path, c))
+                key = f"{mod}.{c.qualname}"
+                if key not in out:
+                    out[key] = new_ref(mod, info.path, c)
         return out
 
     @cached_property
     def _sorted_classes(self) -> tuple[ClassRef, ...]:
-        return tuple(self.classes[key] for key in sorted(self.classes))
+        classes = self.classes
+        return tuple([classes[key] for key in sorted(classes)])
+
+    def binds_at_module_level(self, module: str, name: str) -> bool:
+        """Whether a module-level import of `module` binds `name` (`from x import name`,
+        `import name`, `import x as name`)."""
+        return name in self._bindings(module)
 
     def iter_classes(self) -> Iterator[ClassRef]:
         return iter(self._sorted_classes)
@@ -281,8 +339,8 @@ class ProjectIndex:
 
     def _resolve_base(self, module: str, text: str) -> BaseResolution:
         head, _, rest = text.partition(".")
-        if head in self._bindings.get(module, {}):
-            imp = self._bindings[module][head]
+        imp = self._bindings(module).get(head)
+        if imp is not None:
             if imp.name is None:
                 # `import a.b` binds `a`; `import a.b as x` binds `x` to `a.b`
                 base_mod = imp.module if imp.alias else head
@@ -301,7 +359,7 @@ class ProjectIndex:
             local = f"{module}.{text}"
             if local in self.classes:
                 return BaseResolution(text, local, True)
-            if text in self._defined.get(module, ()):
+            if text in self._defined(module):
                 return BaseResolution(text, local, True, "assigned, not a class statement")
             if self.has_star_import(module):
                 return BaseResolution(text, None, False, f"`{text}` may come from a star import")
@@ -333,10 +391,12 @@ class ProjectIndex:
         # Keyed by the fact's identity: two same-named classes in one module (say, in the
         # branches of an `if`) are different facts with possibly different bases.
         # The memo holds the fact itself, so its id cannot be reused while the entry lives.
-        key = (ref.module, id(ref.fact))
+        fact = ref.fact
+        key = (ref.module, id(fact))
         memo = self._bases_memo.get(key)
-        if memo is None or memo[0] is not ref.fact:
-            memo = (ref.fact, tuple(self.resolve_base(ref.module, b) for b in ref.fact.bases))
+        if memo is None or memo[0] is not fact:
+            resolve, module = self.resolve_base, ref.module
+            memo = (fact, tuple([resolve(module, b) for b in fact.bases]))
             self._bases_memo[key] = memo
         return memo[1]
 
@@ -400,6 +460,80 @@ class ProjectIndex:
             probe = probe.rpartition(".")[0]
         self._prefix_memo[module] = found
         return found
+
+    @cached_property
+    def _import_sites(self) -> _ImportSites:
+        sites = _ImportSites()
+        by_module = sites.by_module
+        absolute = self.absolute_module
+        for importer, info in self.modules.items():
+            for imp in self.files[info.path].imports:
+                mod = absolute(importer, imp) if imp.level else imp.module
+                found = by_module.get(mod)
+                if found is None:
+                    by_module[mod] = [(importer, imp)]
+                else:
+                    found.append((importer, imp))
+        for mod in by_module:
+            head = mod.rpartition(".")[0]
+            while head:
+                sites.below.setdefault(head, set()).add(mod)
+                head = head.rpartition(".")[0]
+        return sites
+
+    def module_fan_in(self, module: str) -> int:
+        """`fan_in.get(module, 0)`, counted from the imports that can lead to `module` rather
+        than from every edge of the project: the duplicate rules need it for a few modules.
+
+        An import reaches `module` only when the module it names is `module` or lies below
+        it, or when it is `from <parent> import <last part of module>`.
+        """
+        memo = self._module_fan_in_memo.get(module)
+        if memo is not None:
+            return memo
+        by_module = self._import_sites.by_module
+        parent, _, last = module.rpartition(".")
+        candidates = [by_module.get(module, ())]
+        candidates += [by_module[m] for m in self._import_sites.below.get(module, ())]
+        candidates.append([s for s in by_module.get(parent, ()) if s[1].name == last])
+        importers = {importer for group in candidates for importer, imp in group
+                     if importer != module
+                     and self._first_party_prefix(self.import_target(importer, imp)[0]) == module}
+        memo = self._module_fan_in_memo[module] = len(importers)
+        return memo
+
+    def symbol_fan_in(self, module: str, name: str) -> int:
+        """How many other first-party modules import `name` defined in `module`, re-exports
+        and aliases followed.
+
+        Walks the re-export chains backwards: first the imports of `name` from `module`,
+        then the imports of each name a module re-exports it under (its module-level
+        binding), and so on. Every import that resolves to the symbol lies on such a chain.
+        """
+        key = (module, name)
+        memo = self._symbol_fan_in_memo.get(key)
+        if memo is not None:
+            return memo
+        importers: set[str] = set()
+        if name and module in self.modules:
+            by_module = self._import_sites.by_module
+            seen = {key}
+            todo = [key]
+            while todo:
+                target = todo.pop()
+                if self.resolve_symbol(*target) != key:
+                    continue  # a name that merely looks like a re-export of it
+                for importer, imp in by_module.get(target[0], ()):
+                    if imp.name != target[1] or self.import_target(importer, imp) != target:
+                        continue
+                    if importer != module:
+                        importers.add(importer)
+                    again = (importer, imp.bound_name)
+                    if again not in seen and self._bindings(importer).get(again[1]) is imp:
+                        seen.add(again)
+                        todo.append(again)
+        memo = self._symbol_fan_in_memo[key] = len(importers)
+        return memo
 
     @cached_property
     def fan_in(self) -> dict[str, int]:

@@ -1,0 +1,265 @@
+"""What an edit can change, for re-using the previous run's findings ("early cutoff").
+
+A rule family is a pure function of some *inputs* of every file's facts (its `READS`, see
+`ssotcheck.checks`). When a few files change, each one's old and new facts are compared
+input by input with the source positions left out:
+
+- inputs a family does not read changed: its previous findings still hold, except that
+  positions inside the edited files may have moved. `PositionMap` pairs every old fact
+  with its new self (same input, same order) and moves the findings' locations along.
+- inputs it reads changed: the family runs again.
+
+The contract that makes this sound, checked by tests/test_incremental.py against runs from
+scratch: a family copies positions from facts into locations, compares positions only
+within one file, and looks up a module's defined names only by names that occur in some
+file's imports, class statements, `__all__` or name uses (`referenced_names`). So a new
+helper function nobody imports changes nothing outside its own file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Iterable, Iterator
+
+from ssotcheck.model import Concept, FileFacts, Finding, Location, Span
+
+# Every input a family can declare in READS.
+INPUTS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "uses", "error"})
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _imports(f: FileFacts) -> object:
+    return tuple((i.module, i.name, i.alias, i.level, i.in_function, i.type_checking, i.in_try)
+                 for i in f.imports)
+
+
+def _classes(f: FileFacts) -> object:
+    return tuple((c.name, c.qualname, c.bases, c.keywords, c.decorators, c.nested,
+                  tuple((m.name, m.kind, m.value, m.annotation, m.literals) for m in c.members))
+                 for c in f.classes)
+
+
+def defined_names(f: FileFacts) -> frozenset[str]:
+    names = {c.name for c in f.classes if not c.nested}
+    names.update(fn.name for fn in f.functions)
+    names.update(f.constants)
+    return frozenset(names)
+
+
+def _projection(f: FileFacts, kind: str) -> object:
+    if kind == "imports":
+        return _imports(f)
+    if kind == "classes":
+        return _classes(f)
+    if kind == "defined":
+        return defined_names(f)
+    if kind == "all_names":
+        return f.all_names
+    if kind == "dicts":
+        return tuple((d.keys, d.discriminator, d.event, d.in_function) for d in f.dict_literals)
+    if kind == "uses":
+        return tuple((u.chain, u.is_call) for u in f.name_uses)
+    if kind == "error":
+        return None if f.error is None else (f.error.kind, f.error.message)
+    raise ValueError(f"unknown input {kind!r}")
+
+
+def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | set[str]
+                   ) -> frozenset[str]:
+    """The inputs of a file that differ between two versions, positions aside. Defined
+    names count only when a name that appeared or vanished is referenced anywhere."""
+    out = set()
+    for kind in INPUTS:
+        if kind == "defined":
+            if (defined_names(old) ^ defined_names(new)) & referenced:
+                out.add(kind)
+        elif _projection(old, kind) != _projection(new, kind):
+            out.add(kind)
+    return frozenset(out)
+
+
+def _texts(files: Iterable[FileFacts]) -> list[str]:
+    out: list[str] = []
+    for f in files:
+        imports = f.imports
+        if imports:
+            out += [i.module for i in imports]
+            out += [i.name for i in imports if i.name]
+            out += [i.alias for i in imports if i.alias]
+        for c in f.classes:
+            out.append(c.name)
+            out += c.bases
+            out += c.decorators
+            out += [v for _, v in c.keywords]
+            out += [m.annotation for m in c.members if m.annotation]
+        if f.all_names:
+            out += f.all_names
+        out += [u.chain for u in f.name_uses]
+    return out
+
+
+def tokens(f: FileFacts) -> set[str]:
+    """Every identifier a family could look up as a module-level name because of this file:
+    what imports name, what class statements and annotations mention, `__all__`, uses.
+    Over-approximating (words of string annotations, say) only makes re-use cautious."""
+    return referenced_names((f,))
+
+
+def referenced_names(files: Iterable[FileFacts]) -> set[str]:
+    # One regex pass over one joined string: far cheaper than a set update per fact.
+    return set(_IDENT.findall(" ".join(set(_texts(files)))))
+
+
+# ------------------------------------------------------------------ positions
+
+Pos = tuple[int, int | None, int | None, int | None]
+
+
+def _span(s: Span) -> Pos:
+    return (s.line, s.column, s.end_line, s.end_column)
+
+
+def _pairs(old: FileFacts, new: FileFacts) -> Iterator[tuple[Pos, Pos]]:
+    """(old position, new position) of every fact that is the same fact in both versions."""
+    if _projection(old, "imports") == _projection(new, "imports"):
+        for a, b in zip(old.imports, new.imports):
+            yield _span(a.span), _span(b.span)
+            yield _span(a.stmt_span), _span(b.stmt_span)
+    if _projection(old, "classes") == _projection(new, "classes"):
+        for ca, cb in zip(old.classes, new.classes):
+            yield _span(ca.span), _span(cb.span)
+            for ma, mb in zip(ca.members, cb.members):
+                yield (ma.line, None, None, None), (mb.line, None, None, None)
+    if _projection(old, "dicts") == _projection(new, "dicts"):
+        for da, db in zip(old.dict_literals, new.dict_literals):
+            yield _span(da.span), _span(db.span)
+    if _projection(old, "uses") == _projection(new, "uses"):
+        for ua, ub in zip(old.name_uses, new.name_uses):
+            yield _span(ua.span), _span(ub.span)
+    if old.error is not None and new.error is not None and \
+            _projection(old, "error") == _projection(new, "error"):
+        yield (old.error.line, old.error.column, None, None), \
+              (new.error.line, new.error.column, None, None)
+    # Functions are matched by name: appending one must not lose the others.
+    olds, news = _unique_lines(old), _unique_lines(new)
+    for name, line in olds.items():
+        if name in news:
+            yield (line, None, None, None), (news[name], None, None, None)
+
+
+def _unique_lines(f: FileFacts) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    twice: set[str] = set()
+    for fn in f.functions:
+        if fn.name in seen:
+            twice.add(fn.name)
+        seen[fn.name] = fn.line
+    return {k: v for k, v in seen.items() if k not in twice}
+
+
+class _OneToOne:
+    """A mapping that forgets any key seen with two different values."""
+
+    def __init__(self) -> None:
+        self.map: dict[object, object] = {}
+        self.bad: set[object] = set()
+
+    def add(self, key: object, value: object) -> None:
+        if key in self.bad:
+            return
+        have = self.map.setdefault(key, value)
+        if have != value:
+            del self.map[key]
+            self.bad.add(key)
+
+    def get(self, key: object) -> object | None:
+        return self.map.get(key)
+
+
+class PositionMap:
+    """Where each position of a file's old facts is in its new facts."""
+
+    def __init__(self, old: FileFacts, new: FileFacts) -> None:
+        self.quad, self.point, self.line = _OneToOne(), _OneToOne(), _OneToOne()
+        for a, b in _pairs(old, new):
+            self.line.add(a[0], b[0])
+            if a[1] is None:
+                continue
+            self.quad.add(a, b)
+            self.point.add((a[0], a[1]), (b[0], b[1]))
+            if a[2] is not None:
+                self.line.add(a[2], b[2])
+                self.point.add((a[2], a[3]), (b[2], b[3]))
+        # Facts that kept their identity must also keep their order: a family may compare
+        # positions within a file, and an edit that swapped two facts changes such answers.
+        moved = sorted(self.line.map.items())  # type: ignore[type-var]
+        self.monotonic = all(x[1] <= y[1] for x, y in zip(moved, moved[1:]))  # type: ignore[operator]
+
+    def _point(self, line: int, column: int) -> tuple[int, int] | None:
+        got = self.point.get((line, column))
+        if got is not None:
+            return got  # type: ignore[return-value]
+        moved = self.line.get(line)
+        return None if moved is None else (moved, column)  # type: ignore[return-value]
+
+    def location(self, loc: Location) -> Location | None:
+        """`loc` moved along with the facts, or None when no fact explains it."""
+        if loc.end_line is not None and loc.end_column is not None:
+            got = self.quad.get((loc.line, loc.column, loc.end_line, loc.end_column))
+            if got is not None:
+                l, c, el, ec = got  # type: ignore[misc]
+                return replace(loc, line=l, column=c, end_line=el, end_column=ec)
+        start = self._point(loc.line, loc.column)
+        if start is None:
+            return None
+        if loc.end_line is None:
+            return replace(loc, line=start[0], column=start[1])
+        end = self._point(loc.end_line, loc.end_column or 0)
+        if end is None:
+            return None
+        return replace(loc, line=start[0], column=start[1], end_line=end[0],
+                       end_column=end[1] if loc.end_column is not None else None)
+
+
+class _Unmappable(Exception):
+    pass
+
+
+def _move(loc: Location, maps: dict[str, PositionMap]) -> Location:
+    pm = maps.get(loc.path)
+    if pm is None:
+        return loc
+    moved = pm.location(loc)
+    if moved is None:
+        raise _Unmappable(loc)
+    return moved
+
+
+def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
+                 maps: dict[str, PositionMap]
+                 ) -> tuple[list[Finding], list[Concept]] | None:
+    """The previous findings and concepts with positions in edited files moved; None when
+    some position cannot be explained by the facts (the family then runs again)."""
+    if any(not pm.monotonic for pm in maps.values()):
+        return None
+    mentions = tuple(f"{p}:" for p in maps)
+    out_f: list[Finding] = []
+    out_c: list[Concept] = []
+    try:
+        for f in findings:
+            if mentions and any(m in f.message for m in mentions):
+                return None  # a position spelled out in text cannot be moved reliably
+            touched = f.location.path in maps or any(r.path in maps for r in f.related)
+            if touched:
+                f = replace(f, location=_move(f.location, maps),
+                            related=tuple(_move(r, maps) for r in f.related))
+            out_f.append(f)
+        for c in concepts:
+            if any(h.path in maps for h in c.homes):
+                c = replace(c, homes=tuple(_move(h, maps) for h in c.homes))
+            out_c.append(c)
+    except _Unmappable:
+        return None
+    return out_f, out_c
