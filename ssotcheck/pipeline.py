@@ -409,9 +409,12 @@ def _incremental(config: Config, options: RunOptions, found: Discovery, cache: F
     full: list[ProjectIndex] = []
 
     def whole_index() -> ProjectIndex:
-        if not full:
-            facts = _load_facts(config, options, found, cache, {}, digests.stats)[0]
+        if not full:  # the cache is loaded and current: every file is a hit
+            t1 = time.perf_counter()
+            facts, _ = collect_facts(config.root, found.files, _extract_options(config), cache,
+                                     1, known_stats=digests.stats)
             full.append(ProjectIndex(config.root, facts, config.src))
+            timings["decode"] = time.perf_counter() - t1
         return full[0]
 
     t0 = time.perf_counter()
