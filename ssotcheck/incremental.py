@@ -19,7 +19,7 @@ helper function nobody imports changes nothing outside its own file.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from typing import Iterable, Iterator
 
 from ssotcheck.model import Concept, FileFacts, Finding, Location, Span
@@ -30,15 +30,25 @@ INPUTS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "uses
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _imports(f: FileFacts) -> object:
-    return tuple((i.module, i.name, i.alias, i.level, i.in_function, i.type_checking, i.in_try)
-                 for i in f.imports)
+# Fields that hold where a fact is, not what it is. Everything else of a fact is compared,
+# so a field added to the model later is covered without anyone remembering this module.
+_POSITION_FIELDS = frozenset({"span", "stmt_span", "line", "column"})
 
 
-def _classes(f: FileFacts) -> object:
-    return tuple((c.name, c.qualname, c.bases, c.keywords, c.decorators, c.nested,
-                  tuple((m.name, m.kind, m.value, m.annotation, m.literals) for m in c.members))
-                 for c in f.classes)
+def _what(value: object) -> object:
+    """A fact with its positions left out (recursively), as nested tuples."""
+    if isinstance(value, tuple):
+        return tuple(_what(v) for v in value)
+    names = _FIELDS.get(type(value))
+    if names is None:
+        if not is_dataclass(value):
+            return value
+        names = _FIELDS[type(value)] = tuple(
+            f.name for f in fields(value) if f.name not in _POSITION_FIELDS)
+    return tuple(_what(getattr(value, n)) for n in names)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def defined_names(f: FileFacts) -> frozenset[str]:
@@ -50,19 +60,19 @@ def defined_names(f: FileFacts) -> frozenset[str]:
 
 def _projection(f: FileFacts, kind: str) -> object:
     if kind == "imports":
-        return _imports(f)
+        return _what(f.imports)
     if kind == "classes":
-        return _classes(f)
+        return _what(f.classes)
     if kind == "defined":
         return defined_names(f)
     if kind == "all_names":
         return f.all_names
     if kind == "dicts":
-        return tuple((d.keys, d.discriminator, d.event, d.in_function) for d in f.dict_literals)
+        return _what(f.dict_literals)
     if kind == "uses":
-        return tuple((u.chain, u.is_call) for u in f.name_uses)
+        return _what(f.name_uses)
     if kind == "error":
-        return None if f.error is None else (f.error.kind, f.error.message)
+        return _what(f.error)
     raise ValueError(f"unknown input {kind!r}")
 
 

@@ -145,6 +145,12 @@ def test_changed_inputs_ignores_unreferenced_new_names_only() -> None:
         {"imports"}
     assert changed_inputs(old, _facts("import os\n\nclass A:\n    x = 2\n"), set()) == \
         {"classes"}
+    # every field of a fact but its position counts, flags included
+    shim = _facts("try:\n    import os\nexcept ImportError:\n    os = None\n\nclass A:\n"
+                  "    x = 1\n")
+    assert "imports" in changed_inputs(old, shim, set())
+    assert changed_inputs(old, _facts("\n\nimport os\n\n\nclass A:\n    x = 1\n"),
+                          {"os", "A"}) == frozenset()
 
 
 def _finding(path: str, line: int, column: int = 0) -> Finding:
