@@ -290,14 +290,14 @@ def _save_results(config: Config, cache: FactsCache, env: str, hashes: dict[str,
 
 def run(config: Config, options: RunOptions = RunOptions()) -> RunResult:
     # A run allocates ~10^6 long-lived objects (the facts) and frees almost nothing until
-    # it ends; the cyclic GC would re-scan them again and again for no garbage. They are
-    # frozen afterwards so later collections in the same process skip them too.
+    # it ends; the cyclic GC would re-scan them again and again for no garbage. The state
+    # is restored afterwards: freezing the survivors is the CLI's call (a short-lived
+    # process), not a library's.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _run(config, options)
     finally:
-        gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -251,3 +251,10 @@ def test_run_restores_the_collector_state(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_run_leaves_nothing_frozen_for_library_callers(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    before = gc.get_freeze_count()
+    run_on(root)
+    assert gc.get_freeze_count() == before
