@@ -53,6 +53,9 @@ class ImportFact:
     in_function: bool = False
     type_checking: bool = False
     in_try: bool = False  # inside `try:` whose handlers catch ImportError (a compat shim)
+    # Inside the body of a module-level `if __name__ == "__main__":` (at any depth): it
+    # runs only when the file is executed as a script, never when it is imported.
+    in_main_guard: bool = False
 
     @property
     def bound_name(self) -> str:

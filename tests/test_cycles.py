@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
+import pytest
+
 from ssotcheck.checks.cycles import shortest_cycle
 
 from conftest import run_on
@@ -96,3 +102,92 @@ def test_shortest_cycle_is_deterministic() -> None:
     assert shortest_cycle({"d", "e", "f"}, succ) == ("e", "f")
     succ = {"x": ["y"], "y": ["z"], "z": ["x"]}
     assert shortest_cycle({"x", "y", "z"}, succ) == ("x", "y", "z")
+
+
+# ------------------------------------------------------------ `if __name__ == "__main__":`
+
+SCRIPT_CYCLE = {"pkg/__init__.py": "",
+                "pkg/a.py": "import pkg.b\n",
+                "pkg/b.py": "def main(): ...\n"
+                            "if __name__ == \"__main__\":\n"
+                            "    import pkg.a  # runs only when b is run as a script\n"
+                            "    main()\n"}
+
+
+def test_main_guard_import_closes_no_cycle_by_default(make_project) -> None:
+    root = make_project(SCRIPT_CYCLE)
+    assert cycles(root) == []
+    # Not a TYPE_CHECKING import: that option leaves it out too.
+    (root / "pyproject.toml").write_text(
+        "[tool.ssotcheck.imports]\ncycles-include-type-checking = true\n")
+    assert cycles(root) == []
+    # Deferred imports follow one option, function-level and main-guard alike.
+    (root / "pyproject.toml").write_text(
+        "[tool.ssotcheck.imports]\ncycles-include-function-imports = true\n")
+    (f,) = cycles(root)
+    assert f.message == "import cycle: `pkg.a` -> `pkg.b` -> `pkg.a`"
+    assert [(r.path, r.line) for r in f.related] == [("pkg/a.py", 1), ("pkg/b.py", 3)]
+
+
+@pytest.mark.parametrize("guard", [
+    'if "__main__" == __name__:\n    import pkg.a\n',
+    "if __name__ == '__main__':\n    import pkg.a\nelse:\n    pass\n",
+    'if __name__ == "__main__":\n    if True:\n        from pkg import a\n',
+    'if __name__ == "__main__":\n    try:\n        from pkg.a import x\n'
+    '    except ImportError:\n        pass\n',
+    'try:\n    if __name__ == "__main__":\n        import pkg.a\nexcept ImportError:\n    pass\n',
+    'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n'
+    '    if __name__ == "__main__":\n        import pkg.a\n',
+], ids=["reversed", "with-else", "nested-if", "try-inside", "inside-try", "inside-type-checking"])
+def test_every_guard_form_closes_no_cycle(make_project, guard: str) -> None:
+    root = make_project({**SCRIPT_CYCLE, "pkg/b.py": guard},
+                        config="[tool.ssotcheck.imports]\ncycles-include-type-checking = true\n")
+    assert cycles(root) == []
+
+
+@pytest.mark.parametrize("source", [
+    'if __name__ == "__main__":\n    pass\nelse:\n    import pkg.a\n',
+    'if __name__ == "__main__":\n    pass\nelif True:\n    import pkg.a\n',
+    'if __name__ != "__main__":\n    import pkg.a\n',
+    'if __name__ == "__main__" or True:\n    import pkg.a\n',
+    'class C:\n    if __name__ == "__main__":\n        import pkg.a\n',
+], ids=["else-branch", "elif-branch", "not-equal", "combined-test", "class-body"])
+def test_imports_outside_the_exact_guard_still_close_cycles(make_project, source: str) -> None:
+    (f,) = cycles(make_project({**SCRIPT_CYCLE, "pkg/b.py": source}))
+    assert f.message == "import cycle: `pkg.a` -> `pkg.b` -> `pkg.a`"
+
+
+def test_main_guard_edges_have_their_own_kind(make_project) -> None:
+    files = {**SCRIPT_CYCLE,
+             "pkg/c.py": "import pkg.a\n"
+                         "if __name__ == \"__main__\":\n"
+                         "    import pkg.a\n"
+                         "    def run():\n        import pkg.b\n"}
+    root = make_project(files)
+    kinds = {(e.importer, e.imported, e.kind) for e in run_on(root).index.edges}
+    assert ("pkg.b", "pkg.a", "main") in kinds
+    assert {("pkg.c", "pkg.a", "module"), ("pkg.c", "pkg.a", "main")} <= kinds
+    assert ("pkg.c", "pkg.b", "function") in kinds  # a def inside the guard: "function"
+    out = subprocess.run([sys.executable, "-m", "ssotcheck", "graph", "--format", "json",
+                          "--no-cache", str(root)], capture_output=True, text=True, check=True)
+    edges = {(e["importer"], e["imported"]): e for e in json.loads(out.stdout)["edges"]}
+    assert edges[("pkg.b", "pkg.a")]["kinds"] == ["main"]
+    assert edges[("pkg.c", "pkg.a")]["kinds"] == ["main", "module"]
+    assert edges[("pkg.c", "pkg.a")]["lines"] == [1, 3]
+
+
+def test_other_rules_still_see_main_guard_imports(make_project) -> None:
+    config = """
+    [tool.ssotcheck.legacy-imports]
+    "pkg.old" = "pkg.new"
+
+    [tool.ssotcheck.banned-api."pickle"]
+    use = "json"
+    """
+    files = {"pkg/__init__.py": "", "pkg/new.py": "", "pkg/old.py": "",
+             "pkg/cli.py": "if __name__ == \"__main__\":\n"
+                           "    from pkg.old import thing\n"
+                           "    import pickle\n"}
+    findings = run_on(make_project(files, config=config)).findings
+    assert [(f.rule, f.path, f.line) for f in findings if f.rule in ("SSOT201", "SSOT203")] == [
+        ("SSOT201", "pkg/cli.py", 2), ("SSOT203", "pkg/cli.py", 3)]

@@ -86,7 +86,7 @@ VARIANT_CASES = [(p, name) for p in CORPUS for name in _variants("")]
 
 def test_corpus_is_present() -> None:
     assert {p.name for p in CORPUS} >= {"imports.py", "classes.py", "expressions.py",
-                                         "misc.py", "unicode_layout.py"}
+                                         "misc.py", "unicode_layout.py", "main_guard.py"}
 
 
 @pytest.mark.parametrize(("path", "variant"), VARIANT_CASES,
@@ -161,6 +161,37 @@ def test_corpus_facts_are_the_expected_ones() -> None:
     assert any(codes == ("SSOT201", "SSOT203") for _, codes in misc.suppressions)
 
 
+def test_main_guard_facts() -> None:
+    """Both parsers flag exactly the imports under a module-level `__name__ == "__main__"`
+    (either order, at any depth inside it), and nothing in its `else`/`elif` or under a
+    look-alike test. The corpus-wide parity test runs this file in every layout variant."""
+    facts = assert_parity((CORPUS_DIR / "main_guard.py").read_text(encoding="utf-8"))
+    by_name = {i.bound_name: i for i in facts.imports}
+    guarded = {n for n, i in by_name.items() if i.in_main_guard}
+    assert guarded == {n for n in by_name if n.startswith("guarded")}
+    assert len(guarded) == 17 and len(by_name) - len(guarded) == 16
+    # The other flags are kept as they are: a guarded import can be in a try shim, under
+    # TYPE_CHECKING or in a function as well.
+    assert by_name["guarded_try"].in_try and by_name["guarded_inside_try"].in_try
+    assert by_name["guarded_type_checking"].type_checking
+    assert by_name["guarded_func"].in_function and not by_name["guarded_class"].in_function
+    assert not by_name["guarded"].in_try and not by_name["guarded"].type_checking
+    assert by_name["in_function_only"].in_function  # a guard inside a def is not recognised
+
+
+def test_main_guard_cst_converter_alone() -> None:
+    """The libcst -> ast converter (used when a test has 3.12-only syntax in it) builds the
+    guard's comparison itself, and only a single `==` of it."""
+    for source, guarded in [('if __name__ == "__main__":\n    import a\n', True),
+                            ("if '__main__' == __name__:\n    import a\n", True),
+                            ('if __name__ != "__main__":\n    import a\n', False),
+                            ('if __name__ == "__main__" == x:\n    import a\n', False),
+                            ('if __name__ < "__main__":\n    import a\n', False)]:
+        facts = facts_from_cst("m.py", source, "d", OPTIONS, reparse=False)
+        assert [i.in_main_guard for i in facts.imports] == [guarded], source
+        assert_parity(source)
+
+
 def test_expression_facts() -> None:
     facts = assert_parity((CORPUS_DIR / "expressions.py").read_text(encoding="utf-8"))
     events = {(d.event, d.in_function) for d in facts.dict_literals}
@@ -222,6 +253,8 @@ PY312_TWINS = [
      "from a import b\nv = f\"{'nested ' f'{1}'}\"\n"),
     ('import os\nw = f"{\n    os.environ["X"]  # comment inside\n}"\n',
      "import os\nw = (   \n    os.environ['X']  # comment inside\n )\n"),
+    ('if __name__ == "__main__":\n    import pkg.a\n    print(f"{"x"}")\nelse:\n    import pkg.b\n',
+     "if __name__ == \"__main__\":\n    import pkg.a\n    print(f\"{'x'}\")\nelse:\n    import pkg.b\n"),
 ]
 
 

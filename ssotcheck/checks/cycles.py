@@ -1,8 +1,12 @@
 """SSOT204 import-cycle: one finding per strongly connected component of first-party
 modules (two or more modules), showing a shortest cycle through it.
 
-Which imports count is configurable: imports under `if TYPE_CHECKING:` never run and
-imports inside functions run late, so by default neither closes a cycle.
+Which imports count is configurable: imports under `if TYPE_CHECKING:` never run,
+imports inside functions run late and imports under `if __name__ == "__main__":` run only
+when the module is executed as a script, so by default none of them closes a cycle.
+Main-guard imports follow `cycles-include-function-imports`: like function imports they
+are real dependencies that the module does not need in order to finish loading, and a
+project that wants such deferred dependencies in its cycles wants both kinds.
 
 The finding sits on the import that starts the shown cycle (rotated to begin at its
 alphabetically first module); every import of the cycle is a related location. Its key
@@ -19,6 +23,7 @@ from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.index.project import (
     IN_FUNCTION,
+    IN_MAIN_GUARD,
     IN_TRY,
     MODULE_LEVEL,
     TYPE_CHECKING_KIND,
@@ -44,7 +49,8 @@ def edge_kinds(config: Config) -> frozenset[str]:
     if config.cycles_include_type_checking:
         kinds.add(TYPE_CHECKING_KIND)
     if config.cycles_include_function_imports:
-        kinds.add(IN_FUNCTION)
+        # Deferred imports, whether to call time or to script runs (see the docstring).
+        kinds.update((IN_FUNCTION, IN_MAIN_GUARD))
     return frozenset(kinds)
 
 

@@ -191,6 +191,30 @@ def is_type_checking_test(test: ast.AST) -> bool:
     return d is not None and d.rsplit(".", 1)[-1] == "TYPE_CHECKING"
 
 
+def is_main_guard_test(test: ast.AST) -> bool:
+    """`__name__ == "__main__"`, either way round: the script-entry guard.
+
+    Only this exact form counts. `!=`, `is`, `in`, chained comparisons and guards combined
+    with other conditions (`... and DEBUG`) are ordinary tests, whose imports may well run
+    on import, so treating them as guards could hide a real import cycle.
+    """
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    left, right = test.left, test.comparators[0]
+    return ((_is_dunder_name(left) and _is_main_string(right))
+            or (_is_main_string(left) and _is_dunder_name(right)))
+
+
+def _is_dunder_name(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__name__"
+
+
+def _is_main_string(node: ast.AST) -> bool:
+    # `type(...) is str`: b"__main__" is a Constant too, and never equals `__name__`.
+    return isinstance(node, ast.Constant) and type(node.value) is str and node.value == "__main__"
+
+
 def handler_catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     for h in handlers:
         if h.type is None:
@@ -235,6 +259,12 @@ class _Columns:
                     self.char(end_line, end_col))
 
 
+# One body on `_Collector`'s walk stack: (statements, in_function, type_checking, in_try,
+# in_main_guard, module_level, class_prefix). The flags hold for every statement of the
+# body and are inherited by the bodies nested in it.
+_Frame = tuple[Iterator[ast.stmt], bool, bool, bool, bool, bool, str]
+
+
 class _Collector:
     def __init__(self, cols: _Columns) -> None:
         self.cols = cols
@@ -248,15 +278,12 @@ class _Collector:
     # entry is an iterator over one body, so statements are visited in source order
     # (which `__all__ += [...]` and every ordered fact depend on).
     def run(self, module: ast.Module) -> None:
-        stack: list[tuple[Iterator[ast.stmt], bool, bool, bool, bool, str]] = [
-            (iter(module.body), False, False, False, True, "")
-        ]
-        # (body, in_function, type_checking, in_try, module_level, class_prefix)
+        stack: list[_Frame] = [(iter(module.body), False, False, False, False, True, "")]
         while stack:
-            body, in_func, tc, in_try, top, prefix = stack[-1]
+            body, in_func, tc, in_try, main, top, prefix = stack[-1]
             depth = len(stack)
             for stmt in body:
-                self._stmt(stmt, in_func, tc, in_try, top, prefix, stack)
+                self._stmt(stmt, in_func, tc, in_try, main, top, prefix, stack)
                 if len(stack) != depth:
                     # `_stmt` pushed sub-bodies (last-first) above this body's iterator:
                     # walk them before the statement that follows; this loop resumes later.
@@ -264,53 +291,58 @@ class _Collector:
             else:
                 stack.pop()
 
-    def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: bool, top: bool,
-              prefix: str, stack: list[tuple[Iterator[ast.stmt], bool, bool, bool, bool, str]]
-              ) -> None:
+    def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: bool, main: bool,
+              top: bool, prefix: str, stack: list[_Frame]) -> None:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            self._import(stmt, in_func, tc, in_try)
+            self._import(stmt, in_func, tc, in_try, main)
         elif isinstance(stmt, ast.ClassDef):
             self.classes.append(self._class(stmt, prefix, nested=in_func or bool(prefix)))
-            stack.append((iter(stmt.body), in_func, tc, in_try, False, f"{prefix}{stmt.name}."))
+            stack.append((iter(stmt.body), in_func, tc, in_try, main, False,
+                          f"{prefix}{stmt.name}."))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if top:
                 self.functions.append(FunctionFact(
                     stmt.name, stmt.lineno, isinstance(stmt, ast.AsyncFunctionDef),
                     tuple(d for d in (dotted(x) for x in stmt.decorator_list) if d)))
-            stack.append((iter(stmt.body), True, tc, in_try, False, f"{prefix}{stmt.name}.<locals>."))
+            stack.append((iter(stmt.body), True, tc, in_try, main, False,
+                          f"{prefix}{stmt.name}.<locals>."))
         elif isinstance(stmt, ast.If):
             is_tc = tc or is_type_checking_test(stmt.test)
-            stack.append((iter(stmt.orelse), in_func, tc, in_try, top, prefix))
-            stack.append((iter(stmt.body), in_func, is_tc, in_try, top, prefix))
+            # The guard is recognised in module scope only (`top`: also inside a module-level
+            # if/try/with ...), where `__name__` is the module's own name. Its `else:` /
+            # `elif` runs on a plain import, so the orelse keeps the outer flag.
+            is_main = main or (top and is_main_guard_test(stmt.test))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
+            stack.append((iter(stmt.body), in_func, is_tc, in_try, is_main, top, prefix))
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             shim = in_try or handler_catches_import_error(stmt.handlers)
-            stack.append((iter(stmt.finalbody), in_func, tc, in_try, top, prefix))
-            stack.append((iter(stmt.orelse), in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.finalbody), in_func, tc, in_try, main, top, prefix))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
             for h in reversed(stmt.handlers):
-                stack.append((iter(h.body), in_func, tc, shim, top, prefix))
-            stack.append((iter(stmt.body), in_func, tc, shim, top, prefix))
+                stack.append((iter(h.body), in_func, tc, shim, main, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, shim, main, top, prefix))
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            stack.append((iter(stmt.orelse), in_func, tc, in_try, top, prefix))
-            stack.append((iter(stmt.body), in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, in_try, main, top, prefix))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            stack.append((iter(stmt.body), in_func, tc, in_try, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, in_try, main, top, prefix))
         elif isinstance(stmt, getattr(ast, "Match", ())):
             for case in reversed(stmt.cases):  # type: ignore[attr-defined]
-                stack.append((iter(case.body), in_func, tc, in_try, top, prefix))
+                stack.append((iter(case.body), in_func, tc, in_try, main, top, prefix))
         elif top and isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self._module_assign(stmt)
 
     def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
-                in_try: bool) -> None:
+                in_try: bool, main: bool) -> None:
         stmt_span = self.cols.span(stmt)
         for alias in stmt.names:
             span = self.cols.span(alias) if hasattr(alias, "lineno") else stmt_span
             if isinstance(stmt, ast.Import):
                 fact = ImportFact(alias.name, None, alias.asname, 0, span, stmt_span,
-                                  in_func, tc, in_try)
+                                  in_func, tc, in_try, main)
             else:
                 fact = ImportFact(stmt.module or "", alias.name, alias.asname, stmt.level or 0,
-                                  span, stmt_span, in_func, tc, in_try)
+                                  span, stmt_span, in_func, tc, in_try, main)
             self.imports.append(fact)
 
     def _module_assign(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:

@@ -146,6 +146,13 @@ def convert(node: cst.BaseExpression) -> ast.expr:
         elts = [ast.Starred(convert(e.value), ast.Load()) if isinstance(e, cst.StarredElement)
                 else convert(e.value) for e in node.elements]
         return (ast.Tuple if isinstance(node, cst.Tuple) else ast.List)(elts, ast.Load())
+    if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
+        # A single `==` is what `extract.is_main_guard_test` looks for
+        # (`__name__ == "__main__"`); every other comparison it, like the value helpers,
+        # treats as an opaque expression.
+        target = node.comparisons[0]
+        if isinstance(target.operator, cst.Equal):
+            return ast.Compare(convert(node.left), [ast.Eq()], [convert(target.comparator)])
     return _opaque()
 
 
