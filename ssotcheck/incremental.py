@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass, replace
-from typing import Iterable, Iterator
+from typing import Generic, Iterable, Iterator, TypeVar
 
 from ssotcheck.model import Concept, FileFacts, Finding, Location, Span
 
@@ -169,14 +169,20 @@ def _unique_lines(f: FileFacts) -> dict[str, int]:
     return {k: v for k, v in seen.items() if k not in twice}
 
 
-class _OneToOne:
+K = TypeVar("K")
+V = TypeVar("V")
+Point = tuple[int, int]
+Quad = tuple[int, int, int | None, int | None]  # a Pos whose column is known
+
+
+class _OneToOne(Generic[K, V]):
     """A mapping that forgets any key seen with two different values."""
 
     def __init__(self) -> None:
-        self.map: dict[object, object] = {}
-        self.bad: set[object] = set()
+        self.map: dict[K, V] = {}
+        self.bad: set[K] = set()
 
-    def add(self, key: object, value: object) -> None:
+    def add(self, key: K, value: V) -> None:
         if key in self.bad:
             return
         have = self.map.setdefault(key, value)
@@ -184,7 +190,7 @@ class _OneToOne:
             del self.map[key]
             self.bad.add(key)
 
-    def get(self, key: object) -> object | None:
+    def get(self, key: K) -> V | None:
         return self.map.get(key)
 
 
@@ -192,35 +198,37 @@ class PositionMap:
     """Where each position of a file's old facts is in its new facts."""
 
     def __init__(self, old: FileFacts, new: FileFacts) -> None:
-        self.quad, self.point, self.line = _OneToOne(), _OneToOne(), _OneToOne()
+        self.quad: _OneToOne[Quad, Quad] = _OneToOne()
+        self.point: _OneToOne[Point, Point] = _OneToOne()
+        self.line: _OneToOne[int, int] = _OneToOne()
         for a, b in _pairs(old, new):
             self.line.add(a[0], b[0])
-            if a[1] is None:
+            if a[1] is None or b[1] is None:
                 continue
-            self.quad.add(a, b)
+            self.quad.add((a[0], a[1], a[2], a[3]), (b[0], b[1], b[2], b[3]))
             self.point.add((a[0], a[1]), (b[0], b[1]))
-            if a[2] is not None:
+            if a[2] is not None and b[2] is not None and a[3] is not None and b[3] is not None:
                 self.line.add(a[2], b[2])
                 self.point.add((a[2], a[3]), (b[2], b[3]))
         # Facts that kept their identity must also keep their order: a family may compare
         # positions within a file, and an edit that swapped two facts changes such answers.
-        moved = sorted(self.line.map.items())  # type: ignore[type-var]
-        self.monotonic = all(x[1] <= y[1] for x, y in zip(moved, moved[1:]))  # type: ignore[operator]
+        moved = sorted(self.line.map.items())
+        self.monotonic = all(x[1] <= y[1] for x, y in zip(moved, moved[1:]))
 
-    def _point(self, line: int, column: int) -> tuple[int, int] | None:
+    def _point(self, line: int, column: int) -> Point | None:
         got = self.point.get((line, column))
         if got is not None:
-            return got  # type: ignore[return-value]
+            return got
         moved = self.line.get(line)
-        return None if moved is None else (moved, column)  # type: ignore[return-value]
+        return None if moved is None else (moved, column)
 
     def location(self, loc: Location) -> Location | None:
         """`loc` moved along with the facts, or None when no fact explains it."""
         if loc.end_line is not None and loc.end_column is not None:
             got = self.quad.get((loc.line, loc.column, loc.end_line, loc.end_column))
             if got is not None:
-                l, c, el, ec = got  # type: ignore[misc]
-                return replace(loc, line=l, column=c, end_line=el, end_column=ec)
+                return replace(loc, line=got[0], column=got[1], end_line=got[2],
+                               end_column=got[3])
         start = self._point(loc.line, loc.column)
         if start is None:
             return None

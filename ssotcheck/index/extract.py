@@ -19,7 +19,7 @@ import hashlib
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, cast
 
 from ssotcheck.model import (
     ClassFact,
@@ -37,6 +37,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+# `try:` statements; `try/except*` (3.11+) has the same fields.
+_TRY_NODES: tuple[type[ast.stmt], ...] = (
+    (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,))
 _SUPPRESS_RE = re.compile(
     r"#\s*(?:ssotcheck:\s*(ignore-file|ignore)(?:\[([A-Z0-9, ]+)\])?|noqa:\s*((?:SSOT\d*[, ]*)+))"
 )
@@ -314,7 +317,8 @@ class _Collector:
             is_main = main or (top and is_main_guard_test(stmt.test))
             stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
             stack.append((iter(stmt.body), in_func, is_tc, in_try, is_main, top, prefix))
-        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(stmt, _TRY_NODES):
+            stmt = cast(ast.Try, stmt)  # TryStar has the same fields
             shim = in_try or handler_catches_import_error(stmt.handlers)
             stack.append((iter(stmt.finalbody), in_func, tc, in_try, main, top, prefix))
             stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
@@ -391,10 +395,9 @@ def _walk_with_scope(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None
     while stack:
         node, parent, scope = stack.pop()
         yield node, parent, scope
+        inner: str | None = scope
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             inner = f"{scope}.{node.name}" if scope else node.name
-        else:
-            inner = scope
         children = list(ast.iter_child_nodes(node))
         for child in reversed(children):
             stack.append((child, node, inner))

@@ -566,7 +566,7 @@ class ProjectIndex:
             else:
                 data["lines"].append(e.line)  # type: ignore[attr-defined]
                 data["kinds"].add(e.kind)  # type: ignore[attr-defined]
-        g = nx.DiGraph()
+        g: "nx.DiGraph[str]" = nx.DiGraph()
         g.add_nodes_from(sorted(self.modules))
         g.add_edges_from((u, v, d) for (u, v), d in merged.items())
         return g

@@ -42,7 +42,7 @@ def export(index: ProjectIndex, fmt: str) -> str:
     if fmt == "graphml":
         import networkx as nx
 
-        g = nx.DiGraph()
+        g: "nx.DiGraph[str]" = nx.DiGraph()
         g.add_nodes_from(modules)
         for e in edges:
             g.add_edge(e["importer"], e["imported"], lines=",".join(map(str, e["lines"])),
