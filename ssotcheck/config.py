@@ -75,10 +75,11 @@ class Config:
 
     def extraction_key(self) -> str:
         """Hash of the settings that change what the extractor records (part of the cache key)."""
-        payload = json.dumps(
-            {"d": sorted(self.discriminators), "b": sorted(b.name for b in self.banned_api)},
-            sort_keys=True,
-        )
+        settings: dict[str, list[str]] = {
+            "d": sorted(self.discriminators), "b": sorted(b.name for b in self.banned_api)}
+        if self.legacy_imports:  # name uses that may reach a legacy path (SSOT201)
+            settings["l"] = sorted(old for old, _ in self.legacy_imports)
+        payload = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def canonical_map(self) -> dict[str, str]:

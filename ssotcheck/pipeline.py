@@ -96,6 +96,7 @@ def _extract_options(config: Config) -> ExtractOptions:
     return ExtractOptions(
         discriminators=config.discriminators,
         banned=tuple(sorted(b.name for b in config.banned_api)),
+        legacy=tuple(sorted(old for old, _ in config.legacy_imports)),
     )
 
 

@@ -280,6 +280,16 @@ def test_depth_estimate_bounds_the_real_nesting(seed: int, size: int) -> None:
     assert expression_depth_estimate(src) + 2 >= _ast_depth(tree)
 
 
+@pytest.mark.parametrize("src", [
+    "x = {f'{a}' + 1: 1 ** None} ** None + x.y\n",  # found by the property test above
+    "x = (f'{a}', 1) + 2 + 3\n",
+    "x = f'{a.b.c}' + 1 + 2 + 3\n",
+])
+def test_depth_estimate_counts_operators_after_an_fstring(src: str) -> None:
+    # Operators after an f-string (or after the bracket holding it) nest it deeper.
+    assert expression_depth_estimate(src) + 2 >= _ast_depth(ast.parse(src))
+
+
 @pytest.mark.parametrize("text, line", [
     ("x = 1\n# a\x0cb\nimport os  # noqa: SSOT203\n", 3),  # form feed is not a line break
     ("x = 1\n'\u2028'\nimport os  # noqa: SSOT203\n", 3),  # nor is U+2028

@@ -342,6 +342,33 @@ def test_shim_is_reported_but_never_rewritten(make_project, capsys) -> None:
     assert "1 import in try/except ImportError shims left as is" in capsys.readouterr().out
 
 
+def test_use_site_findings_are_left_alone(make_project, capsys) -> None:
+    """SSOT201 also reports a legacy path reached through a non-legacy import
+    (`pkg.models.OldThing` after `import pkg.models`). Those findings carry no fix: the
+    fixer must rewrite the real legacy import next to them and leave the uses untouched."""
+    use = "import pkg.models\n\n\ndef f():\n    return pkg.models.OldThing()\n"
+    mixed = "from pkg.old import x\nimport pkg.models as m\n\nm.OldThing\n"
+    root = make_project({"pkg/__init__.py": "", "pkg/models.py": "", "pkg/old.py": "",
+                         "pkg/new.py": "", "pkg/a.py": use, "pkg/b.py": mixed}, config="""
+        [tool.ssotcheck.legacy-imports]
+        "pkg.old" = "pkg.new"
+        "pkg.models.OldThing" = "pkg.domain.Thing"
+    """)
+    found = [f for f in run_on(root).findings if f.rule == "SSOT201"]
+    assert [(f.path, f.line, f.fix is None) for f in found] == [
+        ("pkg/a.py", 5, True), ("pkg/b.py", 1, False), ("pkg/b.py", 4, True)]
+    assert fix(root, "--unsafe-fixes") == 0
+    out = capsys.readouterr().out
+    assert "fixed 1 of 1 fixable finding" in out, out
+    assert "2 uses of a legacy path through a module to edit by hand" in out, out
+    assert "shims" not in out, out
+    assert (root / "pkg/a.py").read_text() == use
+    assert (root / "pkg/b.py").read_text() == mixed.replace("pkg.old", "pkg.new")
+    assert fix(root, "--diff") == 0  # nothing fixable left; the uses stay reported
+    assert [(f.path, f.line) for f in run_on(root).findings if f.rule == "SSOT201"] == [
+        ("pkg/a.py", 5), ("pkg/b.py", 4)]
+
+
 def test_string_annotation_use_blocks_the_attribute_rewrite(make_project, capsys) -> None:
     src = "import pkg.old\n\n\ndef f(x: 'pkg.old.Thing') -> None:\n    pkg.old.run(x)\n"
     root = make_project({"pkg/__init__.py": "", "pkg/a.py": src}, config="""

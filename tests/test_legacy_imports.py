@@ -208,3 +208,119 @@ def test_message_for_an_exact_entry_does_not_repeat_it(make_project) -> None:
         "`from app.agents.execution_context import ExecutionStatus as S` imports the legacy "
         "path `app.agents.execution_context.ExecutionStatus`; write "
         "`from app.schemas.core_enums import ExecutionStatus as S`")
+
+
+# ------------------------------------------------ legacy paths reached through a use
+
+USE_CONFIG = """
+[tool.ssotcheck.legacy-imports]
+"pkg.models.OldThing" = "pkg.domain.Thing"
+"pkg.old" = "pkg.new"
+"""
+USE_BASE = {"pkg/__init__.py": "", "pkg/models.py": "class OldThing: ...\n",
+            "pkg/old.py": "", "pkg/new.py": "", "pkg/domain.py": "class Thing: ...\n",
+            "app/__init__.py": ""}
+
+
+def _where(findings: list) -> list[tuple[int, int, int]]:
+    return [(f.line, f.location.column, f.location.end_column) for f in findings]
+
+
+def test_legacy_symbol_used_through_its_module_is_found_at_the_use(make_project) -> None:
+    src = ("import pkg.models\n"             # 1: the module itself is not legacy
+           "x = pkg.models.OldThing()\n"     # 2
+           "import pkg.models as m\n"        # 3
+           "m.OldThing\n"                    # 4
+           "y = pkg.models.NewThing\n")      # 5: not in the registry
+    root = make_project({**USE_BASE, "app/x.py": src}, config=USE_CONFIG)
+    found = legacy(root)
+    assert _where(found) == [(2, 4, 23), (4, 0, 10)]
+    first, second = found
+    assert first.message == ("`pkg.models.OldThing` uses the legacy path `pkg.models.OldThing` "
+                             "(moved to `pkg.domain.Thing`); import it from the new home")
+    assert second.message.startswith("`m.OldThing` uses the legacy path `pkg.models.OldThing`")
+    assert first.severity is Severity.ERROR and first.fix is None and second.fix is None
+    assert {f.key for f in found} == {"use:pkg.models.OldThing->pkg.domain.Thing",
+                                      "use:m.OldThing->pkg.domain.Thing"}
+
+
+def test_from_import_of_the_module_and_deeper_chains(make_project) -> None:
+    src = "from pkg import models\nmodels.OldThing.create()\n"
+    root = make_project({**USE_BASE, "app/x.py": src}, config=USE_CONFIG)
+    (f,) = legacy(root)
+    assert (f.line, f.location.column) == (2, 0)
+    assert "`pkg.models.OldThing.create`" in f.message
+    assert "import `pkg.domain.Thing.create` from the new home" in f.message
+
+
+def test_a_legacy_import_is_reported_once_not_again_at_each_use(make_project) -> None:
+    src = ("import pkg.old\n"
+           "import pkg.old as o\n"
+           "from pkg import old\n"
+           "from pkg.models import OldThing\n"
+           "pkg.old.helper()\npkg.old.other\no.helper()\nold.x\nOldThing()\n")
+    root = make_project({**USE_BASE, "app/x.py": src}, config=USE_CONFIG)
+    assert [f.line for f in legacy(root)] == [1, 2, 3, 4]
+
+
+def test_a_module_entry_reached_through_its_parent_package(make_project) -> None:
+    # `import pkg.models` is not legacy but binds `pkg`: `pkg.old.x` still names the legacy
+    # module, while `import pkg.old` in the same file covers only the chains under it.
+    src = "import pkg.models\npkg.old.helper()\n"
+    root = make_project({**USE_BASE, "app/x.py": src}, config=USE_CONFIG)
+    (f,) = legacy(root)
+    assert (f.line, f.location.column) == (2, 0)
+    assert f.key == "use:pkg.old.helper->pkg.new.helper"
+    src = "import pkg.old\nimport pkg.models\npkg.old.helper()\npkg.models.OldThing\n"
+    root = make_project({**USE_BASE, "app/x.py": src}, config=USE_CONFIG)
+    assert [(f.line, f.key) for f in legacy(root)] == [
+        (1, "pkg:pkg.old"), (4, "use:pkg.models.OldThing->pkg.domain.Thing")]
+
+
+def test_a_name_without_an_import_binding_is_not_flagged(make_project) -> None:
+    src = ("pkg = object()\npkg.models.OldThing\n"
+           "def f(m):\n    return m.OldThing\n"
+           "import pkg.models as m2\nclass K:\n    m = None\n")
+    root = make_project({**USE_BASE, "app/x.py": src}, config=USE_CONFIG)
+    assert legacy(root) == []
+
+
+def test_the_legacy_package_may_use_its_own_paths(make_project) -> None:
+    files = {**USE_BASE, "pkg/old.py": "import pkg\npkg.old.helper()\n",
+             "pkg/models.py": "import pkg.models as me\nme.OldThing\n"}
+    root = make_project(files, config=USE_CONFIG)
+    # pkg/models.py is not inside `pkg.models.OldThing`, so that use is still reported
+    assert [(f.path, f.line) for f in legacy(root)] == [("pkg/models.py", 2)]
+
+
+def test_relative_import_of_the_module(make_project) -> None:
+    files = {**USE_BASE, "pkg/sub/__init__.py": "",
+             "pkg/sub/x.py": "from .. import models\nmodels.OldThing\n"}
+    root = make_project(files, config=USE_CONFIG)
+    assert [(f.path, f.line, f.location.column) for f in legacy(root)] == [("pkg/sub/x.py", 2, 0)]
+
+
+def test_use_findings_need_the_legacy_entries_in_the_extraction_key(tmp_path) -> None:
+    from ssotcheck.config import Config
+
+    plain = Config(root=tmp_path)
+    one = Config(root=tmp_path, legacy_imports=(("a.b", "c.d"),))
+    two = Config(root=tmp_path, legacy_imports=(("a.b", "c.d"), ("a.e.F", "c.F")))
+    assert len({plain.extraction_key(), one.extraction_key(), two.extraction_key()}) == 3
+    # Only the old side decides what is recorded.
+    moved = Config(root=tmp_path, legacy_imports=(("a.b", "x.y"),))
+    assert moved.extraction_key() == one.extraction_key()
+
+
+def test_adding_an_entry_rebuilds_cached_facts(make_project, tmp_path) -> None:
+    src = "import pkg.models as m\nm.OldThing\n"
+    cache = tmp_path / "cache"
+    root = make_project({**USE_BASE, "app/x.py": src},
+                        config='[tool.ssotcheck.legacy-imports]\n"pkg.gone" = "pkg.new"\n')
+    assert [f for f in run_on(root, use_cache=True, cache_dir=cache).findings
+            if f.rule == "SSOT201"] == []
+    make_project({}, config=USE_CONFIG)
+    for _ in range(2):  # the second run reads the facts the first one cached
+        found = [f for f in run_on(root, use_cache=True, cache_dir=cache).findings
+                 if f.rule == "SSOT201"]
+        assert _where(found) == [(2, 0, 10)]

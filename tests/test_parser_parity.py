@@ -381,3 +381,23 @@ def test_mutated_sources_keep_parity(text: str) -> None:
     expected = facts_from_ast("m.py", text, tree, "d", OPTIONS)
     diff = _differences(expected, replace(got, parser="ast"))
     assert not diff, "\n".join(diff)
+
+
+LEGACY_OPTIONS = ExtractOptions(legacy=("pkg.models.OldThing", "pkg.old"))
+
+
+@pytest.mark.parametrize("variant", list(_variants("")))
+def test_legacy_use_facts(variant: str) -> None:
+    """Chains that may reach a legacy path (SSOT201 uses) are the same from both parsers,
+    in every layout, and are only those through an import that leads towards an entry."""
+    text = _variants((CORPUS_DIR / "legacy_uses.py").read_text(encoding="utf-8"))[variant]
+    facts = assert_parity(text, "legacy_uses.py", LEGACY_OPTIONS)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert [(u.chain, u.is_call) for u in facts.name_uses] == [
+        ("pkg.models.OldThing", True), ("m.OldThing", False), ("mods.OldThing.create", True),
+        ("m.OldThing", False), ("rel_models.OldThing", False), ("m.OldThing", False),
+        ("pkg.old.helper", True), ("m.OldThing", False)]
+    for u in facts.name_uses:
+        assert lines[u.span.line - 1][u.span.column:u.span.end_column] == u.chain
+    # Without legacy entries (and bans) the same file records no uses at all.
+    assert not assert_parity(text, "legacy_uses.py", ExtractOptions()).name_uses

@@ -20,11 +20,17 @@ import builtins
 from collections.abc import Callable
 
 from ssotcheck.catalogue import make_finding
-from ssotcheck.checks.legacy_imports import Verdicts, imported_path, sorted_imports, spelling
+from ssotcheck.checks.legacy_imports import (
+    Verdicts,
+    binding_target,
+    imported_path,
+    sorted_imports,
+    spelling,
+)
 from ssotcheck.config import BannedApi, Config
 from ssotcheck.globs import matches
 from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import CheckResult, FileFacts, Finding, ImportFact, Location, NameUse, Span
+from ssotcheck.model import CheckResult, FileFacts, Finding, Location, NameUse, Span
 
 RULES = ("SSOT203",)
 # What this family reads of each file, and whether a file's findings depend on that
@@ -46,13 +52,6 @@ def most_specific(path: str, banned: tuple[BannedApi, ...] | dict[str, BannedApi
             return entry
         prefix = prefix.rpartition(".")[0]
     return None
-
-
-def _binding_target(index: ProjectIndex, module: str | None, imp: ImportFact) -> str | None:
-    """What the name an import binds refers to: `import a.b` binds `a` (the package)."""
-    if imp.name is None and imp.alias is None:
-        return imp.module.split(".")[0]
-    return imported_path(index, module, imp)
 
 
 def _allowed_text(entry: BannedApi) -> str:
@@ -98,7 +97,7 @@ def _file_findings(index: ProjectIndex, banned: dict[str, BannedApi], path: str,
                     _location(path, imp.span), key=f"{entry.name}:import:{imp.bound_name}",
                 ))
             continue
-        bound = _binding_target(index, module, imp)
+        bound = binding_target(index, module, imp)
         if bound is not None:
             plain.setdefault(imp.bound_name, []).append(bound)
     local = {c.name for c in facts.classes if not c.nested} | set(facts.constants) | {

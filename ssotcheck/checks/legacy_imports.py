@@ -8,6 +8,14 @@ them. When several entries match, the longest (most specific) wins.
 
 The finding's `Fix.replacement` is the full canonical path of the imported thing; the
 fixer (`ssotcheck.fix`) needs nothing else from the registry to rewrite the import.
+
+A legacy path can also be reached without importing it: `import pkg.models` (not legacy)
+then `pkg.models.OldThing()`, or `import pkg.models as m` then `m.OldThing`. Such an
+attribute chain (a recorded `NameUse`) is resolved through the import that binds its
+head, as SSOT203 does, and reported at the use when it falls under an entry. A chain
+through an import that is legacy itself is not reported again: the import is the place
+to fix, and rewriting it fixes the uses. Use findings carry no fix (the fixer rewrites
+import statements only).
 """
 
 from __future__ import annotations
@@ -17,12 +25,21 @@ from collections.abc import Callable, Iterable
 from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import CheckResult, Finding, Fix, ImportFact, Location, Severity
+from ssotcheck.model import (
+    CheckResult,
+    FileFacts,
+    Finding,
+    Fix,
+    ImportFact,
+    Location,
+    NameUse,
+    Severity,
+)
 
 RULES = ("SSOT201",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports"})
+READS = frozenset({"imports", "uses"})
 LOCAL = True
 
 
@@ -38,6 +55,13 @@ def imported_path(index: ProjectIndex, module: str | None, fact: ImportFact) -> 
     if fact.name is None or fact.name == "*":
         return base or None
     return f"{base}.{fact.name}" if base else fact.name
+
+
+def binding_target(index: ProjectIndex, module: str | None, imp: ImportFact) -> str | None:
+    """What the name an import binds refers to: `import a.b` binds `a` (the package)."""
+    if imp.name is None and imp.alias is None:
+        return imp.module.split(".")[0]
+    return imported_path(index, module, imp)
 
 
 def _covers(prefix: str, path: str) -> bool:
@@ -133,9 +157,11 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     for path, facts in index.files.items():
         # Relative imports are rare and need resolving first: the full check takes them.
         candidates = [f for f in facts.imports if f.level or names_legacy[f.module]]
-        if not candidates:
+        if not candidates and not facts.name_uses:
             continue
         module = index.module_of.get(path)
+        # bound name -> legacy paths its imports name (uses through them are not reported)
+        legacy_bound: dict[str, list[str]] = {}
         # sorting is stable, so filtering first leaves the same order as filtering after
         for fact in sorted_imports(candidates):
             target = imported_path(index, module, fact)
@@ -145,6 +171,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             if entry is None:
                 continue
             old, new = entry
+            legacy_bound.setdefault(fact.bound_name, []).append(target)
             # The legacy package's own files (often a shim that re-exports the new home)
             # may keep referring to each other until the package is deleted.
             if module is not None and _covers(old, module):
@@ -153,7 +180,64 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             if replacement == target:
                 continue
             findings.append(_finding(path, fact, target, old, new, replacement))
+        if facts.name_uses:
+            findings.extend(_use_findings(index, table, path, module, facts, legacy_bound))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
+
+
+def _use_findings(index: ProjectIndex, table: dict[str, str], path: str, module: str | None,
+                  facts: FileFacts, legacy_bound: dict[str, list[str]]) -> list[Finding]:
+    """Attribute chains that reach a legacy path through a binding that is not legacy."""
+    # Only a dotted chain can go past what its import names; resolve only their heads.
+    heads = {u.chain.partition(".")[0] for u in facts.name_uses if "." in u.chain}
+    bindings: dict[str, list[str]] = {}
+    for imp in facts.imports:
+        if imp.name == "*" or imp.bound_name not in heads:
+            continue
+        bound = binding_target(index, module, imp)
+        if bound is not None:
+            bindings.setdefault(imp.bound_name, []).append(bound)
+    out: list[Finding] = []
+    for use in facts.name_uses:
+        head, _, rest = use.chain.partition(".")
+        targets = bindings.get(head)
+        if not rest or not targets:
+            continue  # a bare name is its import's path: the import check has it
+        finding = _use_finding(table, path, module, use, rest, targets,
+                               legacy_bound.get(head, []))
+        if finding is not None:
+            out.append(finding)
+    return out
+
+
+def _use_finding(table: dict[str, str], path: str, module: str | None, use: NameUse,
+                 rest: str, targets: list[str], legacy: list[str]
+                 ) -> Finding | None:
+    fulls = [f"{target}.{rest}" for target in targets]
+    if any(_covers(imported, full) for imported in legacy for full in fulls):
+        return None  # through a legacy import: reported there
+    for full in fulls:
+        entry = match_entry(full, table)
+        if entry is None:
+            continue
+        old, new = entry
+        if module is not None and _covers(old, module):
+            return None  # the legacy package's own files (see `check`)
+        replacement = new + full[len(old):]
+        if replacement == full:
+            continue
+        if old == full:
+            moved = f"moved to `{new}`); import it from the new home"
+        else:
+            moved = f"`{old}` moved to `{new}`); import `{replacement}` from the new home"
+        span = use.span
+        return make_finding(
+            "SSOT201",
+            f"`{use.chain}` uses the legacy path `{full}` ({moved}",
+            Location(path, span.line, span.column, span.end_line, span.end_column),
+            key=f"use:{use.chain}->{replacement}",
+        )
+    return None
 
 
 def _finding(path: str, fact: ImportFact, target: str, old: str, new: str,

@@ -15,6 +15,7 @@ banned name), which keeps extraction close to the cost of `ast.parse` itself.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
 import warnings
@@ -49,6 +50,7 @@ _SUPPRESS_RE = re.compile(
 class ExtractOptions:
     discriminators: tuple[str, ...] = ("type", "event_type")
     banned: tuple[str, ...] = ()  # dotted banned API names
+    legacy: tuple[str, ...] = ()  # dotted legacy paths (the registry's old side)
 
     def discriminator_re(self) -> re.Pattern[str] | None:
         if not self.discriminators:
@@ -58,6 +60,16 @@ class ExtractOptions:
 
     def banned_tokens(self) -> frozenset[str]:
         return frozenset(part for name in self.banned for part in name.split("."))
+
+    def legacy_parents(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The proper dotted prefixes of the legacy paths, and every component of those."""
+        return _legacy_parents(self.legacy)
+
+
+@functools.lru_cache(maxsize=8)
+def _legacy_parents(legacy: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    parents = frozenset(old[:i] for old in legacy for i, c in enumerate(old) if c == ".")
+    return parents, frozenset(part for p in parents for part in p.split("."))
 
 
 def line_count(text: str) -> int:
@@ -443,16 +455,41 @@ def _dict_literal(node: ast.Dict, cols: _Columns, discriminators: set[str],
 
 def interesting_tokens(imports: tuple[ImportFact, ...] | list[ImportFact],
                        options: ExtractOptions) -> frozenset[str]:
-    """Names whose chains may be banned uses in this file: banned components and aliases."""
-    if not options.banned:
+    """Names whose chains may be banned uses or legacy uses in this file.
+
+    Banned: every component of a banned name, and the names imports bind to a path on
+    the way to (or under) one. Legacy: only the names bound by imports whose binding
+    reaches a proper prefix of a legacy path (`import a.b` binds `a`; `import a.b as m`
+    and `from a import b` bind `a.b`), since a chain through any other binding either
+    cannot reach a legacy path or goes through an import SSOT201 already reports. That
+    is a set lookup per import, so a registry of hundreds of entries costs nothing here.
+    A relative import cannot be resolved yet: its bound name counts when the name it
+    imports is a component of such a prefix (an over-approximation).
+    """
+    if not options.banned and not options.legacy:
         return frozenset()
     tokens = set(options.banned_tokens())
     for imp in imports:
-        target = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
         if imp.level:
             continue
+        target = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
         for banned in options.banned:
             if banned == target or banned.startswith(target + ".") or target.startswith(banned + "."):
+                tokens.add(imp.bound_name)
+    if options.legacy:
+        parents, components = options.legacy_parents()
+        for imp in imports:
+            if imp.name == "*":
+                continue
+            if imp.level:
+                if (imp.name or imp.module.rpartition(".")[2]) in components:
+                    tokens.add(imp.bound_name)
+                continue
+            if imp.name is None and imp.alias is None:
+                bound = imp.module.partition(".")[0]  # `import a.b` binds `a`
+            else:
+                bound = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
+            if bound in parents:
                 tokens.add(imp.bound_name)
     return frozenset(tokens)
 
@@ -563,6 +600,10 @@ def expression_depth_estimate(text: str) -> int:
 
 def _estimate(text: str) -> tuple[int, int]:
     levels = [0]  # chain length per open bracket; levels[0] is the statement itself
+    # Deepest f-string replacement field seen in each open bracket. It keeps counting
+    # after the string: a later operator nests the string deeper (`f"{a}" + 1` puts the
+    # string under the `+`), and so does every operator applied to the closed bracket.
+    inners = [0]
     total = best = 0
     prev = ""  # kind of the previous significant token, to spot trailers
     line_start = 0  # offset where the current logical line begins
@@ -576,6 +617,7 @@ def _estimate(text: str) -> tuple[int, int]:
             if len(levels) == 1:
                 total -= levels[0]
                 levels[0] = 0
+                inners[0] = 0
                 prev = ""
                 line_start = m.end()
             continue
@@ -588,15 +630,17 @@ def _estimate(text: str) -> tuple[int, int]:
             elif word != "else":
                 # A new statement ends every chain at its indentation and deeper.
                 elif_runs = {i: r for i, r in elif_runs.items() if i < indent}
-        inner = 0
         if kind == "open":
             if prev in ("name", "close", "str"):
                 levels[-1] += 1
                 total += 1
             levels.append(0)
+            inners.append(0)
         elif kind == "close":
             if len(levels) > 1:
                 total -= levels.pop()
+                closed = inners.pop()
+                inners[-1] = max(inners[-1], closed)
         elif kind == "sep":
             total -= levels[-1]
             levels[-1] = 0
@@ -606,9 +650,9 @@ def _estimate(text: str) -> tuple[int, int]:
         if kind == "str" and _FSTRING_PREFIX.match(m.group()):
             # The replacement fields of an f-string nest inside it (3.12 allows any depth).
             inner, inner_elif = _estimate(_string_body(m.group()))
-            inner += inner_elif
+            inners[-1] = max(inners[-1], inner + inner_elif)
         prev = "kw" if word in _NOT_CALLABLE else kind
-        depth = total + 2 * (len(levels) - 1) + inner
+        depth = total + 2 * (len(levels) - 1) + inners[-1]
         if depth > best:
             best = depth
     return best, best_elif
