@@ -293,3 +293,70 @@ def test_a_split_only_tests_see_is_reported_but_not_counted(make_project) -> Non
     [f] = [f for f in result.findings if f.rule == "SSOT101"]
     assert f.severity is Severity.INFO
     assert result.scores.overall == 100.0
+
+
+DJANGO_LIKE = {
+    "django/__init__.py": "",
+    "django/db/__init__.py": "",
+    # `__all__` is built, not literal: a star import of it exports every public name.
+    "django/db/models/__init__.py": """
+        from django.db.models.enums import *
+        from django.db.models.enums import __all__ as enums_all
+
+        __all__ = enums_all + ["Model"]
+
+        class Model:
+            pass
+        """,
+    "django/db/models/enums.py": """
+        import enum
+
+        __all__ = ["Choices", "IntegerChoices", "TextChoices", "LabelChoices"]
+
+        class ChoicesMeta(enum.EnumMeta):
+            pass
+
+        class Choices(enum.Enum, metaclass=ChoicesMeta):
+            pass
+
+        class TextChoices(str, Choices):
+            pass
+
+        class IntegerChoices(int, Choices):
+            pass
+
+        class LabelChoices(TextChoices):  # a name the name-based guess does not know
+            pass
+        """,
+}
+
+
+@pytest.mark.parametrize("header, base", [
+    ("from django.db import models", "models.TextChoices"),
+    ("from django.db import models", "models.LabelChoices"),
+    ("from django.db.models import *", "LabelChoices"),
+    ("import django.db.models", "django.db.models.LabelChoices"),
+])
+def test_django_choices_through_star_imports_are_split_enums(make_project, header: str,
+                                                             base: str) -> None:
+    files = dict(DJANGO_LIKE)
+    files["shop/__init__.py"] = ""
+    files["shop/models.py"] = f"{header}\n\nclass Color({base}):\n    RED = 'r', 'Red'\n" \
+                              "    BLUE = 'b', 'Blue'\n"
+    files["blog/__init__.py"] = ""
+    files["blog/models.py"] = f"{header}\n\nclass Color({base}):\n    RED = 'r', 'Red'\n" \
+                              "    GREEN = 'g', 'Green'\n"
+    root = make_project(files)
+    result = run_on(root)
+    # Resolved through the star import, not guessed from the name.
+    [res] = result.index.class_bases(result.index.classes["shop.models.Color"])
+    assert res.qualified == "django.db.models.enums." + base.rsplit(".", 1)[-1]
+    findings = [f for f in result.findings if f.rule == "SSOT101"]
+    assert len(findings) == 1
+    [f] = findings
+    assert f.concept == "Color"
+    assert f.message.startswith("enum `Color` is defined in 2 modules")
+    assert {f.path, f.related[0].path} == {"shop/models.py", "blog/models.py"}
+    assert "lacks" in f.message
+    [concept] = [c for c in result.concepts if c.kind == "enum"]
+    assert concept.name == "Color" and concept.spread == 2

@@ -42,7 +42,7 @@ from ssotcheck.model import (
 RULES = ("SSOT102",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "dicts"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "dicts"})
 LOCAL = False
 
 # ------------------------------------------------------------------------- options

@@ -32,7 +32,7 @@ from ssotcheck.model import CheckResult, Finding, Location, Severity
 RULES = ("SSOT301",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined"})
+READS = frozenset({"imports", "classes", "defined", "all_names"})
 LOCAL = False
 
 RULE = "SSOT301"

@@ -180,6 +180,7 @@ class ProjectIndex:
         self._defined_memo: dict[str, set[str] | frozenset[str]] = {}
         self._bindings_memo: dict[str, dict[str, ImportFact]] = {}
         self._star_memo: dict[str, bool] = {}
+        self._star_targets_memo: dict[str, tuple[str, ...]] = {}
         self._module_fan_in_memo: dict[str, int] = {}
         self._symbol_fan_in_memo: dict[tuple[str, str], int] = {}
 
@@ -299,8 +300,70 @@ class ProjectIndex:
                 result = (f"{module}.{name}", "")
             elif name in self._defined(module):
                 result = (module, name)
+            elif self._star_targets(module):
+                result = self._resolve_star(module, name, _depth)
         self._symbol_memo[key] = result
         return result
+
+    # Star imports. `from x import *` binds x's `__all__` names when x has a literal
+    # `__all__`, else every module-level name of x not starting with `_`. Statically,
+    # explicit definitions and imports of a module win over its star imports wherever they
+    # stand (at run time a later statement shadows an earlier one), and star imports are
+    # tried in source order, depth first: `from a import *` binds what `a` itself got from
+    # its own star imports. Only the name asked for is looked up in each star-imported
+    # module, so the incremental contract (look defined names up only by referenced names)
+    # holds.
+    def _star_targets(self, module: str) -> tuple[str, ...]:
+        """First-party modules `module` star-imports at module level, in source order."""
+        found = self._star_targets_memo.get(module)
+        if found is None:
+            out: list[str] = []
+            info = self.modules.get(module)
+            for imp in self.files[info.path].imports if info is not None else ():
+                if imp.name != "*" or imp.in_function:
+                    continue
+                target = self.import_target(module, imp)[0]
+                if target in self.modules and target != module and target not in out:
+                    out.append(target)
+            found = self._star_targets_memo[module] = tuple(out)
+        return found
+
+    def _star_exports(self, module: str, name: str) -> bool:
+        """Whether `from module import *` can bind `name`."""
+        all_names = self.files[self.modules[module].path].all_names
+        return name in all_names if all_names is not None else not name.startswith("_")
+
+    def _binds_directly(self, module: str, name: str) -> bool:
+        """Whether `name` is in `module`'s namespace without its star imports: defined,
+        bound by an explicit import, or a submodule its `__all__` lists (a star import of a
+        package imports those)."""
+        if name in self._defined(module) or name in self._bindings(module):
+            return True
+        all_names = self.files[self.modules[module].path].all_names
+        return all_names is not None and name in all_names and f"{module}.{name}" in self.modules
+
+    def _resolve_star(self, module: str, name: str, depth: int) -> tuple[str, str] | None:
+        """`name` through `module`'s star imports: the first star-imported module (depth
+        first, source order, each module once) that binds it directly decides, even when
+        its own answer is None (a binding that leads nowhere or around a cycle), as an
+        explicit import does. Which module decides depends on the facts only, never on
+        what was asked before, so a cycle through explicit re-exports and star imports
+        resolves to None from every module on it, in whatever order they are asked.
+        Modules passed through are not memoised: in a star cycle their own answer can
+        differ from the one seen from here."""
+        seen = {module}
+        stack = list(reversed(self._star_targets(module)))
+        while stack:
+            cur = stack.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            if not self._star_exports(cur, name):
+                continue
+            if self._binds_directly(cur, name):
+                return self.resolve_symbol(cur, name, depth + 1)
+            stack.extend(reversed(self._star_targets(cur)))
+        return None
 
     def has_star_import(self, module: str) -> bool:
         found = self._star_memo.get(module)
@@ -370,7 +433,11 @@ class ProjectIndex:
             if text in self._defined(module):
                 return BaseResolution(text, local, True, "assigned, not a class statement")
             if self.has_star_import(module):
-                return BaseResolution(text, None, False, f"`{text}` may come from a star import")
+                sym = self._resolve_star(module, text, 0) if self._star_targets(module) else None
+                if sym is None:
+                    return BaseResolution(text, None, False,
+                                          f"`{text}` may come from a star import")
+                return self._resolve_dotted(".".join(p for p in sym if p), text)
             if hasattr(builtins, text):
                 return BaseResolution(text, f"builtins.{text}", False)
             return BaseResolution(text, None, False, f"`{text}` is not defined or imported")
@@ -516,6 +583,11 @@ class ProjectIndex:
         Walks the re-export chains backwards: first the imports of `name` from `module`,
         then the imports of each name a module re-exports it under (its module-level
         binding), and so on. Every import that resolves to the symbol lies on such a chain.
+
+        Star imports bind the same name: from a module that can pass its name on through
+        `from <it> import *` (it resolves the name to the symbol, or does not bind the name
+        itself and so only forwards its own star imports), the walk goes on to the modules
+        star-importing it. Their importers count only where the name really resolves.
         """
         key = (module, name)
         memo = self._symbol_fan_in_memo.get(key)
@@ -528,17 +600,27 @@ class ProjectIndex:
             todo = [key]
             while todo:
                 target = todo.pop()
-                if self.resolve_symbol(*target) != key:
-                    continue  # a name that merely looks like a re-export of it
-                for importer, imp in by_module.get(target[0], ()):
-                    if imp.name != target[1] or self.import_target(importer, imp) != target:
-                        continue
-                    if importer != module:
-                        importers.add(importer)
-                    again = (importer, imp.bound_name)
-                    if again not in seen and self._bindings(importer).get(again[1]) is imp:
-                        seen.add(again)
-                        todo.append(again)
+                here, local = target
+                ok = self.resolve_symbol(here, local) == key
+                if ok:  # else a name that merely looks like a re-export of it
+                    for importer, imp in by_module.get(here, ()):
+                        if imp.name != local or self.import_target(importer, imp) != target:
+                            continue
+                        if importer != module:
+                            importers.add(importer)
+                        again = (importer, imp.bound_name)
+                        if again not in seen and self._bindings(importer).get(again[1]) is imp:
+                            seen.add(again)
+                            todo.append(again)
+                if (ok or not self._binds_directly(here, local)) and \
+                        self._star_exports(here, local):
+                    for importer, imp in by_module.get(here, ()):
+                        if imp.name != "*":
+                            continue
+                        again = (importer, local)
+                        if again not in seen and here in self._star_targets(importer):
+                            seen.add(again)
+                            todo.append(again)
         memo = self._symbol_fan_in_memo[key] = len(importers)
         return memo
 
