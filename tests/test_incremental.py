@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import functools
 import os
 import random
 import re
@@ -40,7 +41,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -59,6 +60,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
+
+NodeT = TypeVar("NodeT", bound=ast.AST)
 
 GEN_FILES = 160
 GEN_SEED = 11
@@ -399,6 +402,16 @@ class Workbench:
                 return rel, text, tree
         return None
 
+    def pick_node(self, nodes: Callable[[ast.Module], list[NodeT]]
+                  ) -> tuple[str, str, ast.Module, NodeT] | None:
+        """A random parsed file with at least one of `nodes(tree)`, and one of those."""
+        got = self.pick(lambda r, t, tree: tree is not None and bool(nodes(tree)), parsed=True)
+        if not got:
+            return None
+        rel, text, tree = got
+        assert tree is not None
+        return rel, text, tree, self.rng.choice(nodes(tree))
+
     def pick_finding(self, pred: Callable[[Finding], bool] = lambda f: True) -> Finding | None:
         if self.last is None:
             return None
@@ -455,22 +468,30 @@ class Workbench:
 # ================================================================================ edits
 # Each edit returns a description, or None when it found nothing to act on.
 
-def op_insert_top(wb: Workbench) -> str | None:
-    got = wb.pick()
-    if not got:
-        return None
-    rel, text, _ = got
+EditOp = Callable[[Workbench], "str | None"]
+
+
+def on_picked_file(parsed: bool = False) -> Callable[[Callable[..., "str | None"]], EditOp]:
+    """For edits that start from one random file: the operation gets (wb, rel, text, tree),
+    tree not None when `parsed`; no file to pick means no edit."""
+    def wrap(op: Callable[..., "str | None"]) -> EditOp:
+        @functools.wraps(op)
+        def run(wb: Workbench) -> str | None:
+            got = wb.pick(parsed=parsed)
+            return None if got is None else op(wb, *got)
+        return run
+    return wrap
+
+
+@on_picked_file()
+def op_insert_top(wb: Workbench, rel: str, text: str, _: ast.Module | None) -> str | None:
     new = wb.rng.choice([[""], [f"# header {wb.unique()}"], ["", "# two lines", ""]])
     wb.write(rel, insert_lines(text, 0, new))
     return f"insert {len(new)} line(s) at the top of {rel}"
 
 
-def op_insert_middle(wb: Workbench) -> str | None:
-    got = wb.pick(parsed=True)
-    if not got:
-        return None
-    rel, text, tree = got
-    assert tree is not None
+@on_picked_file(parsed=True)
+def op_insert_middle(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str | None:
     spots = top_boundaries(tree)
     # inside class bodies too (members and methods move)
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
@@ -497,11 +518,8 @@ def op_insert_above_finding(wb: Workbench) -> str | None:
     return f"insert {n} comment line(s) above {f.rule} at {f.path}:{f.line}"
 
 
-def op_append_end(wb: Workbench) -> str | None:
-    got = wb.pick()
-    if not got:
-        return None
-    rel, text, _ = got
+@on_picked_file()
+def op_append_end(wb: Workbench, rel: str, text: str, _: ast.Module | None) -> str | None:
     wb.write(rel, insert_lines(text, len(split_lines(text)), ["", f"# trailer {wb.unique()}"]))
     return f"append comment at the end of {rel}"
 
@@ -520,11 +538,8 @@ def op_delete_blank(wb: Workbench) -> str | None:
     return f"delete blank line {at + 1} of {rel}"
 
 
-def op_append_function(wb: Workbench) -> str | None:
-    got = wb.pick(parsed=True)
-    if not got:
-        return None
-    rel, text, _ = got
+@on_picked_file(parsed=True)
+def op_append_function(wb: Workbench, rel: str, text: str, _: ast.Module) -> str | None:
     k = wb.unique()
     wb.write(rel, insert_lines(text, len(split_lines(text)),
                                ["", "", f"def added_{k}(value):", f"    return value + {k}"]))
@@ -532,14 +547,11 @@ def op_append_function(wb: Workbench) -> str | None:
 
 
 def op_rename_function(wb: Workbench) -> str | None:
-    got = wb.pick(lambda r, t, tree: tree is not None and any(
-        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in tree.body), parsed=True)
+    got = wb.pick_node(lambda tree: [n for n in tree.body if isinstance(
+        n, (ast.FunctionDef, ast.AsyncFunctionDef))])
     if not got:
         return None
-    rel, text, tree = got
-    assert tree is not None
-    fn = wb.rng.choice([n for n in tree.body if isinstance(n, (ast.FunctionDef,
-                                                              ast.AsyncFunctionDef))])
+    rel, text, tree, fn = got
     new = f"{fn.name}_renamed{wb.unique()}"
     lines = split_lines(text)
     i = fn.lineno - 1
@@ -548,12 +560,8 @@ def op_rename_function(wb: Workbench) -> str | None:
     return f"rename function {fn.name} -> {new} in {rel}"
 
 
-def op_add_constant(wb: Workbench) -> str | None:
-    got = wb.pick(parsed=True)
-    if not got:
-        return None
-    rel, text, tree = got
-    assert tree is not None
+@on_picked_file(parsed=True)
+def op_add_constant(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str | None:
     k = wb.unique()
     at = after_imports_index(tree)
     wb.write(rel, insert_lines(text, at, [f"ADDED_CONSTANT_{k} = {k}"]))
@@ -561,12 +569,10 @@ def op_add_constant(wb: Workbench) -> str | None:
 
 
 def op_edit_body(wb: Workbench) -> str | None:
-    got = wb.pick(lambda r, t, tree: tree is not None and bool(functions(tree)), parsed=True)
+    got = wb.pick_node(functions)
     if not got:
         return None
-    rel, text, tree = got
-    assert tree is not None
-    fn = wb.rng.choice(functions(tree))
+    rel, text, tree, fn = got
     stmts = [s for s in ast.walk(fn) if isinstance(s, ast.stmt) and s is not fn
              and s.lineno == s.end_lineno and not isinstance(s, (ast.FunctionDef, ast.ClassDef,
                                                                  ast.AsyncFunctionDef))]
@@ -599,12 +605,8 @@ def _legacy_import_lines(wb: Workbench) -> list[str]:
     return out
 
 
-def op_add_import(wb: Workbench) -> str | None:
-    got = wb.pick(parsed=True)
-    if not got:
-        return None
-    rel, text, tree = got
-    assert tree is not None
+@on_picked_file(parsed=True)
+def op_add_import(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str | None:
     k = wb.unique()
     choices = [
         ["import pickle"],
@@ -641,23 +643,19 @@ def op_remove_import(wb: Workbench) -> str | None:
             n = nodes[0]
             wb.write(f.path, replace_lines(text, n.lineno - 1, n.end_lineno or n.lineno, []))
             return f"remove the import under {f.rule} at {f.path}:{f.line}"
-    got = wb.pick(lambda r, t, tree: tree is not None and bool(_top_imports(tree)), parsed=True)
+    got = wb.pick_node(_top_imports)
     if not got:
         return None
-    rel, text, tree = got
-    assert tree is not None
-    n = wb.rng.choice(_top_imports(tree))
+    rel, text, tree, n = got
     wb.write(rel, replace_lines(text, n.lineno - 1, n.end_lineno or n.lineno, []))
     return f"remove import at {rel}:{n.lineno}"
 
 
 def op_change_import(wb: Workbench) -> str | None:
-    got = wb.pick(lambda r, t, tree: tree is not None and bool(_top_imports(tree)), parsed=True)
+    got = wb.pick_node(_top_imports)
     if not got:
         return None
-    rel, text, tree = got
-    assert tree is not None
-    n = wb.rng.choice(_top_imports(tree))
+    rel, text, tree, n = got
     # Same number of lines, so only this statement's meaning changes.
     span = (n.end_lineno or n.lineno) - n.lineno + 1
     other = wb.some_module(rel)
@@ -725,13 +723,7 @@ def _pick_enum(wb: Workbench) -> tuple[str, str, ast.Module, ast.ClassDef] | Non
             enums = [c for c in (enum_classes(tree) if tree else []) if simple_members(c)]
             if tree and enums:
                 return rel, text, tree, wb.rng.choice(enums)
-    got = wb.pick(lambda r, t, tree: tree is not None and any(
-        simple_members(c) for c in enum_classes(tree)), parsed=True)
-    if not got:
-        return None
-    rel, text, tree = got
-    assert tree is not None
-    return rel, text, tree, wb.rng.choice([c for c in enum_classes(tree) if simple_members(c)])
+    return wb.pick_node(lambda tree: [c for c in enum_classes(tree) if simple_members(c)])
 
 
 def op_enum_edit(wb: Workbench) -> str | None:
@@ -766,13 +758,10 @@ def op_enum_edit(wb: Workbench) -> str | None:
 
 
 def op_duplicate_class(wb: Workbench) -> str | None:
-    got = wb.pick(lambda r, t, tree: tree is not None and any(
-        isinstance(n, ast.ClassDef) for n in tree.body), parsed=True)
+    got = wb.pick_node(lambda tree: [n for n in tree.body if isinstance(n, ast.ClassDef)])
     if not got:
         return None
-    rel, text, tree = got
-    assert tree is not None
-    cls = wb.rng.choice([n for n in tree.body if isinstance(n, ast.ClassDef)])
+    rel, text, tree, cls = got
     body = [s.rstrip("\r\n") for s in
             split_lines(text)[cls.lineno - 1: cls.end_lineno or cls.lineno]]
     target = wb.pick(lambda r, t, tr: r != rel and tr is not None, parsed=True)
@@ -786,13 +775,10 @@ def op_duplicate_class(wb: Workbench) -> str | None:
 
 
 def op_rename_class(wb: Workbench) -> str | None:
-    got = wb.pick(lambda r, t, tree: tree is not None and any(
-        isinstance(n, ast.ClassDef) for n in ast.walk(tree)), parsed=True)
+    got = wb.pick_node(lambda tree: [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)])
     if not got:
         return None
-    rel, text, tree = got
-    assert tree is not None
-    cls = wb.rng.choice([n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)])
+    rel, text, tree, cls = got
     lines = split_lines(text)
     new = f"{cls.name}Renamed{wb.unique()}"
     lines[cls.lineno - 1] = re.sub(rf"\bclass {cls.name}\b", f"class {new}",
@@ -920,32 +906,24 @@ def op_add_file(wb: Workbench) -> str | None:
     return f"add file {rel} ({kind}{' of ' + src if kind == 'copy' else ''})"
 
 
-def op_delete_file(wb: Workbench) -> str | None:
-    got = wb.pick()
-    if not got:
-        return None
-    rel = got[0]
+@on_picked_file()
+def op_delete_file(wb: Workbench, rel: str, *_: object) -> str | None:
     wb.delete(rel)
     return f"delete {rel}"
 
 
-def op_move_file(wb: Workbench) -> str | None:
-    got = wb.pick()
-    if not got:
-        return None
-    rel = got[0]
+@on_picked_file()
+def op_move_file(wb: Workbench, rel: str, *_: object) -> str | None:
     dirs = sorted({f.rsplit("/", 1)[0] for f in wb.files() if "/" in f})
     dst = f"{wb.rng.choice(dirs)}/moved_{wb.unique()}_{rel.rsplit('/', 1)[-1]}"
     wb.move(rel, dst)
     return f"move {rel} -> {dst}"
 
 
-def op_touch(wb: Workbench) -> str | None:
-    got = wb.pick()
-    if not got:
-        return None
-    wb.touch(got[0])
-    return f"touch {got[0]} (mtime only)"
+@on_picked_file()
+def op_touch(wb: Workbench, rel: str, *_: object) -> str | None:
+    wb.touch(rel)
+    return f"touch {rel} (mtime only)"
 
 
 def op_rewrite_same(wb: Workbench) -> str | None:
