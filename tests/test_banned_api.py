@@ -166,3 +166,90 @@ def test_key_is_line_free_and_each_use_counts(make_project) -> None:
 def test_no_config_no_findings(make_project) -> None:
     root = make_project({"app/x.py": "import os\na = os.environ\n"})
     assert banned(root) == []
+
+
+def test_function_scope_bindings_shadow_the_module(make_project) -> None:
+    src = """
+        import os
+
+        def handler(os):
+            return os.environ
+
+        def other():
+            os = FakeOs()
+            return os.environ
+
+        def third():
+            return os.environ
+
+        def fourth():
+            global os
+            os = something()
+            return os.environ
+
+        f = lambda os: os.environ
+        g = [os.environ for os in things]
+
+        class C:
+            os = 1
+
+            def m(self):
+                return os.environ
+    """
+    root = make_project({"app/x.py": src}, config=CONFIG)
+    # parameter, local assignment, lambda parameter and comprehension variable shadow
+    # `os`; a plain use, a `global` declaration and a class attribute do not.
+    assert lines(root) == [11, 16, 25]
+
+
+def test_what_a_function_scope_binds(make_project) -> None:
+    src = """
+        import os
+
+        def outer():
+            os = 1
+
+            def inner():
+                nonlocal os
+                return os.environ
+
+            def deeper():
+                return os.environ, os.getenv("X")
+
+        def defaults_are_outside(a=os.environ, *, b: os.getenv("Y") = None):
+            return [os for os in os.environ]
+
+        h = [os for os in os.environ]
+
+        def bindings(a, /, b, *args, c, **kwargs):
+            for os in []:
+                pass
+            with open("x") as os:
+                pass
+            try:
+                pass
+            except ImportError as os:
+                pass
+            return os.environ
+
+        def walrus():
+            [(os := x) for x in "ab"]
+            return os.environ
+
+        def comprehension_does_not_leak():
+            names = [os for os in "ab"]
+            return os.environ
+
+        def builtin_parameter(eval):
+            return eval("1")
+
+        def local_import():
+            import os
+            return os.environ
+    """
+    root = make_project({"app/x.py": src}, config=CONFIG)
+    # 13: the defaults and annotations of a def are evaluated outside it; 14 and 16: so is
+    # the first iterable of a comprehension; 35: a comprehension's variable stays inside
+    # it. A parameter named like a builtin shadows it too. 42: an import inside a function
+    # binds the module itself.
+    assert lines(root) == [13, 13, 14, 16, 35, 42]

@@ -401,3 +401,19 @@ def test_legacy_use_facts(variant: str) -> None:
         assert lines[u.span.line - 1][u.span.column:u.span.end_column] == u.chain
     # Without legacy entries (and bans) the same file records no uses at all.
     assert not assert_parity(text, "legacy_uses.py", ExtractOptions()).name_uses
+
+
+def test_shadowed_uses_are_not_recorded() -> None:
+    """A chain whose head is a local of an enclosing def / lambda / comprehension is not
+    the module-level name; both parsers leave out the same uses."""
+    facts = assert_parity((CORPUS_DIR / "shadowing.py").read_text(encoding="utf-8"))
+    assert [(u.span.line, u.span.column, u.chain) for u in facts.name_uses] == [
+        (15, 11, "os.environ"),  # third(): no local `os`
+        (21, 11, "os.environ"),  # fourth(): `global os`
+        (26, 18, "os.environ"),  # the first iterable is evaluated outside the comprehension
+        (33, 15, "os.environ"),  # a class body does not shadow inside its methods
+        (49, 26, "os.environ"),  # a default ...
+        (49, 47, "os.environ"),  # ... and an annotation are evaluated outside the def
+        (71, 11, "os.environ"),  # an import in a function binds the module itself
+        (76, 11, "os.environ"),  # a comprehension variable does not leak
+    ]

@@ -20,7 +20,7 @@ import hashlib
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Iterator, cast
+from typing import Any, Iterator, cast
 
 from ssotcheck.model import (
     ClassFact,
@@ -401,25 +401,134 @@ class _Collector:
                          self.cols.span(node), bases, keywords, decorators, tuple(members), nested)
 
 
-def _walk_with_scope(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None, str | None]]:
-    """Every node with its parent and the qualname of the enclosing def/class (iterative)."""
-    stack: list[tuple[ast.AST, ast.AST | None, str | None]] = [(tree, None, None)]
+# Scopes whose bindings can hide a module-level name from the code inside them. Class
+# bodies are not among them: the functions nested in a class do not see its names.
+_FUNCTION_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_FRAME_NODES = frozenset({*_FUNCTION_SCOPES, *_COMPREHENSIONS, ast.comprehension})
+_NAMED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
+def _walk_with_scope(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None, str | None, Any]]:
+    """Every node with its parent, the qualname of the enclosing def/class and the
+    function-like scopes the node is evaluated in, as a linked list `(scope, outer)`
+    innermost first, or None at module level (iterative). A def's decorators,
+    defaults and annotations, and a comprehension's first iterable, are evaluated
+    outside it."""
+    stack: list[tuple[ast.AST, ast.AST | None, str | None, Any]] = [(tree, None, None, None)]
+    pop, extend, children_of = stack.pop, stack.extend, ast.iter_child_nodes
     while stack:
-        node, parent, scope = stack.pop()
-        yield node, parent, scope
-        inner: str | None = scope
+        node, parent, scope, frames = pop()
+        yield node, parent, scope, frames
+        kind = type(node)
+        if kind in _NAMED_SCOPES:
+            scope = f"{scope}.{cast(Any, node).name}" if scope else cast(Any, node).name
+        if kind in _FRAME_NODES:
+            extend(_scoped_children(node, parent, scope, frames))
+        else:
+            extend([(child, node, scope, frames) for child in children_of(node)][::-1])
+
+
+def _scoped_children(node: ast.AST, parent: ast.AST | None, scope: str | None, frames: Any
+                     ) -> list[tuple[ast.AST, ast.AST | None, str | None, Any]]:
+    """The children of a def, lambda or comprehension (or a comprehension's `for`) with
+    the scopes each is evaluated in, in reverse order for the walk's stack."""
+    out: list[tuple[ast.AST, ast.AST | None, str | None, Any]] = []
+    n = cast(Any, node)
+    if isinstance(node, ast.comprehension):
+        # only the first `for`'s iterable is evaluated outside the comprehension
+        first = frames is not None and cast(Any, parent).generators[0] is node
+        for child in ast.iter_child_nodes(node):
+            out.append((child, node, scope, frames[1] if first and child is n.iter else frames))
+    else:
+        body = (node, frames)
+        whole = isinstance(node, _COMPREHENSIONS)
+        for child in ast.iter_child_nodes(node):
+            inside = whole or isinstance(child, ast.stmt) or child is n.body
+            out.append((child, node, scope, body if inside else frames))
+    return out[::-1]
+
+
+def _shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], ...]],
+              compute: Any) -> bool:
+    """Whether `head` is a local of one of the function-like scopes in `frames` (innermost
+    first): then a chain starting with it is not the module-level name. A `global`
+    declaration sends it to module level; `nonlocal` to the next enclosing function."""
+    while frames is not None:
+        scope, frames = frames
+        known = bindings.get(id(scope))
+        if known is None:
+            known = bindings[id(scope)] = compute(scope)
+        local, declared_global, declared_nonlocal = known
+        if head in declared_global:
+            return False
+        if head in declared_nonlocal:
+            continue
+        if head in local:
+            return True
+    return False
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    for n in ast.walk(target):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            yield n.id
+
+
+def scope_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(names bound in a def / lambda / comprehension, names it declares `global`,
+    names it declares `nonlocal`). For a comprehension: its `for` targets. For a function:
+    parameters, every assigned / deleted name, except-as and match captures, nested def
+    and class names, and walrus targets (also those inside its comprehensions), but
+    nothing bound inside nested functions or classes. Not imports: `import os` inside a
+    function binds the module itself, and the file's import facts already resolve it."""
+    if isinstance(scope, _COMPREHENSIONS):
+        return frozenset(n for gen in scope.generators for n in _target_names(gen.target)
+                         ), frozenset(), frozenset()
+    fn = cast(Any, scope)
+    a = fn.args
+    names = {arg.arg for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+             if arg is not None}
+    declared_global: set[str] = set()
+    declared_nonlocal: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [
+        (n, False) for n in (fn.body if isinstance(fn.body, list) else [fn.body])]
+    while stack:
+        node, in_comprehension = stack.pop()
+        if isinstance(node, ast.Name):
+            if not in_comprehension and not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+            continue
+        if isinstance(node, ast.NamedExpr):
+            if isinstance(node.target, ast.Name):
+                names.add(node.target.id)  # binds in the function, even from a comprehension
+            stack.append((node.value, in_comprehension))
+            continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            inner = f"{scope}.{node.name}" if scope else node.name
-        children = list(ast.iter_child_nodes(node))
-        for child in reversed(children):
-            stack.append((child, node, inner))
+            names.add(node.name)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Global):
+            declared_global.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            declared_nonlocal.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            if node.name:
+                names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        inner = in_comprehension or isinstance(node, _COMPREHENSIONS)
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return frozenset(names), frozenset(declared_global), frozenset(declared_nonlocal)
 
 
 def _expressions(tree: ast.Module, cols: _Columns, want_dicts: bool, discriminators: set[str],
                  tokens: frozenset[str]) -> tuple[list[DictLiteralFact], list[NameUse]]:
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []
-    for node, parent, scope in _walk_with_scope(tree):
+    bindings: dict[int, tuple[frozenset[str], ...]] = {}
+    for node, parent, scope, frames in _walk_with_scope(tree):
         if want_dicts and isinstance(node, ast.Dict):
             fact = _dict_literal(node, cols, discriminators, scope)
             if fact:
@@ -432,6 +541,9 @@ def _expressions(tree: ast.Module, cols: _Columns, want_dicts: bool, discriminat
                 continue
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 continue
+            if frames is not None and _shadowed(chain.partition(".")[0], frames, bindings,
+                                                scope_bindings):
+                continue  # a parameter or local of an enclosing function, not the import
             is_call = isinstance(parent, ast.Call) and parent.func is node
             uses.append(NameUse(chain, cols.span(node), is_call))
     return dicts, uses

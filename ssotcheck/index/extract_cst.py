@@ -36,6 +36,7 @@ from ssotcheck.index.extract import (
     ExtractOptions,
     _Collector,
     _Columns,
+    _shadowed,
     assemble,
     expression_plan,
 )
@@ -236,6 +237,25 @@ _TARGET_CONTAINERS = (cst.Tuple, cst.List, cst.Element, cst.StarredElement)
 # Statements that hold no expressions ast would walk.
 _OPAQUE_STATEMENTS = (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)
 _SCOPES = (cst.FunctionDef, cst.ClassDef)
+_FUNCTION_SCOPES = (cst.FunctionDef, cst.Lambda)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+_EXCEPT_HANDLERS = tuple(getattr(cst, n) for n in ("ExceptHandler", "ExceptStarHandler")
+                         if hasattr(cst, n))
+_MATCH_CAPTURES = tuple(getattr(cst, n) for n in ("MatchAs", "MatchStar") if hasattr(cst, n))
+_MATCH_MAPPING = tuple(getattr(cst, n) for n in ("MatchMapping",) if hasattr(cst, n))
+
+
+def _target_names(target: cst.CSTNode) -> Iterator[str]:
+    """Names a comprehension's `for` target binds (through tuples, lists and stars)."""
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node.value
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(node.elements)
+        elif isinstance(node, (cst.Element, cst.StarredElement)):
+            stack.append(node.value)
 
 
 class _CstExtractor:
@@ -394,11 +414,13 @@ class _CstExtractor:
         """Mirror of `extract._expressions` over the libcst tree (iterative)."""
         dicts: list[DictLiteralFact] = []
         uses: list[NameUse] = []
-        # (node, parent, qualname of the enclosing def/class, in a Store/Del target)
-        stack: list[tuple[cst.CSTNode, cst.CSTNode | None, str | None, bool]] = [
-            (self.module, None, None, False)]
+        bindings: dict[int, tuple[frozenset[str], ...]] = {}
+        # (node, parent, qualname of the enclosing def/class, in a Store/Del target,
+        #  enclosing function-like scopes as in `extract._walk_with_scope`)
+        stack: list[tuple[cst.CSTNode, cst.CSTNode | None, str | None, bool, Any]] = [
+            (self.module, None, None, False, None)]
         while stack:
-            node, parent, scope, target = stack.pop()
+            node, parent, scope, target, frames = stack.pop()
             if isinstance(node, _OPAQUE_STATEMENTS):
                 continue
             if want_dicts and isinstance(node, cst.Dict):
@@ -407,13 +429,79 @@ class _CstExtractor:
                     dicts.append(fact)
             elif tokens and isinstance(node, (cst.Name, cst.Attribute)):
                 use = self._use(node, parent, target, tokens)
-                if use is not None:
+                if use is not None and not (frames is not None and _shadowed(
+                        use.chain.partition(".")[0], frames, bindings, self._bindings)):
                     uses.append(use)
             inner = scope
             if isinstance(node, _SCOPES):
                 inner = f"{scope}.{node.name.value}" if scope else node.name.value
-            stack.extend(reversed(list(self._children(node, target, inner))))
+            children = reversed(list(self._children(node, target, inner)))
+            body: Any = (node, frames)
+            if isinstance(node, _FUNCTION_SCOPES):
+                stack.extend((*c, body if c[0] is node.body else frames) for c in children)
+            elif isinstance(node, _COMPREHENSIONS):
+                stack.extend((*c, body) for c in children)
+            elif isinstance(node, cst.CompFor) and isinstance(parent, _COMPREHENSIONS):
+                # the first `for`'s iterable is evaluated outside the comprehension
+                stack.extend((*c, frames[1] if c[0] is node.iter else frames)
+                             for c in children)
+            else:
+                stack.extend((*c, frames) for c in children)
         return dicts, uses
+
+    def _bindings(self, scope: cst.CSTNode
+                  ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """Mirror of `extract.scope_bindings`."""
+        if isinstance(scope, _COMPREHENSIONS):
+            names: set[str] = set()
+            comp_for: cst.CompFor | None = scope.for_in
+            while comp_for is not None:
+                names.update(_target_names(comp_for.target))
+                comp_for = comp_for.inner_for_in
+            return frozenset(names), frozenset(), frozenset()
+        fn = cast(Any, scope)
+        p = fn.params
+        names = {prm.name.value for prm in (*p.posonly_params, *p.params, *p.kwonly_params)}
+        for star in (p.star_arg, p.star_kwarg):
+            if isinstance(star, cst.Param):
+                names.add(star.name.value)
+        declared_global: set[str] = set()
+        declared_nonlocal: set[str] = set()
+        stack: list[tuple[cst.CSTNode, bool, bool]] = [(fn.body, False, False)]
+        while stack:
+            node, target, in_comprehension = stack.pop()
+            if isinstance(node, cst.Name):
+                if target and not in_comprehension:
+                    names.add(node.value)
+                continue
+            if isinstance(node, cst.NamedExpr):
+                if isinstance(node.target, cst.Name):
+                    names.add(node.target.value)
+                stack.append((node.value, False, in_comprehension))
+                continue
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                names.add(node.name.value)
+                continue
+            if isinstance(node, cst.Lambda):
+                continue
+            if isinstance(node, (cst.Global, cst.Nonlocal)):
+                declared = declared_global if isinstance(node, cst.Global) else declared_nonlocal
+                declared.update(item.name.value for item in node.names)
+                continue
+            if isinstance(node, (cst.Import, cst.ImportFrom)):
+                continue  # binds the imported thing itself (see `scope_bindings`)
+            if isinstance(node, _EXCEPT_HANDLERS):
+                if node.name is not None and isinstance(node.name.name, cst.Name):
+                    names.add(node.name.name.value)
+            elif isinstance(node, _MATCH_CAPTURES):
+                if node.name is not None:
+                    names.add(node.name.value)
+            elif isinstance(node, _MATCH_MAPPING) and node.rest is not None:
+                names.add(node.rest.value)
+            inner = in_comprehension or isinstance(node, _COMPREHENSIONS)
+            stack.extend((child, child_target, inner)
+                         for child, _, _, child_target in self._children(node, target, None))
+        return frozenset(names), frozenset(declared_global), frozenset(declared_nonlocal)
 
     def _children(self, node: cst.CSTNode, target: bool, scope: str | None
                   ) -> Iterator[tuple[cst.CSTNode, cst.CSTNode, str | None, bool]]:
