@@ -33,6 +33,7 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Fields that hold where a fact is, not what it is. Everything else of a fact is compared,
 # so a field added to the model later is covered without anyone remembering this module.
 _POSITION_FIELDS = frozenset({"span", "stmt_span", "line", "column"})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> its fields that are not positions
 
 
 def _what(value: object) -> object:
@@ -48,23 +49,13 @@ def _what(value: object) -> object:
     return tuple(_what(getattr(value, n)) for n in names)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def defined_names(f: FileFacts) -> frozenset[str]:
-    names = {c.name for c in f.classes if not c.nested}
-    names.update(fn.name for fn in f.functions)
-    names.update(f.constants)
-    return frozenset(names)
-
-
 def _projection(f: FileFacts, kind: str) -> object:
     if kind == "imports":
         return _what(f.imports)
     if kind == "classes":
         return _what(f.classes)
     if kind == "defined":
-        return defined_names(f)
+        return f.defined_names()
     if kind == "all_names":
         return f.all_names
     if kind == "dicts":
@@ -83,7 +74,7 @@ def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | 
     out = set()
     for kind in INPUTS:
         if kind == "defined":
-            if (defined_names(old) ^ defined_names(new)) & referenced:
+            if (old.defined_names() ^ new.defined_names()) & referenced:
                 out.add(kind)
         elif _projection(old, kind) != _projection(new, kind):
             out.add(kind)

@@ -156,6 +156,14 @@ class FileFacts:
     parser: str = "ast"  # "ast" | "libcst" | "none"
     error: ParseError | None = None
 
+    def defined_names(self) -> frozenset[str]:
+        """The names the module itself defines at module level (not what it imports):
+        top-level classes, functions and assigned names."""
+        names = {c.name for c in self.classes if not c.nested}
+        names.update(fn.name for fn in self.functions)
+        names.update(self.constants)
+        return frozenset(names)
+
 
 # ------------------------------------------------------------------------ findings
 

@@ -187,10 +187,6 @@ def _flatten(results: dict[str, FamilyResult]) -> tuple[list[Finding], list[Conc
     return findings, concepts
 
 
-def run_checks(index: ProjectIndex, config: Config) -> tuple[list[Finding], list[Concept]]:
-    return _flatten(run_family_checks(index, config))
-
-
 # ------------------------------------------------------------------ results cache
 #
 # Findings are a pure function of the code, the configuration and the files' contents
@@ -266,7 +262,7 @@ def _decode_families(res: dict) -> dict[str, FamilyResult]:
             for name, (fs, cs) in res["families"].items()}
 
 
-def _save_results(config: Config, cache: FactsCache, env: str, hashes: dict[str, str],
+def _save_results(cache: FactsCache, env: str, hashes: dict[str, str],
                   results: dict[str, FamilyResult], failed: frozenset[str],
                   suppressions: dict[str, tuple], referenced: set[str] | frozenset[str]) -> None:
     if cache.results_file is None or any(not h for h in hashes.values()):
@@ -331,7 +327,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
     timings["checks"] = time.perf_counter() - t0
     if cache.file is not None:
         t0 = time.perf_counter()
-        _save_results(config, cache, env, {p: f.content_hash for p, f in index.files.items()},
+        _save_results(cache, env, {p: f.content_hash for p, f in index.files.items()},
                       results, failed, {p: f.suppressions for p, f in index.files.items()},
                       referenced_names(index.files.values()))
         timings["results_save"] = time.perf_counter() - t0
@@ -450,7 +446,7 @@ def _incremental(config: Config, options: RunOptions, found: Discovery, cache: F
     for p, f in new.items():
         suppressions[p] = f.suppressions
     t0 = time.perf_counter()
-    _save_results(config, cache, env, dict(digests.by_path), results, failed, suppressions,
+    _save_results(cache, env, dict(digests.by_path), results, failed, suppressions,
                   referenced_names(full[0].files.values()) if full else referenced)
     timings["results_save"] = time.perf_counter() - t0
 

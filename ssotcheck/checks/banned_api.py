@@ -100,8 +100,7 @@ def _file_findings(index: ProjectIndex, banned: dict[str, BannedApi], path: str,
         bound = binding_target(index, module, imp)
         if bound is not None:
             plain.setdefault(imp.bound_name, []).append(bound)
-    local = {c.name for c in facts.classes if not c.nested} | set(facts.constants) | {
-        f.name for f in facts.functions}
+    local = facts.defined_names()
     for use in facts.name_uses:
         finding = _use_finding(path, use, plain, banned_bindings, local, banned)
         if finding is not None:
@@ -110,7 +109,7 @@ def _file_findings(index: ProjectIndex, banned: dict[str, BannedApi], path: str,
 
 
 def _use_finding(path: str, use: NameUse, plain: dict[str, list[str]],
-                 banned_bindings: set[str], local: set[str],
+                 banned_bindings: set[str], local: frozenset[str],
                  banned: dict[str, BannedApi]) -> Finding | None:
     head, _, rest = use.chain.partition(".")
     if head in banned_bindings:

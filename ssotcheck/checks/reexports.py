@@ -41,15 +41,8 @@ class _Modules:
         if module not in self._memo:
             facts = self.index.facts_for_module(module)
             self._memo[module] = None if facts is None else (
-                _defined(facts), _module_bindings(facts), any(i.name == "*" for i in facts.imports))
+                facts.defined_names(), _module_bindings(facts), any(i.name == "*" for i in facts.imports))
         return self._memo[module]
-
-
-def _defined(facts: FileFacts) -> frozenset[str]:
-    names = {c.name for c in facts.classes if not c.nested}
-    names.update(f.name for f in facts.functions)
-    names.update(facts.constants)
-    return frozenset(names)
 
 
 def _module_bindings(facts: FileFacts) -> dict[str, list[ImportFact]]:

@@ -247,10 +247,7 @@ class ProjectIndex:
             if info is None:
                 names = frozenset()
             else:
-                f = self.files[info.path]
-                names = {c.name for c in f.classes if not c.nested}
-                names.update(fn.name for fn in f.functions)
-                names.update(f.constants)
+                names = self.files[info.path].defined_names()
             self._defined_memo[module] = names
         return names
 
