@@ -25,7 +25,7 @@ from ssotcheck.incremental import (PositionMap, changed_inputs, move_results,
 from ssotcheck.index import codec
 from ssotcheck.index.cache import RACY_NS, FactsCache, package_fingerprint
 from ssotcheck.index.discover import Discovery, discover
-from ssotcheck.index.extract import ExtractOptions
+from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.parse import Digests, collect_facts, known_digests
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores

@@ -14,7 +14,8 @@ import pytest
 
 from ssotcheck.index import cache as cachemod
 from ssotcheck.index.cache import FactsCache
-from ssotcheck.index.extract import ExtractOptions, extract
+from ssotcheck.index.extract import extract
+from ssotcheck.index.options import ExtractOptions
 from ssotcheck.model import FileFacts
 from ssotcheck.pipeline import RunResult
 

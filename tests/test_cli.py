@@ -123,7 +123,7 @@ def test_corrupt_baseline_is_a_clear_error(project: Path) -> None:
 
 def test_inline_suppressions(project: Path) -> None:
     write_tree(project, {"pkg/legacy.py": "import os  # ssotcheck: ignore[SSOT203]\n"})
-    from ssotcheck.index.extract import suppressions
+    from ssotcheck.index.source import suppressions
 
     assert suppressions("import os  # ssotcheck: ignore[SSOT203]\n") == ((1, ("SSOT203",)),)
     assert suppressions("x = 1  # noqa: SSOT201, SSOT203\n") == ((1, ("SSOT201", "SSOT203")),)

@@ -13,16 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssotcheck.index import extract as ex
-from ssotcheck.index.extract import (
-    LIBCST_MAX_DEPTH,
-    ExtractOptions,
-    decode_source,
-    expression_depth_estimate,
-    extract,
-    line_count,
-    suppressions,
-)
+from ssotcheck.index.extract import LIBCST_MAX_DEPTH, expression_depth_estimate, extract
+from ssotcheck.index.options import ExtractOptions
+from ssotcheck.index import source
+from ssotcheck.index.source import decode_source, line_count, suppressions
 
 OPTIONS = ExtractOptions(banned=("os.environ",))
 PEP701 = 'G = f"{"x"!r}"\n'  # parses on 3.12+, not on a 3.11 host
@@ -58,7 +52,7 @@ def test_decode_source_bad(data: bytes, kind: str, fragment: str, line: int) -> 
 
 
 def test_too_large_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ex, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 1000)
     facts = extract("big.py", b"x = 1\n" * 1000, OPTIONS)
     assert facts.error is not None and facts.error.kind == "too-large"
     assert "limit is" in facts.error.message
@@ -125,7 +119,7 @@ def test_syntax_error_column_is_a_character_offset() -> None:
 def test_invalid_escape_warnings_stay_quiet() -> None:
     """The analysed project's invalid escapes are not ssotcheck's output."""
     code = ("import warnings, sys\nwarnings.simplefilter('always')\n"
-            "from ssotcheck.index.extract import extract, ExtractOptions\n"
+            "from ssotcheck.index.extract import extract\nfrom ssotcheck.index.options import ExtractOptions\n"
             "extract('a.py', b'x = \"\\\\d\"\\n', ExtractOptions())\n"
             "extract('b.py', b'x = \"\\\\d\"\\nG = f\"{\"x\"}\"\\n', ExtractOptions())\n")
     proc = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True,
@@ -137,7 +131,7 @@ def test_invalid_escape_warnings_stay_quiet() -> None:
 def test_valid_files_never_import_libcst() -> None:
     """libcst costs 0.2 s to import; a run over code the host parses must not pay it."""
     code = ("import sys\nfrom ssotcheck import pipeline, cli\n"
-            "from ssotcheck.index.extract import extract, ExtractOptions\n"
+            "from ssotcheck.index.extract import extract\nfrom ssotcheck.index.options import ExtractOptions\n"
             "extract('a.py', b'import os\\nclass A: pass\\n', ExtractOptions())\n"
             "print('libcst' in sys.modules)\n"
             "extract('b.py', b'G = f\"{\"x\"}\"\\n', ExtractOptions())\n"
@@ -297,6 +291,6 @@ def test_depth_estimate_counts_operators_after_an_fstring(src: str) -> None:
     ("x = 1\rimport os  # noqa: SSOT203\r", 2),  # old Mac endings are
 ])
 def test_suppression_lines_are_counted_like_python_counts_them(text: str, line: int) -> None:
-    assert ex.suppressions(text) == ((line, ("SSOT203",)),)
+    assert suppressions(text) == ((line, ("SSOT203",)),)
     stmt = ast.parse(text).body[-1]
     assert stmt.lineno == line

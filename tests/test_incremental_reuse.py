@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from ssotcheck.incremental import PositionMap, changed_inputs, move_results
-from ssotcheck.index.extract import ExtractOptions, extract
+from ssotcheck.index.extract import extract
+from ssotcheck.index.options import ExtractOptions
 from ssotcheck.model import Finding, Location, Severity
 from ssotcheck.pipeline import RunResult
 

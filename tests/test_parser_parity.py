@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ssotcheck.index.extract import ExtractOptions, extract, facts_from_ast
+from ssotcheck.index.extract import extract, facts_from_ast
+from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.extract_cst import CstUnavailable, facts_from_cst
 from ssotcheck.model import FileFacts
 

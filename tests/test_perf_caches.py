@@ -17,7 +17,8 @@ import pytest
 
 from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache
-from ssotcheck.index.extract import ExtractOptions, extract
+from ssotcheck.index.extract import extract
+from ssotcheck.index.options import ExtractOptions
 from ssotcheck.model import FileFacts
 from ssotcheck.pipeline import RunResult
 from ssotcheck.report.graph_export import export

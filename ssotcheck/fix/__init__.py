@@ -141,7 +141,7 @@ def _plan_all(root: Path, work: list[tuple[str, tuple[Finding, ...], str]], unsa
 
 def _plan_file(root: Path, path: str, findings: tuple[Finding, ...] | list[Finding],
                digest: str, unsafe: bool) -> FileOutcome:
-    from ssotcheck.index.extract import content_hash
+    from ssotcheck.index.source import content_hash
 
     try:
         old = (root / path).read_bytes()
@@ -165,7 +165,8 @@ def _verify(index, config: Config, rules: tuple[str, ...],
     if not changed:
         return outcomes
     from ssotcheck.checks import legacy_imports, reexports
-    from ssotcheck.index.extract import ExtractOptions, extract
+    from ssotcheck.index.extract import extract
+    from ssotcheck.index.options import ExtractOptions
     from ssotcheck.index.project import ProjectIndex
 
     options = ExtractOptions(discriminators=())
@@ -218,7 +219,7 @@ def _diff(o: FileOutcome) -> str:
 
 
 def _decode(data: bytes) -> str:
-    from ssotcheck.index.extract import decode_source
+    from ssotcheck.index.source import decode_source
 
     text, _ = decode_source(data)
     return text if text is not None else data.decode("utf-8", "replace")

@@ -5,8 +5,8 @@ source (tests/test_parser_parity.py holds both paths to that), so it shares as m
 the ast path as it can instead of re-implementing it:
 
 * Statements. The libcst tree is lowered to a *shallow* `ast` statement tree: the
-  statement kinds `_Collector` looks at, carrying libcst's positions (already character
-  offsets, as facts want). `_Collector` then runs on it unchanged, so import flags,
+  statement kinds `StatementCollector` looks at, carrying libcst's positions (already character
+  offsets, as facts want). `StatementCollector` then runs on it unchanged, so import flags,
   class members, `__all__` handling and ordering cannot drift between the two paths.
 * Values (bases, decorators, annotations, assigned values, `if` tests ...). Each is
   re-parsed from its own source text with the host `ast` (a sub-expression usually
@@ -32,14 +32,8 @@ from typing import Any, Iterator, Sequence, cast
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from ssotcheck.index.extract import (
-    ExtractOptions,
-    _Collector,
-    _Columns,
-    _shadowed,
-    assemble,
-    expression_plan,
-)
+from ssotcheck.index.options import ExtractOptions, expression_plan
+from ssotcheck.index.statements import Columns, StatementCollector, assemble, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, Span
 
 # libcst's position pass and code generation recurse in Python a few frames per tree
@@ -148,7 +142,7 @@ def convert(node: cst.BaseExpression) -> ast.expr:
                 else convert(e.value) for e in node.elements]
         return (ast.Tuple if isinstance(node, cst.Tuple) else ast.List)(elts, ast.Load())
     if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
-        # A single `==` is what `extract.is_main_guard_test` looks for
+        # A single `==` is what `statements.is_main_guard_test` looks for
         # (`__name__ == "__main__"`); every other comparison it, like the value helpers,
         # treats as an opaque expression.
         target = node.comparisons[0]
@@ -193,7 +187,7 @@ def _dotted_name(node: cst.BaseExpression) -> str:
 
 
 def _chain(node: cst.Name | cst.Attribute) -> str | None:
-    """What `extract.dotted` returns for a Name/Attribute chain, read off libcst."""
+    """What `statements.dotted` returns for a Name/Attribute chain, read off libcst."""
     parts: list[str] = []
     cur: cst.BaseExpression = node
     while isinstance(cur, cst.Attribute):
@@ -267,8 +261,8 @@ class _CstExtractor:
     # ------------------------------------------------------------------ facts
     def facts(self, path: str, text: str, digest: str, options: ExtractOptions) -> FileFacts:
         shallow = ast.Module(body=self._statements(self.module.body), type_ignores=[])
-        # Positions are already character offsets: an all-ASCII `_Columns` passes them on.
-        collector = _Collector(_Columns(""))
+        # Positions are already character offsets: an all-ASCII `Columns` passes them on.
+        collector = StatementCollector(Columns(""))
         collector.run(shallow)
         want_dicts, tokens = expression_plan(text, collector.imports, options)
         dicts: list[DictLiteralFact] = []
@@ -347,7 +341,7 @@ class _CstExtractor:
         if isinstance(node, cst.AugAssign):
             return self._at(ast.AugAssign(_target(self.value(node.target)), ast.Add(),
                                           self.value(node.value)), node)
-        return None  # nothing `_Collector` reads
+        return None  # nothing `StatementCollector` reads
 
     @staticmethod
     def _asname(alias: cst.ImportAlias) -> str | None:
@@ -367,7 +361,7 @@ class _CstExtractor:
                 [self.value(d.decorator) for d in node.decorators]), node)
         if isinstance(node, cst.FunctionDef):
             fn_kind = ast.AsyncFunctionDef if node.asynchronous is not None else ast.FunctionDef
-            # Complete nodes (empty where `_Collector` does not look), so the shallow tree
+            # Complete nodes (empty where `StatementCollector` does not look), so the shallow tree
             # stays valid for `ast` on every supported Python.
             fn = fn_kind(node.name.value, _no_arguments(), self._suite(node.body),
                          [self.value(d.decorator) for d in node.decorators], None, None)
@@ -376,7 +370,7 @@ class _CstExtractor:
             return self._at(ast.If(self.value(node.test), self._suite(node.body),
                                    self._orelse(node.orelse)), node)
         if isinstance(node, (cst.Try, cst.TryStar)):
-            # ast.TryStar is 3.11+; on 3.10 `_Collector` treats `except*` as a plain try.
+            # ast.TryStar is 3.11+; on 3.10 `StatementCollector` treats `except*` as a plain try.
             try_kind = ast.Try if isinstance(node, cst.Try) else getattr(ast, "TryStar", ast.Try)
             handlers = [ast.ExceptHandler(self.value(h.type) if h.type is not None else None,
                                           None, self._suite(h.body)) for h in node.handlers]
@@ -429,7 +423,7 @@ class _CstExtractor:
                     dicts.append(fact)
             elif tokens and isinstance(node, (cst.Name, cst.Attribute)):
                 use = self._use(node, parent, target, tokens)
-                if use is not None and not (frames is not None and _shadowed(
+                if use is not None and not (frames is not None and shadowed(
                         use.chain.partition(".")[0], frames, bindings, self._bindings)):
                     uses.append(use)
             inner = scope

@@ -19,7 +19,9 @@ from typing import Callable, Iterable, Sequence
 
 from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache
-from ssotcheck.index.extract import ExtractOptions, content_hash, extract
+from ssotcheck.index.extract import extract
+from ssotcheck.index.options import ExtractOptions
+from ssotcheck.index.source import content_hash
 from ssotcheck.model import FileFacts, ParseError
 
 Progress = Callable[[int], None]

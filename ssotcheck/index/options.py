@@ -1,0 +1,106 @@
+"""What extraction looks for beyond statements, and the text pre-screen that decides
+whether a file's expressions are walked at all.
+
+Both extractors call `expression_plan` on the same text, so they agree on what is
+collected even for spellings the screen misses.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from ssotcheck.model import ImportFact
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    discriminators: tuple[str, ...] = ("type", "event_type")
+    banned: tuple[str, ...] = ()  # dotted banned API names
+    legacy: tuple[str, ...] = ()  # dotted legacy paths (the registry's old side)
+
+    def discriminator_re(self) -> re.Pattern[str] | None:
+        if not self.discriminators:
+            return None
+        alt = "|".join(re.escape(d) for d in sorted(self.discriminators))
+        return re.compile(rf"""["']({alt})["']\s*:""")
+
+    def banned_tokens(self) -> frozenset[str]:
+        return frozenset(part for name in self.banned for part in name.split("."))
+
+    def legacy_parents(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The proper dotted prefixes of the legacy paths, and every component of those."""
+        return _legacy_parents(self.legacy)
+
+
+@functools.lru_cache(maxsize=8)
+def _legacy_parents(legacy: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    parents = frozenset(old[:i] for old in legacy for i, c in enumerate(old) if c == ".")
+    return parents, frozenset(part for p in parents for part in p.split("."))
+
+
+def interesting_tokens(imports: tuple[ImportFact, ...] | list[ImportFact],
+                       options: ExtractOptions) -> frozenset[str]:
+    """Names whose chains may be banned uses or legacy uses in this file.
+
+    Banned: every component of a banned name, and the names imports bind to a path on
+    the way to (or under) one. Legacy: only the names bound by imports whose binding
+    reaches a proper prefix of a legacy path (`import a.b` binds `a`; `import a.b as m`
+    and `from a import b` bind `a.b`), since a chain through any other binding either
+    cannot reach a legacy path or goes through an import SSOT201 already reports. That
+    is a set lookup per import, so a registry of hundreds of entries costs nothing here.
+    A relative import cannot be resolved yet: its bound name counts when the name it
+    imports is a component of such a prefix (an over-approximation).
+    """
+    if not options.banned and not options.legacy:
+        return frozenset()
+    tokens = set(options.banned_tokens())
+    for imp in imports:
+        if imp.level:
+            continue
+        target = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
+        for banned in options.banned:
+            if banned == target or banned.startswith(target + ".") or target.startswith(banned + "."):
+                tokens.add(imp.bound_name)
+    if options.legacy:
+        parents, components = options.legacy_parents()
+        for imp in imports:
+            if imp.name == "*":
+                continue
+            if imp.level:
+                if (imp.name or imp.module.rpartition(".")[2]) in components:
+                    tokens.add(imp.bound_name)
+                continue
+            if imp.name is None and imp.alias is None:
+                bound = imp.module.partition(".")[0]  # `import a.b` binds `a`
+            else:
+                bound = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
+            if bound in parents:
+                tokens.add(imp.bound_name)
+    return frozenset(tokens)
+
+
+def expression_plan(text: str, imports: list[ImportFact],
+                    options: ExtractOptions) -> tuple[bool, frozenset[str]]:
+    """Whether to collect dict literals, and which name tokens may start a banned use.
+
+    Both parsers apply the same text pre-screen, so they agree on *what* is collected
+    even for odd spellings the screen misses (e.g. a concatenated `"ty" "pe"` key).
+    """
+    dre = options.discriminator_re()
+    # [perf] Each regex below is tried only when a substring it cannot match without is
+    # present: `in` scans text several times faster than the regex engine, and on a large
+    # tree these two scans of every file cost ~5% of a cold run. Same answers by
+    # construction (the discriminator pattern needs the name followed by a quote).
+    want_dicts = bool(dre and any(d + '"' in text or d + "'" in text
+                                  for d in options.discriminators) and dre.search(text))
+    tokens = interesting_tokens(imports, options)
+    if tokens:
+        if not any(t in text for t in tokens):
+            tokens = frozenset()
+        else:
+            token_re = re.compile(
+                r"\b(?:" + "|".join(re.escape(t) for t in sorted(tokens)) + r")\b")
+            if not token_re.search(text):
+                tokens = frozenset()
+    return want_dicts, tokens

@@ -1,0 +1,319 @@
+"""Statement-level facts, shared by both extractors.
+
+`StatementCollector` walks an `ast` statement tree: the host parser's tree on the fast
+path (`extract`), or the shallow statement tree `extract_cst` lowers libcst's tree to. So
+import flags, class members, `__all__` handling and ordering cannot drift between the
+two paths. Also here: the value helpers the collector applies, character columns, the
+scope-shadowing test both expression walks use, and `assemble`, which builds FileFacts.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Iterator, cast
+
+from ssotcheck.index.source import NEWLINE_RE, line_count, suppressions
+from ssotcheck.model import (
+    ClassFact,
+    DictLiteralFact,
+    FileFacts,
+    FunctionFact,
+    ImportFact,
+    MemberFact,
+    NameUse,
+    Span,
+)
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+# `try:` statements; `try/except*` (3.11+) has the same fields.
+_TRY_NODES: tuple[type[ast.stmt], ...] = (
+    (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,))
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain; the callee for a call; the base of a subscript."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        elif isinstance(node, ast.Call) and not parts:
+            node = node.func
+        elif isinstance(node, ast.Subscript) and not parts:
+            node = node.value
+        else:
+            return None
+
+
+def normalise_value(node: ast.AST | None) -> str | None:
+    """A short, parser-independent text for a value: literals by repr, names dotted."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant):
+        return repr(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(
+        node.operand, ast.Constant
+    ) and isinstance(node.operand.value, (int, float, complex)):
+        return repr(-node.operand.value)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return dotted(node) or "<expr>"
+    if isinstance(node, ast.Call):
+        d = dotted(node.func)
+        return f"{d}()" if d else "<expr>"
+    if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
+        return repr(tuple(e.value for e in node.elts))  # type: ignore[attr-defined]
+    return "<expr>"
+
+
+def literal_strings(ann: ast.AST) -> tuple[str, ...]:
+    """String arguments of `Literal["a", "b"]` (also inside `Required[...]`, `Final[...]`)."""
+    if not isinstance(ann, ast.Subscript):
+        return ()
+    head = dotted(ann.value) or ""
+    inner = ann.slice
+    if head.rsplit(".", 1)[-1] in ("Required", "NotRequired", "Final", "ClassVar", "Annotated"):
+        if isinstance(inner, ast.Tuple) and inner.elts:
+            inner = inner.elts[0]
+        return literal_strings(inner)
+    if head.rsplit(".", 1)[-1] != "Literal":
+        return ()
+    elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+    return tuple(e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+
+
+def annotation_head(ann: ast.AST) -> str | None:
+    return dotted(ann) if isinstance(ann, (ast.Name, ast.Attribute, ast.Subscript)) else None
+
+
+def is_type_checking_test(test: ast.AST) -> bool:
+    d = dotted(test) if isinstance(test, (ast.Name, ast.Attribute)) else None
+    return d is not None and d.rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def is_main_guard_test(test: ast.AST) -> bool:
+    """`__name__ == "__main__"`, either way round: the script-entry guard.
+
+    Only this exact form counts. `!=`, `is`, `in`, chained comparisons and guards combined
+    with other conditions (`... and DEBUG`) are ordinary tests, whose imports may well run
+    on import, so treating them as guards could hide a real import cycle.
+    """
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    left, right = test.left, test.comparators[0]
+    return ((_is_dunder_name(left) and _is_main_string(right))
+            or (_is_main_string(left) and _is_dunder_name(right)))
+
+
+def _is_dunder_name(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__name__"
+
+
+def _is_main_string(node: ast.AST) -> bool:
+    # `type(...) is str`: b"__main__" is a Constant too, and never equals `__name__`.
+    return isinstance(node, ast.Constant) and type(node.value) is str and node.value == "__main__"
+
+
+def handler_catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for h in handlers:
+        if h.type is None:
+            return True
+        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for t in types:
+            d = dotted(t) if isinstance(t, (ast.Name, ast.Attribute)) else None
+            if d and d.rsplit(".", 1)[-1] in IMPORT_ERRORS:
+                return True
+    return False
+
+
+class Columns:
+    """ast columns are UTF-8 byte offsets; facts use character offsets (as libcst does)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+        self.ascii = text.isascii()
+
+    def char(self, line: int, byte_col: int) -> int:
+        if self.ascii or byte_col <= 0:
+            return byte_col
+        if self._lines is None:
+            # The tokenizer ends lines at \r\n, \r and \n alike (not at the other breaks
+            # str.splitlines knows), so a file saved with old Mac endings maps right too.
+            text = self._text
+            self._lines = NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+        if line - 1 >= len(self._lines):
+            return byte_col
+        raw = self._lines[line - 1].encode("utf-8")
+        return len(raw[:byte_col].decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None) or 0
+        return Span(line, self.char(line, node.col_offset), end_line,  # type: ignore[attr-defined]
+                    self.char(end_line, end_col))
+
+
+# One body on `StatementCollector`'s walk stack: (statements, in_function, type_checking, in_try,
+# in_main_guard, module_level, class_prefix). The flags hold for every statement of the
+# body and are inherited by the bodies nested in it.
+_Frame = tuple[Iterator[ast.stmt], bool, bool, bool, bool, bool, str]
+
+
+class StatementCollector:
+    def __init__(self, cols: Columns) -> None:
+        self.cols = cols
+        self.imports: list[ImportFact] = []
+        self.classes: list[ClassFact] = []
+        self.functions: list[FunctionFact] = []
+        self.constants: list[str] = []
+        self.all_names: tuple[str, ...] | None = None
+
+    # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
+    # entry is an iterator over one body, so statements are visited in source order
+    # (which `__all__ += [...]` and every ordered fact depend on).
+    def run(self, module: ast.Module) -> None:
+        stack: list[_Frame] = [(iter(module.body), False, False, False, False, True, "")]
+        while stack:
+            body, in_func, tc, in_try, main, top, prefix = stack[-1]
+            depth = len(stack)
+            for stmt in body:
+                self._stmt(stmt, in_func, tc, in_try, main, top, prefix, stack)
+                if len(stack) != depth:
+                    # `_stmt` pushed sub-bodies (last-first) above this body's iterator:
+                    # walk them before the statement that follows; this loop resumes later.
+                    break
+            else:
+                stack.pop()
+
+    def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: bool, main: bool,
+              top: bool, prefix: str, stack: list[_Frame]) -> None:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self._import(stmt, in_func, tc, in_try, main)
+        elif isinstance(stmt, ast.ClassDef):
+            self.classes.append(self._class(stmt, prefix, nested=in_func or bool(prefix)))
+            stack.append((iter(stmt.body), in_func, tc, in_try, main, False,
+                          f"{prefix}{stmt.name}."))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if top:
+                self.functions.append(FunctionFact(
+                    stmt.name, stmt.lineno, isinstance(stmt, ast.AsyncFunctionDef),
+                    tuple(d for d in (dotted(x) for x in stmt.decorator_list) if d)))
+            stack.append((iter(stmt.body), True, tc, in_try, main, False,
+                          f"{prefix}{stmt.name}.<locals>."))
+        elif isinstance(stmt, ast.If):
+            is_tc = tc or is_type_checking_test(stmt.test)
+            # The guard is recognised in module scope only (`top`: also inside a module-level
+            # if/try/with ...), where `__name__` is the module's own name. Its `else:` /
+            # `elif` runs on a plain import, so the orelse keeps the outer flag.
+            is_main = main or (top and is_main_guard_test(stmt.test))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
+            stack.append((iter(stmt.body), in_func, is_tc, in_try, is_main, top, prefix))
+        elif isinstance(stmt, _TRY_NODES):
+            stmt = cast(ast.Try, stmt)  # TryStar has the same fields
+            shim = in_try or handler_catches_import_error(stmt.handlers)
+            stack.append((iter(stmt.finalbody), in_func, tc, in_try, main, top, prefix))
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
+            for h in reversed(stmt.handlers):
+                stack.append((iter(h.body), in_func, tc, shim, main, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, shim, main, top, prefix))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
+            stack.append((iter(stmt.body), in_func, tc, in_try, main, top, prefix))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            stack.append((iter(stmt.body), in_func, tc, in_try, main, top, prefix))
+        elif isinstance(stmt, getattr(ast, "Match", ())):
+            for case in reversed(stmt.cases):  # type: ignore[attr-defined]
+                stack.append((iter(case.body), in_func, tc, in_try, main, top, prefix))
+        elif top and isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            self._module_assign(stmt)
+
+    def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
+                in_try: bool, main: bool) -> None:
+        stmt_span = self.cols.span(stmt)
+        for alias in stmt.names:
+            span = self.cols.span(alias) if hasattr(alias, "lineno") else stmt_span
+            if isinstance(stmt, ast.Import):
+                fact = ImportFact(alias.name, None, alias.asname, 0, span, stmt_span,
+                                  in_func, tc, in_try, main)
+            else:
+                fact = ImportFact(stmt.module or "", alias.name, alias.asname, stmt.level or 0,
+                                  span, stmt_span, in_func, tc, in_try, main)
+            self.imports.append(fact)
+
+    def _module_assign(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for t in targets:
+            names = t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]
+            for n in names:
+                if isinstance(n, ast.Name):
+                    self.constants.append(n.id)
+                    if n.id == "__all__" and stmt.value is not None:
+                        self._all(stmt.value, isinstance(stmt, ast.AugAssign))
+
+    def _all(self, value: ast.AST, augment: bool) -> None:
+        if isinstance(value, (ast.List, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+        ):
+            names = tuple(e.value for e in value.elts)  # type: ignore[attr-defined]
+            self.all_names = (self.all_names or ()) + names if augment else names
+
+    def _class(self, node: ast.ClassDef, prefix: str, nested: bool) -> ClassFact:
+        members: list[MemberFact] = []
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                members.append(MemberFact(stmt.name, "method", stmt.lineno))
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                members.append(MemberFact(
+                    stmt.target.id, "field", stmt.lineno, normalise_value(stmt.value),
+                    annotation_head(stmt.annotation), literal_strings(stmt.annotation)))
+            elif isinstance(stmt, ast.Assign):
+                value = normalise_value(stmt.value)
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name):
+                        members.append(MemberFact(t.id, "assign", stmt.lineno, value))
+            elif isinstance(stmt, ast.ClassDef):
+                members.append(MemberFact(stmt.name, "class", stmt.lineno))
+        bases = tuple(d for d in (dotted(b) for b in node.bases) if d)
+        keywords = tuple((k.arg, normalise_value(k.value) or "") for k in node.keywords if k.arg)
+        decorators = tuple(d for d in (dotted(x) for x in node.decorator_list) if d)
+        return ClassFact(node.name, prefix.replace(".<locals>", "") + node.name,
+                         self.cols.span(node), bases, keywords, decorators, tuple(members), nested)
+
+
+def shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], ...]],
+              compute: Any) -> bool:
+    """Whether `head` is a local of one of the function-like scopes in `frames` (innermost
+    first): then a chain starting with it is not the module-level name. A `global`
+    declaration sends it to module level; `nonlocal` to the next enclosing function."""
+    while frames is not None:
+        scope, frames = frames
+        known = bindings.get(id(scope))
+        if known is None:
+            known = bindings[id(scope)] = compute(scope)
+        local, declared_global, declared_nonlocal = known
+        if head in declared_global:
+            return False
+        if head in declared_nonlocal:
+            continue
+        if head in local:
+            return True
+    return False
+
+
+def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: list[DictLiteralFact],
+             uses: list[NameUse], parser: str) -> FileFacts:
+    return FileFacts(
+        path=path, content_hash=digest, lines=line_count(text),
+        imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
+        constants=tuple(col.constants), all_names=col.all_names,
+        dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
+        name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
+        suppressions=suppressions(text), parser=parser,
+    )
