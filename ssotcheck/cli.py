@@ -6,7 +6,6 @@ Exit codes: 0 pass, 1 findings or gate failed, 2 usage or configuration error.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import traceback
@@ -202,82 +201,12 @@ def load_config(args: argparse.Namespace):
     return config, tuple(sorted(set(scope)))
 
 
-def write_output(text: str, output: str | None) -> None:
-    if not output:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from ssotcheck.atomic import atomic_write
-
-    atomic_write(Path(output), text.encode("utf-8"))
-
-
-def run_pipeline(args: argparse.Namespace, config, scope, *, use_baseline: bool = True):
-    from ssotcheck.pipeline import Hooks, RunOptions, run
-
-    hooks, finish = _progress_hooks(args)
-    options = RunOptions(
-        paths=scope, jobs=args.jobs, use_cache=not args.no_cache,
-        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-        use_baseline=use_baseline, hooks=hooks,
-    )
-    try:
-        result = run(config, options)
-    finally:
-        finish()
-    # Rendering allocates little; without this, each collection it triggers would walk
-    # the run's million long-lived facts again.
-    gc.freeze()
-    if args.verbose:
-        st = result.stats
-        err = sys.stderr
-        print(f"ssotcheck {__version__}: root {config.root}", file=err)
-        print(f"files: discovered {st.files_discovered}, excluded {st.files_excluded}, "
-              f"analysed {st.files_analyzed}, failed {st.files_failed}", file=err)
-        print(f"parsed: {st.files_parsed} files (cache hits: {st.cache_hits})", file=err)
-        rerun = f" (re-ran: {', '.join(st.families_rerun)})" if st.families_rerun else ""
-        print(f"checks: {st.checks}{rerun}", file=err)
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in st.seconds.items())
-        print(f"timings: {timing}", file=err)
-    return result
-
-
-def _progress_hooks(args: argparse.Namespace):
-    from ssotcheck.pipeline import Hooks
-
-    if args.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
-        return Hooks(), lambda: None
-    state: dict = {}
-
-    def start(n: int) -> None:
-        if n < 300:  # a few hundred files parse in well under a second: no bar
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
-        prog = Progress("parsing", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=console, transient=True)
-        prog.start()
-        state["p"] = prog
-        state["t"] = prog.add_task("parse", total=n)
-
-    def advance(k: int) -> None:
-        if "p" in state:
-            state["p"].advance(state["t"], k)
-
-    def finish() -> None:
-        if "p" in state:
-            state["p"].stop()
-
-    return Hooks(on_parse_start=start, on_parsed=advance), finish
-
-
 # ----------------------------------------------------------------------- commands
 
 
 def cmd_check(args: argparse.Namespace, full: bool) -> int:
     from ssotcheck.report import render
+    from ssotcheck.runner import run_pipeline, write_output
 
     config, scope = load_config(args)
     result = run_pipeline(args, config, scope, use_baseline=not args.no_baseline)
@@ -311,6 +240,7 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     from ssotcheck.report.graph_export import export
+    from ssotcheck.runner import run_pipeline, write_output
 
     config, scope = load_config(args)
     result = run_pipeline(args, config, ())
@@ -346,6 +276,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     from ssotcheck.gates import baseline
+    from ssotcheck.runner import run_pipeline
 
     config, scope = load_config(args)
     result = run_pipeline(args, config, scope, use_baseline=False)
@@ -393,6 +324,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 def cmd_trend(args: argparse.Namespace) -> int:
     from ssotcheck.trend import show
+    from ssotcheck.runner import write_output
 
     config, _ = load_config(args)
     write_output(show(config), args.output)

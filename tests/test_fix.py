@@ -253,21 +253,21 @@ def test_permissions_and_symlinks_are_kept(make_project) -> None:
 
 
 def test_file_changed_after_analysis_is_left_alone(make_project, monkeypatch, capsys) -> None:
-    import ssotcheck.cli as cli
+    import ssotcheck.runner as runner
 
     root = make_project({"pkg/__init__.py": "", "pkg/a.py": "from pkg.old import x\n"},
                         config="""
         [tool.ssotcheck.legacy-imports]
         "pkg.old" = "pkg.new"
     """)
-    real = cli.run_pipeline
+    real = runner.run_pipeline
 
     def run_then_edit(*args, **kwargs):
         result = real(*args, **kwargs)
         (root / "pkg/a.py").write_text("# edited meanwhile\nfrom pkg.old import x\n")
         return result
 
-    monkeypatch.setattr(cli, "run_pipeline", run_then_edit)
+    monkeypatch.setattr(runner, "run_pipeline", run_then_edit)
     assert fix(root) == 1
     assert (root / "pkg/a.py").read_text() == "# edited meanwhile\nfrom pkg.old import x\n"
     assert "changed after it was analysed" in capsys.readouterr().out

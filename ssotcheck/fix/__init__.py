@@ -56,7 +56,7 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
     if not rules:
         print("ssotcheck fix: nothing to do; SSOT201 and SSOT202 are not enabled", file=out)
         return EXIT_OK
-    from ssotcheck.cli import run_pipeline
+    from ssotcheck.runner import run_pipeline
 
     result = run_pipeline(args, replace(config, select=rules, ignore=()), scope,
                           use_baseline=False)
@@ -81,7 +81,7 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
     outcomes = _plan_all(config.root, work, args.unsafe_fixes, args.jobs)
     outcomes = _verify(result.index, config, rules, outcomes)
     if args.diff:
-        from ssotcheck.cli import write_output
+        from ssotcheck.runner import write_output
 
         write_output("".join(_diff(o) for o in outcomes if o.new is not None), args.output)
     else:

@@ -47,13 +47,18 @@ RawEntry = tuple[int, int, str, codec.Encoded]
 RACY_NS = 3_000_000_000
 
 
+# Every module whose code decides what a file's facts are.
+EXTRACTION_CODE = ("model.py", "index/source.py", "index/options.py", "index/statements.py",
+                   "index/extract.py", "index/extract_cst.py", "index/codec.py")
+
+
 def _code_fingerprint() -> str:
     """Facts depend on the extraction code and the shape of the model, which change
     between commits without a version bump; a cache built by other code is stale."""
     h = hashlib.blake2b(__version__.encode(), digest_size=8)
     h.update(codec.LAYOUT.encode())
     package = Path(__file__).resolve().parent.parent
-    for rel in ("model.py", "index/extract.py", "index/extract_cst.py", "index/codec.py"):
+    for rel in EXTRACTION_CODE:
         try:
             h.update((package / rel).read_bytes())
         except OSError:  # e.g. running from a zip: the version alone has to do
