@@ -19,10 +19,23 @@ helper function nobody imports changes nothing outside its own file.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import fields, is_dataclass, replace
-from typing import Generic, Iterable, Iterator, TypeVar
+from pathlib import Path
+from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
+from ssotcheck.checks import Checked, FamilyResult, enabled, families, family_name, run_family
+from ssotcheck.config import Config
+from ssotcheck.index import codec
+from ssotcheck.index.cache import FactsCache
+from ssotcheck.index.options import ExtractOptions
+from ssotcheck.index.parse import collect_facts
+from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, Location, Span
+from ssotcheck.results_store import Known
+
+# More edited files than this (or than 2% of the project) and a full run is about as fast.
+MAX_EDITED = 32
 
 # Every input a family can declare in READS.
 INPUTS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "uses", "error"})
@@ -272,3 +285,97 @@ def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
     except _Unmappable:
         return None
     return out_f, out_c
+
+
+def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Known,
+            on_parse_start: Callable[[int], None] | None,
+            on_parsed: Callable[[int], None] | None,
+            timings: dict[str, float]) -> Checked | None:
+    """The checks stage after a few edits: parse the edited files, re-use every family's
+    previous findings whose inputs the edits left alone, run the others. None when the
+    edits are too many or of a kind (files added or removed) this cannot vouch for."""
+    res, digests = known.previous, known.digests
+    if res is None or digests is None:
+        return None
+    files = list(files)
+    root: Path = config.root
+    stat = res["stat"]
+    if len(stat) != len(files) or any(p not in stat for p in files):
+        return None  # module names depend on the set of files: start over
+    edited = sorted(p for p, h in digests.by_path.items() if h != stat[p][2])
+    if not edited or len(edited) > max(MAX_EDITED, len(files) // 50):
+        return None
+    cache.load()
+    old: dict[str, FileFacts] = {}
+    for p in edited:
+        entry = cache.raw.get(p)
+        raw = entry[3] if entry is not None and entry[2] == stat[p][2] else \
+            cache.raw_by_hash(stat[p][2])
+        if raw is None:
+            return None  # the facts those results came from are gone
+        old[p] = codec.decode_facts(raw, p)
+    if on_parse_start:
+        on_parse_start(len(edited))
+    options = ExtractOptions.of(config)
+    new_facts, pstats = collect_facts(root, edited, options, cache, 1, progress=on_parsed,
+                                      known_stats=digests.stats, forget_others=False)
+    new = {f.path: f for f in new_facts}
+    if set(new) != set(edited) or any(not f.content_hash for f in new.values()):
+        return None  # unreadable now: the full path reports it properly
+    for p in digests.changed:  # touched, same content: keep the facts, learn the stat
+        entry = cache.raw.get(p)
+        if p not in new and entry is not None and entry[2] == digests.by_path[p]:
+            cache.put_raw(p, *digests.stats[p], entry[2], entry[3])
+    cache.save()
+
+    referenced = set(res["referenced"])
+    for f in new.values():
+        referenced |= tokens(f)
+    inputs = {p: changed_inputs(old[p], new[p], referenced) for p in edited}
+    maps = {p: PositionMap(old[p], new[p]) for p in edited}
+    previous = known.families()
+    full: list[ProjectIndex] = []
+
+    def whole_index() -> ProjectIndex:
+        if not full:  # the cache is loaded and current: every file is a hit
+            t1 = time.perf_counter()
+            facts, _ = collect_facts(root, files, options, cache, 1, known_stats=digests.stats)
+            full.append(ProjectIndex(root, facts, config.src))
+            timings["decode"] = time.perf_counter() - t1
+        return full[0]
+
+    t0 = time.perf_counter()
+    edited_only = ProjectIndex.deferred(root, tuple(sorted(files)), lambda: list(new.values()),
+                                        config.src)
+    results: dict[str, FamilyResult] = {}
+    rerun: list[str] = []
+    for family in families():
+        if not enabled(family, config):
+            continue
+        name = family_name(family)
+        before = previous.get(name)
+        if before is not None and family.LOCAL:
+            # Findings of a local family live in the file they come from.
+            kept = [f for f in before[0] if f.location.path not in new]
+            fresh, _ = run_family(family, edited_only, config)
+            results[name] = (sorted(kept + fresh, key=Finding.sort_key), [])
+            continue
+        if before is not None and not any(inputs[p] & family.READS for p in edited):
+            moved = move_results(before[0], before[1], maps)
+            if moved is not None:
+                results[name] = moved
+                continue
+        rerun.append(name)
+        results[name] = run_family(family, whole_index(), config)
+    timings["checks"] = time.perf_counter() - t0
+
+    failed = frozenset(p for p in res["failed"] if p not in new) | frozenset(
+        p for p, f in new.items() if f.error is not None)
+    suppressions = dict(res["suppressions"])
+    for p, f in new.items():
+        suppressions[p] = f.suppressions
+    return Checked(results, failed, {p: s for p, s in suppressions.items() if s},
+                   full[0] if full else None, pstats.parsed, "incremental", tuple(rerun),
+                   referenced=frozenset(referenced_names(full[0].files.values())
+                                        if full else referenced),
+                   hashes=dict(digests.by_path))

@@ -137,6 +137,10 @@ class ParseError:
     column: int = 0
 
 
+# Inline suppressions of one file: (line, rule prefixes) pairs; line 0 for the whole file.
+SuppressionTable = tuple[tuple[int, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything later stages know about one file. Nothing downstream re-reads the file."""
@@ -152,7 +156,7 @@ class FileFacts:
     dict_literals: tuple[DictLiteralFact, ...] = ()
     name_uses: tuple[NameUse, ...] = ()
     # line -> rule prefixes suppressed on that line ("" = all rules)
-    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    suppressions: SuppressionTable = ()
     parser: str = "ast"  # "ast" | "libcst" | "none"
     error: ParseError | None = None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ssotcheck.model import FileFacts, Finding
+from typing import Mapping
+
+from ssotcheck.model import Finding, SuppressionTable
 
 
 def _suppressed(finding: Finding, table: dict[int, tuple[str, ...]]) -> bool:
@@ -13,21 +15,21 @@ def _suppressed(finding: Finding, table: dict[int, tuple[str, ...]]) -> bool:
     return False
 
 
-def apply(findings: list[Finding], files: dict[str, FileFacts]) -> tuple[list[Finding], int]:
+def apply(findings: list[Finding], per_file: Mapping[str, SuppressionTable]) -> tuple[list[Finding], int]:
     """Findings left after inline suppressions, and how many were suppressed.
     SSOT000 cannot be suppressed inline: the file's comments were never read."""
     kept: list[Finding] = []
     dropped = 0
     tables: dict[str, dict[int, tuple[str, ...]]] = {}
     for f in findings:
-        facts = files.get(f.path)
-        if facts is None or not facts.suppressions or f.rule == "SSOT000":
+        entries = per_file.get(f.path)
+        if not entries or f.rule == "SSOT000":
             kept.append(f)
             continue
         table = tables.get(f.path)
         if table is None:
             table = {}
-            for line, codes in facts.suppressions:
+            for line, codes in entries:
                 table[line] = table.get(line, ()) + codes
             tables[f.path] = table
         if _suppressed(f, table):

@@ -1,0 +1,134 @@
+"""The results store: a previous run's findings, kept beside the facts cache.
+
+Findings are a pure function of the code, the configuration and the files' contents
+(checks never read files). A run whose inputs all equal the previous run's reuses its
+findings: one `stat` per file instead of loading, decoding and checking ~10^6 facts. A
+run where a few files changed hands the previous findings to `ssotcheck.incremental`,
+which re-uses what those edits cannot have changed; each family's findings are stored
+apart for that.
+
+The store only answers "do I already know this?" and remembers answers; it never
+decides how a run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ssotcheck.checks import FamilyResult
+from ssotcheck.config import Config
+from ssotcheck.index import codec
+from ssotcheck.index.cache import RACY_NS, FactsCache, package_fingerprint
+from ssotcheck.index.parse import Digests, known_digests
+from ssotcheck.model import Concept, Finding
+
+_encode_finding = codec.encoder(Finding)
+_decode_finding = codec.decoder(Finding)
+_encode_concept = codec.encoder(Concept)
+_decode_concept = codec.decoder(Concept)
+
+# What a stored run holds, and the type each entry must have to be trusted.
+_SHAPES = {"key": str, "stat": dict, "families": dict, "failed": list, "suppressions": dict,
+           "referenced": frozenset}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the store knows about this run's inputs."""
+
+    previous: dict[str, Any] | None = None  # the last run's results, whatever changed since
+    digests: Digests | None = None  # every file's content hash now
+    exact: bool = False  # nothing changed: `previous` answers this run as it is
+
+    def families(self) -> dict[str, FamilyResult]:
+        assert self.previous is not None
+        return {name: ([_decode_finding(f) for f in fs], [_decode_concept(c) for c in cs])
+                for name, (fs, cs) in self.previous["families"].items()}
+
+
+def _env_key(config: Config) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(package_fingerprint().encode())
+    h.update(repr(config).encode())
+    return h.hexdigest()
+
+
+def _results_key(env: str, digests: dict[str, str]) -> str:
+    h = hashlib.blake2b(env.encode(), digest_size=20)
+    for path in sorted(digests):
+        h.update(f"{path}\0{digests[path]}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _fresh_stat(st: tuple[int, int], digest: str, now: int) -> tuple[int, int, str]:
+    # Same "racy" rule as the facts cache: a file written just now could change again
+    # within its mtime tick, so it is confirmed by content next time.
+    return (-1 if st[0] > now - RACY_NS else st[0], st[1], digest)
+
+
+def _well_formed(res: dict[str, Any]) -> bool:
+    """Written by this code (the env key says so), but the file may have been damaged."""
+    return all(isinstance(res.get(k), t) for k, t in _SHAPES.items()) and all(
+        isinstance(v, tuple) and len(v) == 2 for v in res["families"].values())
+
+
+class ResultsStore:
+    def __init__(self, facts: FactsCache, config: Config) -> None:
+        self.facts = facts
+        self.root = config.root
+        self.env = _env_key(config)
+
+    @property
+    def enabled(self) -> bool:
+        return self.facts.file is not None
+
+    def lookup(self, files: Iterable[str], timings: dict[str, float]) -> Known:
+        """The previous run's results, and the file stats taken to find out whether they
+        still hold (handed on, so no file is stat'ed twice)."""
+        if not self.enabled:
+            return Known()
+        t0 = time.perf_counter()
+        try:
+            res = self.facts.load_results()
+            if res is None or res.get("env") != self.env or not _well_formed(res):
+                return Known()
+            digests = known_digests(self.root, files, res["stat"])
+            if digests is None:
+                return Known()
+            if (res.get("facts_file") != self.facts.file_identity()
+                    or _results_key(self.env, digests.by_path) != res["key"]):
+                return Known(res, digests)
+            if digests.changed:  # touched but unchanged: remember the new stats
+                now = time.time_ns()
+                for rel in digests.changed:
+                    res["stat"][rel] = _fresh_stat(digests.stats[rel], digests.by_path[rel], now)
+                self.facts.save_results(res)
+            return Known(res, digests, exact=True)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return Known()  # a results file of another shape: run the checks
+        finally:
+            timings["results_cache"] = time.perf_counter() - t0
+
+    def save(self, hashes: dict[str, str], results: dict[str, FamilyResult],
+             failed: frozenset[str], suppressions: dict[str, tuple[Any, ...]],
+             referenced: set[str] | frozenset[str]) -> None:
+        if self.facts.results_file is None or any(not h for h in hashes.values()):
+            return  # an unreadable file: the fast path could not vouch for it
+        table = self.facts.stat_table()
+        if any(p not in table or table[p][2] != h for p, h in hashes.items()):
+            return
+        self.facts.save_results({
+            "env": self.env,
+            "key": _results_key(self.env, hashes),
+            "facts_file": self.facts.file_identity(),
+            "stat": {p: table[p] for p in hashes},
+            "families": {name: ([_encode_finding(f) for f in fs],
+                                [_encode_concept(c) for c in cs])
+                         for name, (fs, cs) in results.items()},
+            "failed": sorted(failed),
+            "suppressions": {p: s for p, s in sorted(suppressions.items()) if s},
+            "referenced": frozenset(referenced),
+        })
