@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write docs/rules/<ID>-<name>.md for every rule, and docs/rules/index.md, from the
-catalogue in ssotcheck/rules/*.toml (the same text `ssotcheck explain` prints).
+catalogue in rules/*.toml (the same text `ssotcheck explain` prints).
 
     python scripts/gen_rule_docs.py           # (re)generate
     python scripts/gen_rule_docs.py --check   # exit 1 if the files on disk differ
@@ -40,7 +40,7 @@ def _cell(text: str) -> str:
 
 def index_page(rules: list[Rule]) -> str:
     out = [
-        _banner("ssotcheck/rules/*.toml").rstrip("\n"),
+        _banner("rules/*.toml").rstrip("\n"),
         "",
         "# Rules",
         "",
@@ -66,7 +66,7 @@ def index_page(rules: list[Rule]) -> str:
 
 def expected_files() -> dict[str, str]:
     rules = list(catalogue.rules().values())
-    files = {page_name(r): _banner(f"ssotcheck/rules/{r.id}.toml") + r.markdown() for r in rules}
+    files = {page_name(r): _banner(f"rules/{r.id}.toml") + r.markdown() for r in rules}
     files["index.md"] = index_page(rules)
     return files
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in names:
                 print(f"{args.out / name}: {label}", file=sys.stderr)
         if missing or different or stale:
-            print("rule docs drifted from ssotcheck/rules/*.toml; run "
+            print("rule docs drifted from rules/*.toml; run "
                   "`python scripts/gen_rule_docs.py`", file=sys.stderr)
             return 1
         print(f"rule docs up to date ({len(expected_files())} files)")

@@ -1,4 +1,4 @@
-"""The rule catalogue: `ssotcheck/rules/*.toml` is the single home of every rule's text.
+"""The rule catalogue: `rules/*.toml` is the single home of every rule's text.
 
 `explain`, SARIF rule descriptors and docs/rules/*.md are all generated from it.
 """
@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -16,6 +18,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ssotcheck.model import Finding, Fix, Location, Severity
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _FIELDS = ("id", "name", "severity", "summary", "what_it_does", "why_bad", "example",
            "use_instead")
@@ -74,13 +79,25 @@ class Rule:
         return "\n".join(out)
 
 
+def folder() -> Traversable | Path:
+    """The catalogue's folder. The wheel ships the top-level `rules/` as the package
+    `ssotcheck.rules` (pyproject's package-dir); an editable install maps that package
+    to the checkout's `rules/`; a bare source tree on sys.path has only the folder."""
+    try:
+        return resources.files("ssotcheck.rules")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+def files() -> list[Traversable | Path]:
+    return sorted((e for e in folder().iterdir() if e.name.endswith(".toml")),
+                  key=lambda e: e.name)
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Rule]:
     out: dict[str, Rule] = {}
-    folder = resources.files("ssotcheck") / "rules"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
+    for entry in files():
         data = tomllib.loads(entry.read_text(encoding="utf-8"))
         missing = [f for f in _FIELDS if f not in data]
         if missing:

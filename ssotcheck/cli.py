@@ -10,9 +10,12 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from ssotcheck import __version__
+
+if TYPE_CHECKING:
+    from ssotcheck.config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -143,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------------------ helpers
 
 
-def want_color(choice: str, stream) -> bool:
+def want_color(choice: str, stream: TextIO) -> bool:
     if choice == "always":
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
@@ -155,7 +158,7 @@ def _split(v: str | None) -> tuple[str, ...]:
     return tuple(x.strip() for x in v.split(",") if x.strip()) if v else ()
 
 
-def load_config(args: argparse.Namespace):
+def load_config(args: argparse.Namespace) -> tuple[Config, tuple[str, ...]]:
     """Config plus report scope (paths relative to the project root)."""
     from dataclasses import replace
 

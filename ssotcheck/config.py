@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from ssotcheck.globs import GlobError, compile_globs
+from ssotcheck.index.options import ExtractOptions
 
 DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tests", ("tests/**", "test/**", "**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")),
@@ -72,6 +73,14 @@ class Config:
         ):
             return False
         return selected and not ignored
+
+    def extract_options(self) -> ExtractOptions:
+        """What extraction records for this configuration (`extraction_key` hashes it)."""
+        return ExtractOptions(
+            discriminators=self.discriminators,
+            banned=tuple(sorted(b.name for b in self.banned_api)),
+            legacy=tuple(sorted(old for old, _ in self.legacy_imports)),
+        )
 
     def extraction_key(self) -> str:
         """Hash of the settings that change what the extractor records (part of the cache key)."""

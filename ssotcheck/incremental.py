@@ -28,7 +28,6 @@ from ssotcheck.checks import Checked, FamilyResult, enabled, families, family_na
 from ssotcheck.config import Config
 from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache
-from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, Location, Span
@@ -316,7 +315,7 @@ def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Know
         old[p] = codec.decode_facts(raw, p)
     if on_parse_start:
         on_parse_start(len(edited))
-    options = ExtractOptions.of(config)
+    options = config.extract_options()
     new_facts, pstats = collect_facts(root, edited, options, cache, 1, progress=on_parsed,
                                       known_stats=digests.stats, forget_others=False)
     new = {f.path: f for f in new_facts}

@@ -21,7 +21,6 @@ from ssotcheck.gates import suppressions
 from ssotcheck.incremental import recheck, referenced_names
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.discover import Discovery, discover
-from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores
@@ -104,7 +103,7 @@ def _load_facts(config: Config, options: RunOptions, found: Discovery, cache: Fa
     t0 = time.perf_counter()
     jobs = options.jobs or os.cpu_count() or 1
     facts, pstats = collect_facts(
-        config.root, found.files, ExtractOptions.of(config), cache, jobs,
+        config.root, found.files, config.extract_options(), cache, jobs,
         progress=options.hooks.on_parsed, on_start=options.hooks.on_parse_start,
         known_stats=known_stats,
     )

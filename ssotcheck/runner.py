@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 from ssotcheck import __version__
 from ssotcheck.atomic import atomic_write
@@ -54,10 +55,10 @@ def run_pipeline(args: argparse.Namespace, config: Config, scope: tuple[str, ...
     return result
 
 
-def _progress_hooks(args: argparse.Namespace):
+def _progress_hooks(args: argparse.Namespace) -> tuple[Hooks, Callable[[], None]]:
     if args.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
         return Hooks(), lambda: None
-    state: dict = {}
+    state: dict[str, Any] = {}
 
     def start(n: int) -> None:
         if n < 300:  # a few hundred files parse in well under a second: no bar

@@ -22,12 +22,15 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ssotcheck.config import Config
 from ssotcheck.atomic import atomic_write
 from ssotcheck.fix.imports import FileFix, Request, rewrite
 from ssotcheck.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from ssotcheck.index.project import ProjectIndex
 
 FIXABLE_RULES = ("SSOT201", "SSOT202")
 EXIT_OK, EXIT_REMAINING = 0, 1
@@ -157,7 +160,7 @@ def _plan_file(root: Path, path: str, findings: tuple[Finding, ...] | list[Findi
                        result.unsafe_skipped, result.error, result.superseded)
 
 
-def _verify(index, config: Config, rules: tuple[str, ...],
+def _verify(index: ProjectIndex, config: Config, rules: tuple[str, ...],
             outcomes: list[FileOutcome]) -> list[FileOutcome]:
     """Re-run the import rules on the rewritten files; refuse any rewrite that does not
     parse or leaves behind a finding it claimed to fix."""
@@ -183,7 +186,7 @@ def _verify(index, config: Config, rules: tuple[str, ...],
                              config.src)
     families = [m for m, r in ((legacy_imports, "SSOT201"), (reexports, "SSOT202")) if r in rules]
 
-    def counts(ix) -> Counter[str]:
+    def counts(ix: ProjectIndex) -> Counter[str]:
         c: Counter[str] = Counter()
         for family in families:
             for f in family.check(ix, config).findings:

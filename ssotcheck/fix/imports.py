@@ -32,8 +32,8 @@ from typing import Sequence, Union
 import ast
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
-from libcst.metadata.scope_provider import ImportAssignment
+from libcst.metadata import MetadataWrapper, PositionProvider, Scope, ScopeProvider
+from libcst.metadata.scope_provider import BaseAssignment, ImportAssignment
 
 SmallStmt = Union[cst.Import, cst.ImportFrom]
 Alias = cst.ImportAlias
@@ -290,7 +290,8 @@ class _Rewriter(cst.CSTTransformer):
         return body
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
-                                  updated: cst.SimpleStatementLine):
+                                  updated: cst.SimpleStatementLine
+                                  ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         if len(original.body) == 1 and original.body[0] in self.plan.outputs:
             out = self.plan.outputs[original.body[0]]
             if not out:
@@ -384,7 +385,7 @@ class _Planner:
         module.visit(self.map)
         self.order = {s: i for i, s in enumerate(self.map.statements)}
         self._wrapper: MetadataWrapper | None = None
-        self._scopes = None
+        self._scopes: set[Scope] | None = None
 
     @property
     def wrapper(self) -> MetadataWrapper:
@@ -410,7 +411,7 @@ class _Planner:
         assert isinstance(parent, (cst.Import, cst.ImportFrom))
         return parent
 
-    def scopes(self):
+    def scopes(self) -> set[Scope]:
         if self._scopes is None:
             self._scopes = {s for s in self.wrapper.resolve(ScopeProvider).values()
                             if s is not None}
@@ -655,7 +656,7 @@ def _module_of(stmt: cst.CSTNode) -> str | None:
     return None
 
 
-def _describe(assignment) -> str:
+def _describe(assignment: BaseAssignment) -> str:
     node = getattr(assignment, "node", None)
     if isinstance(node, (cst.Import, cst.ImportFrom)):
         return f"another import (`{cst.Module([]).code_for_node(node).strip()}`)"
@@ -666,7 +667,7 @@ def _describe(assignment) -> str:
     return "an assignment"
 
 
-def _plain_import(assignment) -> bool:
+def _plain_import(assignment: BaseAssignment) -> bool:
     """Bound by `import pkg.mod` (no alias): the same module object whichever submodule."""
     if not isinstance(assignment, ImportAssignment) or not isinstance(assignment.node, cst.Import):
         return False

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ssotcheck import __version__, model
+from ssotcheck import __version__, catalogue, model
 from ssotcheck.atomic import atomic_write
 from ssotcheck.index import codec
 from ssotcheck.model import FileFacts
@@ -70,13 +70,16 @@ CODE_VERSION = _code_fingerprint()
 
 
 def package_fingerprint() -> str:
-    """Findings depend on every rule, the index and the catalogue: all of the package."""
+    """Findings depend on every rule, the index and the catalogue: all of the package
+    and the rule catalogue beside it."""
     h = hashlib.blake2b(CODE_VERSION.encode(), digest_size=16)
     package = Path(__file__).resolve().parent.parent
     try:
         paths = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml"))
         for p in paths:
             h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
+        for entry in catalogue.files():  # severities come from the catalogue
+            h.update(f"rules/{entry.name}".encode() + b"\0" + entry.read_bytes())
     except OSError:
         h.update(b"unreadable package")
     return h.hexdigest()
@@ -116,8 +119,8 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
 
 
 def _valid_raw(e: object) -> bool:
-    return (type(e) is tuple and len(e) == 4 and type(e[0]) is int  # type: ignore[arg-type]
-            and type(e[1]) is int and type(e[2]) is str and type(e[3]) is tuple)  # type: ignore[index]
+    return (type(e) is tuple and len(e) == 4 and type(e[0]) is int
+            and type(e[1]) is int and type(e[2]) is str and type(e[3]) is tuple)
 
 
 def _atomic_write(target: Path, payload: object, directory: Path | None) -> None:

@@ -315,7 +315,7 @@ class _CstExtractor:
     def _suite(self, suite: cst.BaseSuite) -> list[ast.stmt]:
         if isinstance(suite, cst.SimpleStatementSuite):
             return [s for s in (self._small(x) for x in suite.body) if s is not None]
-        return self._statements(suite.body)  # type: ignore[attr-defined]
+        return self._statements(suite.body)
 
     def _small(self, node: cst.BaseSmallStatement) -> ast.stmt | None:
         if isinstance(node, cst.Import):

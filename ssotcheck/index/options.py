@@ -11,7 +11,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ssotcheck.config import Config
 from ssotcheck.model import ImportFact
 
 @dataclass(frozen=True)
@@ -19,15 +18,6 @@ class ExtractOptions:
     discriminators: tuple[str, ...] = ("type", "event_type")
     banned: tuple[str, ...] = ()  # dotted banned API names
     legacy: tuple[str, ...] = ()  # dotted legacy paths (the registry's old side)
-
-    @classmethod
-    def of(cls, config: Config) -> ExtractOptions:
-        """What `config` asks extraction to record (`Config.extraction_key` hashes the same)."""
-        return cls(
-            discriminators=config.discriminators,
-            banned=tuple(sorted(b.name for b in config.banned_api)),
-            legacy=tuple(sorted(old for old, _ in config.legacy_imports)),
-        )
 
     def discriminator_re(self) -> re.Pattern[str] | None:
         if not self.discriminators:
