@@ -273,6 +273,8 @@ def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
             if mentions and any(m in f.message for m in mentions):
                 return None  # a position spelled out in text cannot be moved reliably
             touched = f.location.path in maps or any(r.path in maps for r in f.related)
+            if touched and f.fix is not None and f.fix.edits:
+                return None  # exact text edits are recomputed, never shifted
             if touched:
                 f = replace(f, location=_move(f.location, maps),
                             related=tuple(_move(r, maps) for r in f.related))

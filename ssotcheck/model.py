@@ -186,12 +186,24 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace the text at `span` (0-based columns in code points, end exclusive) with
+    `text`: what SARIF `fixes` carry so code scanning can show a suggestion."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
-    """A suggested change. The codemod itself lives in `ssotcheck.fix`."""
+    """A suggested change. The codemod itself lives in `ssotcheck.fix`; `edits` are the
+    exact replacements when a check can state them from the facts alone (empty when only
+    the codemod can work it out, e.g. when every use in the file must change too)."""
 
     description: str
     safe: bool
     replacement: str | None = None  # e.g. the canonical import path
+    edits: tuple[TextEdit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

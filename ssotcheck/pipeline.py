@@ -59,6 +59,9 @@ class RunResult:
     scope: tuple[str, ...]  # files the findings and scores speak for
     suppressed: int = 0
     baselined: int = 0
+    # Files in scope that failed to parse and carry no SSOT000 finding (the rule is off):
+    # scored as non-compliant all the same, so per-directory scores need them too.
+    failed: tuple[str, ...] = ()
 
 
 def cache_directory(config: Config, options: RunOptions) -> Path | None:
@@ -243,4 +246,4 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
     concepts.sort(key=lambda c: (-c.spread, c.kind, c.name))
     stats.seconds["gates_and_score"] = time.perf_counter() - t0
     return RunResult(config, index, tuple(kept), tuple(concepts), scores, stats, scope,
-                     suppressed, baselined)
+                     suppressed, baselined, failed)

@@ -34,6 +34,7 @@ from ssotcheck.model import (
     Location,
     NameUse,
     Severity,
+    TextEdit,
 )
 
 RULES = ("SSOT201",)
@@ -106,15 +107,27 @@ def rewritten(fact: ImportFact, replacement: str) -> str:
     return f"from {module} import {name}{alias}"
 
 
-def import_fix(fact: ImportFact, replacement: str) -> Fix:
+def import_fix(fact: ImportFact, replacement: str, alone: bool = False) -> Fix:
     """Safe unless the import is `import a.b` without an alias: that binds `a`, so every
-    `a.b.x` use in the file has to change with it (ruff would call that unsafe)."""
+    `a.b.x` use in the file has to change with it (ruff would call that unsafe).
+
+    `alone`: the statement binds this one name and sits on one line, so replacing the
+    statement's text is the whole fix; the Fix then carries that edit (SARIF shows it as
+    a suggestion). A statement with other names, or comments inside its parentheses,
+    is left to the codemod, which splits and reflows it."""
     target = rewritten(fact, replacement)
     if fact.name is None and fact.alias is None:
         old = fact.module
         return Fix(f"rewrite to `{target}` and every `{old}.` attribute use to `{replacement}.`",
                    safe=False, replacement=replacement)
-    return Fix(f"rewrite to `{target}`", safe=True, replacement=replacement)
+    edits = (TextEdit(fact.stmt_span, target),) if alone else ()
+    return Fix(f"rewrite to `{target}`", safe=True, replacement=replacement, edits=edits)
+
+
+def _alone(fact: ImportFact, imports: Iterable[ImportFact]) -> bool:
+    if fact.stmt_span.line != fact.stmt_span.end_line:
+        return False
+    return sum(1 for other in imports if other.stmt_span == fact.stmt_span) == 1
 
 
 def sorted_imports(facts: Iterable[ImportFact]) -> list[ImportFact]:
@@ -179,7 +192,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             replacement = new + target[len(old):]
             if replacement == target:
                 continue
-            findings.append(_finding(path, fact, target, old, new, replacement))
+            findings.append(_finding(path, fact, target, old, new, replacement,
+                                     alone=_alone(fact, facts.imports)))
         if facts.name_uses:
             findings.extend(_use_findings(index, table, path, module, facts, legacy_bound))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
@@ -241,7 +255,7 @@ def _use_finding(table: dict[str, str], path: str, module: str | None, use: Name
 
 
 def _finding(path: str, fact: ImportFact, target: str, old: str, new: str,
-             replacement: str) -> Finding:
+             replacement: str, alone: bool = False) -> Finding:
     span = fact.span
     location = Location(path, span.line, span.column, span.end_line, span.end_column)
     # Name the registry entry only when it is not the imported path itself.
@@ -255,7 +269,7 @@ def _finding(path: str, fact: ImportFact, target: str, old: str, new: str,
             f"once nothing needs the old path",
             location, key=key, severity=Severity.INFO,
         )
-    fix = import_fix(fact, replacement)
+    fix = import_fix(fact, replacement, alone)
     return make_finding(
         "SSOT201",
         f"`{spelling(fact)}` imports the legacy path `{target}`{moved}; "

@@ -13,14 +13,21 @@ The page is a pure function of the run: no timestamps, no absolute paths.
 from __future__ import annotations
 
 import html
+import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote
 
 from ssotcheck import __version__
+from ssotcheck.areas import AreaMap
 from ssotcheck.model import AreaScore, Finding, Location, Severity
 from ssotcheck.report.summary import (
+    DIRECTORY_DEPTH,
     NEXT_STEPS,
+    REGISTER_ROWS,
+    RegisterRow,
+    directory_scores,
+    register,
     area_rows,
     fix_available,
     format_score,
@@ -35,6 +42,10 @@ if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
 
 _SEV_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+ROW_CAP = 500  # findings rendered as rows; the rest are embedded as JSON
+PAGE = 500  # rows the script shows at once ("show more" adds as many again)
+RELATED_CAP = 20  # related locations per finding in the embedded JSON
+DIRECTORY_ROWS = 30  # directory rows shown before "show all"
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
        "img-src data:; base-uri 'none'; form-action 'none'")
@@ -131,75 +142,175 @@ th[aria-sort="ascending"] button::after { content: " \\2191"; opacity: 1; }
 th[aria-sort="descending"] button::after { content: " \\2193"; opacity: 1; }
 .empty { color: var(--muted); margin: 4px 0; }
 ul.steps { margin: 0; padding-left: 18px; }
+table.collapsible tr.extra { display: none; }
+table.collapsible.all tr.extra { display: table-row; }
+button.more { font: inherit; font-size: 14px; color: var(--accent); background: none;
+              border: 1px solid var(--line); border-radius: 6px; padding: 5px 12px;
+              cursor: pointer; }
+details summary.rest { cursor: pointer; color: var(--muted); font-size: 13px; }
+td.where { min-width: 16em; }
+td.where .group { margin-top: 4px; }
+td.concept, td.where a, td.loc a { overflow-wrap: anywhere; }
 footer { max-width: 1160px; margin: 0 auto; padding: 4px 28px 32px; color: var(--muted);
          font-size: 13px; }
 """
 
-# Sorting and filtering only touch rows the server rendered; no data is injected into
-# the script, so escaping HTML is the whole XSS story.
+# The findings table: the first ROW_CAP findings are rendered rows (readable without
+# JavaScript); the rest travel as compact JSON in a `<script type="application/json">`
+# block and become rows only when a filter or "show more" reaches them. Filtering,
+# sorting and paging run over both alike. The JSON is escaped so it cannot close its
+# script element, and the script builds rows with textContent, never innerHTML, so
+# escaping stays the whole XSS story.
 JS = """
 (function () {
-  var table = document.getElementById('findings-table');
+  function $(id) { return document.getElementById(id); }
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+  // Collapsed rows (register, directories): a button shows the rest.
+  each(document.querySelectorAll('button[data-expand]'), function (b) {
+    b.addEventListener('click', function () {
+      var t = $(b.getAttribute('data-expand'));
+      t.classList.toggle('all');
+      b.textContent = t.classList.contains('all') ? b.dataset.less : b.dataset.more;
+    });
+  });
+  var table = $('findings-table');
   if (!table) return;
   var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var text = document.getElementById('filter-text');
-  var selects = ['sev', 'rule', 'area'].map(function (k) {
-    return [k, document.getElementById('filter-' + k)];
+  var SEV = ['error', 'warning', 'info'];
+  var data = JSON.parse(($('findings-data') || {}).textContent || '{"f": []}');
+  var items = [];
+  each(body.rows, function (r) {
+    items.push({row: r, i: Number(r.dataset.i), sev: r.dataset.sev, rule: r.dataset.rule,
+                area: r.dataset.area, path: r.dataset.path, msg: r.dataset.msg,
+                text: r.textContent.toLowerCase()});
   });
-  var shown = document.getElementById('shown-count');
-  rows.forEach(function (r) { r._text = r.textContent.toLowerCase(); });
-  function apply() {
-    var q = text.value.trim().toLowerCase(), n = 0;
-    rows.forEach(function (r) {
-      var ok = !q || r._text.indexOf(q) >= 0;
-      selects.forEach(function (s) {
-        if (s[1].value && r.dataset[s[0]] !== s[1].value) ok = false;
-      });
-      r.hidden = !ok;
-      if (ok) n++;
-    });
-    shown.textContent = n;
+  (data.f || []).forEach(function (d, k) {
+    var path = data.paths[d[2]], rule = data.rules[d[1]];
+    items.push({row: null, d: d, i: items.length, sev: SEV[d[0]], rule: rule,
+                area: data.areas[d[5]], path: path, msg: d[6].toLowerCase(),
+                text: (SEV[d[0]] + ' ' + rule + ' ' + data.names[d[1]] + ' ' + path + ':' +
+                       d[3] + ':' + d[4] + ' ' + data.areas[d[5]] + ' ' + d[6] + ' ' +
+                       (d[7] || []).map(function (r) { return data.paths[r[0]] + ':' + r[1] +
+                       ' ' + (r[3] || ''); }).join(' ') + ' ' + (d[8] || '')).toLowerCase()});
+  });
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
   }
+  function message(parent, text) {  // `names` as code, like the rendered rows
+    text.split(/`([^`\\n]+)`/).forEach(function (part, k) {
+      parent.appendChild(k % 2 ? el('code', '', part) : document.createTextNode(part));
+    });
+  }
+  function link(path, label) {
+    var a = el('a', 'mono', label);
+    a.href = (path.charAt(0) === '/' ? './' : '') + encodeURI(path).replace(/[#?:]/g,
+      function (c) { return encodeURIComponent(c); });
+    return a;
+  }
+  function build(it) {  // a row for a finding that came as JSON
+    var d = it.d, tr = el('tr'), td;
+    tr.dataset.i = it.i; tr.dataset.sev = it.sev; tr.dataset.rule = it.rule;
+    tr.dataset.area = it.area; tr.dataset.path = it.path;
+    td = el('td'); td.appendChild(el('span', 'sev ' + it.sev, it.sev)); tr.appendChild(td);
+    td = el('td', 'rule'); td.appendChild(el('span', 'mono', it.rule));
+    td.appendChild(el('span', 'muted', data.names[d[1]])); tr.appendChild(td);
+    td = el('td', 'loc'); td.appendChild(link(it.path, it.path + ':' + d[3] + ':' + d[4]));
+    tr.appendChild(td);
+    tr.appendChild(el('td', '', it.area));
+    td = el('td', 'msg'); message(td, d[6]);
+    (d[7] || []).forEach(function (r) {
+      var div = el('div', 'rel', 'related: ');
+      div.appendChild(link(data.paths[r[0]], data.paths[r[0]] + ':' + r[1]));
+      if (r[3]) { div.appendChild(document.createTextNode(' ')); message(div, r[3]); }
+      td.appendChild(div);
+    });
+    if (d[9]) { td.appendChild(el('div', 'rel', 'related: ' + d[9] + ' more')); }
+    if (d[8]) { var fx = el('div', 'rel'); message(fx, d[8]); td.appendChild(fx); }
+    tr.appendChild(td);
+    return tr;
+  }
+  var text = $('filter-text'), shown = $('shown-count'), more = $('show-more');
+  var selects = ['sev', 'rule', 'area', 'dir'].map(function (k) { return [k, $('filter-' + k)]; });
+  var PAGE = Number(table.dataset.page), limit = PAGE, order = items.slice();
+  function matches(it, q, want) {
+    if (q && it.text.indexOf(q) < 0) return false;
+    if (want.sev && it.sev !== want.sev) return false;
+    if (want.rule && it.rule !== want.rule) return false;
+    if (want.area && it.area !== want.area) return false;
+    if (want.dir && !(want.dir === '.' ? it.path.indexOf('/') < 0
+                      : it.path.indexOf(want.dir + '/') === 0)) return false;
+    return true;
+  }
+  function apply() {
+    var q = text.value.trim().toLowerCase(), want = {}, n = 0;
+    selects.forEach(function (s) { want[s[0]] = s[1].value; });
+    var frag = document.createDocumentFragment();
+    order.forEach(function (it) {
+      if (!matches(it, q, want)) return;
+      n++;
+      if (n <= limit) frag.appendChild(it.row || (it.row = build(it)));
+    });
+    body.textContent = '';
+    body.appendChild(frag);
+    shown.textContent = n;
+    $('page-count').textContent = Math.min(n, limit);
+    more.hidden = n <= limit;
+  }
+  function refilter() { limit = PAGE; apply(); }
   var timer;
   text.addEventListener('input', function () {
     clearTimeout(timer);
-    timer = setTimeout(apply, 80);
+    timer = setTimeout(refilter, 80);
   });
-  selects.forEach(function (s) { s[1].addEventListener('change', apply); });
-  document.querySelectorAll('a[data-show-rule]').forEach(function (a) {
-    a.addEventListener('click', function () {
-      selects[1][1].value = a.getAttribute('data-show-rule'); apply();
-    });
+  selects.forEach(function (s) { s[1].addEventListener('change', refilter); });
+  more.addEventListener('click', function () { limit += PAGE; apply(); });
+  function setFilter(k, v) {
+    selects.forEach(function (s) { if (s[0] === k) s[1].value = v; });
+    refilter();
+  }
+  each(document.querySelectorAll('a[data-show-rule]'), function (a) {
+    a.addEventListener('click', function () { setFilter('rule', a.dataset.showRule); });
+  });
+  each(document.querySelectorAll('a[data-show-dir]'), function (a) {
+    a.addEventListener('click', function () { setFilter('dir', a.dataset.showDir); });
   });
   var heads = table.tHead.rows[0].cells;
+  var KEYS = [function (it) { return SEV.indexOf(it.sev); }, function (it) { return it.rule; },
+              function (it) { return it.i; }, function (it) { return it.area; },
+              function (it) { return it.msg; }];
   function sortBy(th, col, dir) {
-    var numeric = th.dataset.type === 'num';
-    Array.prototype.forEach.call(heads, function (h) { h.setAttribute('aria-sort', 'none'); });
+    var key = KEYS[col];
+    each(heads, function (h) { h.setAttribute('aria-sort', 'none'); });
     th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-    rows.sort(function (x, y) {
-      var a = x.cells[col].dataset.sort, b = y.cells[col].dataset.sort, c;
-      if (numeric) c = Number(a) - Number(b);
-      else c = a < b ? -1 : a > b ? 1 : 0;
-      return c * dir || Number(x.dataset.i) - Number(y.dataset.i);
+    order.sort(function (x, y) {
+      var a = key(x), b = key(y), c = a < b ? -1 : a > b ? 1 : 0;
+      return c * dir || x.i - y.i;
     });
-    rows.forEach(function (r) { body.appendChild(r); });
+    apply();
   }
-  Array.prototype.forEach.call(heads, function (th, col) {
+  each(heads, function (th, col) {
     th.querySelector('button').addEventListener('click', function () {
       sortBy(th, col, th.getAttribute('aria-sort') === 'ascending' ? -1 : 1);
     });
   });
-  // A shareable view: #q=text&sev=error&rule=SSOT201&area=tests&sort=rule&dir=desc
+  // A shareable view: #q=text&sev=error&rule=SSOT201&area=tests&folder=pkg&sort=rule&dir=desc
   var params = new URLSearchParams(location.hash.slice(1));
   if (params.get('q')) text.value = params.get('q');
-  selects.forEach(function (s) { if (params.get(s[0])) s[1].value = params.get(s[0]); });
-  Array.prototype.forEach.call(heads, function (th, col) {
+  selects.forEach(function (s) {
+    var v = params.get(s[0] === 'dir' ? 'folder' : s[0]);
+    if (v) s[1].value = v;
+  });
+  var sorted = false;
+  each(heads, function (th, col) {
     if (th.textContent.trim().toLowerCase() === params.get('sort')) {
       sortBy(th, col, params.get('dir') === 'desc' ? -1 : 1);
+      sorted = true;
     }
   });
-  apply();
+  if (!sorted) apply();
 })();
 """
 
@@ -275,6 +386,28 @@ def _rules(result: RunResult) -> list[str]:
     return out + ["</tbody></table></section>"]
 
 
+def _home_item(h: Location) -> str:
+    return (f"<li>{_loc_link(h)}"
+            + ('<span class="tag">canonical</span>' if h.message == "canonical" else "")
+            + "</li>")
+
+
+def _homes_cell(row: RegisterRow, homes: Sequence[Location], area_of: Any) -> str:
+    """The listed homes; the rest counted per area in a <details> that opens on them."""
+    listed = f'<ul class="homes">{"".join(_home_item(h) for h in row.listed)}</ul>'
+    if not row.rest:
+        return listed
+    shown = {(h.path, h.line) for h in row.listed}
+    groups = []
+    for area, n in row.rest:
+        items = "".join(_home_item(h) for h in homes
+                        if (h.path, h.line) not in shown and area_of(h.path) == area)
+        groups.append(f'<div class="group"><div class="muted">{_e(area)} ({n})</div>'
+                      f'<ul class="homes">{items}</ul></div>')
+    return (f'{listed}<details><summary class="rest">{_e(row.rest_phrase())}</summary>'
+            f'{"".join(groups)}</details>')
+
+
 def _concepts(result: RunResult) -> list[str]:
     out = ['<section class="card" id="concepts"><h2>Split concepts '
            f'<span class="count">({len(result.concepts)}'
@@ -282,21 +415,60 @@ def _concepts(result: RunResult) -> list[str]:
     if not result.concepts:
         return out + ['<p class="empty">No concept is defined in more than one place.</p>'
                       "</section>"]
-    out.append('<table id="concepts-table"><thead><tr><th>Concept</th><th>Kind</th>'
-               '<th class="num">Spread</th><th>Homes</th><th>Canonical</th></tr></thead><tbody>')
-    for c in result.concepts:
-        homes = "".join(
-            f"<li>{_loc_link(h)}"
-            + ('<span class="tag">canonical</span>' if h.message == "canonical" else "")
-            + "</li>" for h in c.homes)
+    area_of = AreaMap(result.config)
+    out.append('<table id="concepts-table" class="collapsible"><thead><tr><th>Concept</th>'
+               '<th>Kind</th><th class="num">Spread</th><th class="num">Homes</th>'
+               '<th>Where</th><th>Canonical</th></tr></thead><tbody>')
+    for k, (c, row) in enumerate(zip(result.concepts, register(result, None))):
         canonical = (f'<code>{_breakable(c.canonical, "./")}</code>' if c.canonical
                      else '<span class="muted">none chosen</span>')
         if c.canonical_reason:
             canonical += f'<div class="muted">{_e(c.canonical_reason)}</div>'
-        out.append(f'<tr><td class="concept"><code>{_e(c.name)}</code></td><td>{_e(c.kind)}</td>'
-                   f'<td class="num">{c.spread}</td><td><ul class="homes">{homes}</ul></td>'
+        extra = ' class="extra"' if k >= REGISTER_ROWS else ""
+        out.append(f'<tr{extra}><td class="concept"><code>{_breakable(c.name, "._")}</code></td>'
+                   f'<td>{_e(c.kind)}</td><td class="num spread">{c.spread}</td>'
+                   f'<td class="num">{row.homes}</td>'
+                   f'<td class="where">{_homes_cell(row, c.homes, area_of)}</td>'
                    f'<td class="canonical">{canonical}</td></tr>')
-    return out + ["</tbody></table></section>"]
+    out.append("</tbody></table>")
+    out += _expander("concepts-table", len(result.concepts), REGISTER_ROWS, "concepts")
+    return out + ["</section>"]
+
+
+def _expander(table_id: str, total: int, shown: int, noun: str) -> list[str]:
+    if total <= shown:
+        return []
+    more, less = f"show all {total} {noun}", f"show the first {shown} only"
+    return [f'<p><button type="button" class="more" data-expand="{table_id}" '
+            f'data-more="{_e(more)}" data-less="{_e(less)}">{_e(more)}</button></p>',
+            f"<noscript><style>#{table_id} tr.extra {{ display: table-row; }}</style></noscript>"]
+
+
+def _directories(result: RunResult) -> list[str]:
+    dirs = directory_scores(result)
+    if len(dirs) < 2:
+        return []  # one folder: the area table already says it all
+    out = ['<section class="card" id="directories"><h2>Compliance by directory '
+           f'<span class="count">({len(dirs)} folders {DIRECTORY_DEPTH} levels deep, '
+           "most non-compliant files first)</span></h2>",
+           '<table id="directories-table" class="collapsible"><thead><tr><th>Directory</th>'
+           '<th class="bar">Compliant files</th><th class="num">Score</th>'
+           '<th class="num">Files</th><th class="num">Files with violations</th>'
+           '<th class="num">Violations</th></tr></thead><tbody>']
+    for k, d in enumerate(dirs):
+        extra = ' class="extra"' if k >= DIRECTORY_ROWS else ""
+        name = (f'<a href="#findings" data-show-dir="{_e(d.name)}" class="mono">'
+                f"{_breakable(d.name)}</a>" if d.violations else
+                f'<span class="mono">{_breakable(d.name)}</span>')
+        out.append(f'<tr{extra}><td>{name}</td>'
+                   f'<td class="bar {_level(d.score)}"><div class="track">'
+                   f'<div class="fill" style="width: {d.score:.1f}%"></div></div></td>'
+                   f'<td class="num">{format_score(d.score)}</td><td class="num">{d.files}</td>'
+                   f'<td class="num">{d.files_with_violations}</td>'
+                   f'<td class="num">{d.violations}</td></tr>')
+    out.append("</tbody></table>")
+    out += _expander("directories-table", len(dirs), DIRECTORY_ROWS, "directories")
+    return out + ["</section>"]
 
 
 def _top_files(result: RunResult) -> list[str]:
@@ -316,26 +488,77 @@ def _message(text: str) -> str:
     return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", _e(text))
 
 
+def _fix_text(f: Finding) -> str:
+    assert f.fix is not None
+    return f"fix ({'safe' if f.fix.safe else 'unsafe'}): {f.fix.description}"
+
+
 def _finding_row(i: int, f: Finding) -> str:
     sev = f.severity.value
     related = "".join(f'<div class="rel">related: {_loc_link(r)}'
                       + (f" {_message(r.message)}" if r.message else "") + "</div>"
                       for r in f.related)
-    fix = (f'<div class="rel">fix ({"safe" if f.fix.safe else "unsafe"}): '
-           f"{_message(f.fix.description)}</div>" if f.fix is not None else "")
-    return (f'<tr data-i="{i}" data-sev="{sev}" data-rule="{_e(f.rule)}" data-area="{_e(f.area)}">'
-            f'<td data-sort="{_SEV_RANK[f.severity]}"><span class="sev {sev}">{sev}</span></td>'
-            f'<td class="rule" data-sort="{_e(f.rule)}"><span class="mono">{_e(f.rule)}</span>'
+    fix = f'<div class="rel">{_message(_fix_text(f))}</div>' if f.fix is not None else ""
+    return (f'<tr data-i="{i}" data-sev="{sev}" data-rule="{_e(f.rule)}" data-area="{_e(f.area)}"'
+            f' data-path="{_e(f.path)}" data-msg="{_e(f.message.lower())}">'
+            f'<td><span class="sev {sev}">{sev}</span></td>'
+            f'<td class="rule"><span class="mono">{_e(f.rule)}</span>'
             f'<span class="muted">{_e(f.name)}</span></td>'
-            f'<td class="loc" data-sort="{i}">{_loc_link(f.location, with_column=True)}</td>'
-            f'<td data-sort="{_e(f.area)}">{_e(f.area)}</td>'
-            f'<td class="msg" data-sort="{_e(f.message.lower())}">'
-            f"{_message(f.message)}{related}{fix}"
-            f"</td></tr>")
+            f'<td class="loc">{_loc_link(f.location, with_column=True)}</td>'
+            f'<td>{_e(f.area)}</td>'
+            f'<td class="msg">{_message(f.message)}{related}{fix}</td></tr>')
 
 
 def _options(values: list[str]) -> str:
     return "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in values)
+
+
+def findings_data(findings: Sequence[Finding]) -> dict[str, Any]:
+    """The findings beyond the rendered rows, as compact JSON: strings that repeat (rules,
+    areas, paths) are tables, and a finding is one array
+    `[severity, rule, path, line, column, area, message, related, fix, related_left_out]`
+    (`related` items are `[path, line, column, message]`, at most RELATED_CAP of them)."""
+    rules: dict[str, int] = {}
+    names: list[str] = []
+    areas: dict[str, int] = {}
+    paths: dict[str, int] = {}
+
+    def ref(table: dict[str, int], key: str) -> int:
+        n = table.get(key)
+        if n is None:
+            n = table[key] = len(table)
+        return n
+
+    rows = []
+    for f in findings:
+        if f.rule not in rules:
+            names.append(f.name)
+        related = [[ref(paths, r.path), r.line, r.column + 1, printable(r.message)]
+                   for r in f.related[:RELATED_CAP]]
+        rows.append([_SEV_RANK[f.severity], ref(rules, f.rule), ref(paths, f.path), f.line,
+                     f.location.column + 1, ref(areas, f.area), printable(f.message), related,
+                     printable(_fix_text(f)) if f.fix is not None else "",
+                     max(0, len(f.related) - RELATED_CAP)])
+    return {"rules": list(rules), "names": names, "areas": list(areas), "paths": list(paths),
+            "f": rows}
+
+
+def _json_script(element_id: str, doc: Any) -> str:
+    # `<` as \u003c: nothing inside can close the script element or open a comment.
+    payload = json.dumps(doc, separators=(",", ":"), ensure_ascii=True).replace("<", "\\u003c")
+    return f'<script type="application/json" id="{element_id}">{payload}</script>'
+
+
+def _directory_options(findings: Sequence[Finding]) -> list[str]:
+    """Every folder (up to DIRECTORY_DEPTH levels) holding a finding, parents included."""
+    dirs: set[str] = set()
+    for f in findings:
+        parts = f.path.split("/")[:-1][:DIRECTORY_DEPTH]
+        if not parts:
+            dirs.add(".")
+        for k in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:k]))
+    return sorted(dirs)
 
 
 def _findings(result: RunResult) -> list[str]:
@@ -346,6 +569,7 @@ def _findings(result: RunResult) -> list[str]:
         return out + ['<p class="empty">No findings: every file in scope is compliant.</p>'
                       "</section>"]
     sevs = [s.value for s in Severity if any(f.severity is s for f in fs)]
+    page = min(len(fs), PAGE)
     out += [
         '<div class="controls">',
         '<input id="filter-text" type="search" placeholder="Filter by path, rule or message"'
@@ -356,20 +580,29 @@ def _findings(result: RunResult) -> list[str]:
         f"{_options(sorted({f.rule for f in fs}))}</select>",
         f'<select id="filter-area" aria-label="Area"><option value="">all areas</option>'
         f"{_options(sorted({f.area for f in fs}))}</select>",
-        f'<span class="shown">showing <span id="shown-count">{len(fs)}</span> of {len(fs)}</span>',
+        f'<select id="filter-dir" aria-label="Directory"><option value="">all directories'
+        f"</option>{_options(_directory_options(fs))}</select>",
+        f'<span class="shown">showing <span id="page-count">{page}</span> of '
+        f'<span id="shown-count">{len(fs)}</span> matching ({len(fs)} in all)</span>',
         "</div>",
-        '<table id="findings-table"><thead><tr>'
-        '<th aria-sort="none" data-type="num"><button type="button">Severity</button></th>'
+        f'<table id="findings-table" data-page="{PAGE}"><thead><tr>'
+        '<th aria-sort="none"><button type="button">Severity</button></th>'
         '<th aria-sort="none"><button type="button">Rule</button></th>'
-        '<th aria-sort="ascending" data-type="num"><button type="button">Location</button></th>'
+        '<th aria-sort="ascending"><button type="button">Location</button></th>'
         '<th aria-sort="none"><button type="button">Area</button></th>'
         '<th aria-sort="none"><button type="button">Message</button></th>'
         "</tr></thead><tbody>",
-        *(_finding_row(i, f) for i, f in enumerate(fs)),
+        *(_finding_row(i, f) for i, f in enumerate(fs[:ROW_CAP])),
         "</tbody></table>",
-        "<noscript><p class=\"muted\">Sorting and filtering need JavaScript.</p></noscript>",
-        "</section>",
+        f'<p><button type="button" id="show-more" class="more"'
+        f'{"" if len(fs) > PAGE else " hidden"}>show {PAGE} more</button></p>',
     ]
+    if len(fs) > ROW_CAP:
+        out += [_json_script("findings-data", findings_data(fs[ROW_CAP:])),
+                f'<noscript><p class="muted">The first {ROW_CAP} findings are shown; the other '
+                f"{len(fs) - ROW_CAP} need JavaScript (or `ssotcheck check`).</p></noscript>"]
+    out += ['<noscript><p class="muted">Sorting and filtering need JavaScript.</p></noscript>',
+            "</section>"]
     return out
 
 
@@ -426,6 +659,7 @@ def render(result: RunResult, **_: Any) -> str:
         *_rules(result),
         *_concepts(result),
         *_top_files(result),
+        *_directories(result),
         *_findings(result),
         *(_next_steps(result) if result.findings else []),
         "</main>",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from ssotcheck import __version__
 from ssotcheck.model import Finding, Location
+from ssotcheck.report import jsonlines
 from ssotcheck.report.summary import SCHEMA_VERSION, rule_counts
 
 if TYPE_CHECKING:
@@ -77,4 +77,7 @@ def document(result: RunResult) -> dict[str, Any]:
 
 def render(result: RunResult, **_: Any) -> str:
     # Key order is part of the contract (humans read it top-down), so no sort_keys.
-    return json.dumps(document(result), indent=2, sort_keys=False, ensure_ascii=True) + "\n"
+    doc = document(result)
+    findings = doc["findings"]
+    doc["findings"] = jsonlines.placeholder("findings")
+    return jsonlines.dumps(doc, {"findings": findings})

@@ -8,14 +8,15 @@ The run's `properties` carry the scores, with the same numbers as every other fo
 
 from __future__ import annotations
 
-import json
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ssotcheck import __version__, catalogue
 from ssotcheck.catalogue import Rule
 from ssotcheck.model import Finding, Location, Severity
+from ssotcheck.report import jsonlines
 from ssotcheck.report.summary import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1 << 16)
 def _uri(path: str) -> str:
     # Relative URI references: percent-encode anything a path may hold that a URI may not.
     return quote(path, safe="/")
@@ -68,6 +70,22 @@ def _physical(loc: Location) -> dict[str, Any]:
             "region": _region(loc)}
 
 
+def fix_object(f: Finding) -> dict[str, Any]:
+    """A SARIF `fix`: the finding's exact text edits, all in the finding's file."""
+    assert f.fix is not None
+    return {
+        "description": {"text": f.fix.description},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": _uri(f.path), "uriBaseId": SRCROOT},
+            "replacements": [
+                {"deletedRegion": _region(Location(f.path, e.span.line, e.span.column,
+                                                   e.span.end_line, e.span.end_column)),
+                 "insertedContent": {"text": e.text}}
+                for e in f.fix.edits],
+        }],
+    }
+
+
 def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ruleId": f.rule,
@@ -83,13 +101,15 @@ def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
              **({"message": {"text": r.message}} if r.message else {})}
             for i, r in enumerate(f.related)
         ]
+    if f.fix is not None and f.fix.edits:
+        out["fixes"] = [fix_object(f)]
     out["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     props: dict[str, Any] = {"area": f.area}
     if f.concept is not None:
         props["concept"] = f.concept
     if f.fix is not None:
-        # A SARIF `fixes` entry needs exact byte edits; a Fix only names the target, and
-        # the codemod in `ssotcheck fix` computes the edit. Say what it would do instead.
+        # Also when `fixes` is there: this names the canonical target for tools that
+        # want it, and a fix without exact edits (the codemod's) is described only here.
         props["fix"] = {"description": f.fix.description, "safe": f.fix.safe,
                         "replacement": f.fix.replacement}
     out["properties"] = props
@@ -145,4 +165,8 @@ def document(result: RunResult) -> dict[str, Any]:
 
 
 def render(result: RunResult, **_: Any) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=True) + "\n"
+    doc = document(result)
+    run = doc["runs"][0]
+    results = run["results"]
+    run["results"] = jsonlines.placeholder("results")
+    return jsonlines.dumps(doc, {"results": results})

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ssotcheck import catalogue
-from ssotcheck.model import AreaScore, Finding, Scores
+from ssotcheck.areas import AreaMap
+from ssotcheck.model import AreaScore, Concept, Finding, Location, Scores
+from ssotcheck.scoring import compute
 
 if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
@@ -118,3 +120,90 @@ def printable(text: str) -> str:
     """`text` with characters XML cannot carry shown as `\\xNN` escapes."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                         else f"\\u{ord(m.group()):04x}", text)
+
+
+# ----------------------------------------------------------- big-repository summaries
+#
+# On a real monorepo a report has 10^4 findings and 10^2 split concepts; the summary
+# views (text report, Markdown, HTML's first screen) show the top of each list and say
+# how to see the rest. What "top" means is decided here, once, so the formats agree.
+
+REGISTER_ROWS = 25  # register rows a summary shows; `--concepts all` for every one
+LISTED_HOMES = 5  # homes a collapsed register row names; the rest are counted per area
+DIRECTORY_DEPTH = 2  # `pkg/agents/x/y.py` is scored under `pkg/agents`
+
+
+def is_test_area(name: str) -> bool:
+    """Areas whose homes a register row counts rather than lists when production homes
+    exist (the default `tests` area, and names such as `Test Files` or `integration-tests`)."""
+    return "test" in name.lower()
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One split concept as a summary shows it: a few homes named, the rest counted."""
+
+    name: str
+    kind: str
+    spread: int
+    canonical: str | None
+    homes: int  # every home (a file may hold two)
+    listed: tuple[Location, ...]  # canonical first, then production homes in path order
+    rest: tuple[tuple[str, int], ...]  # (area, homes not listed), most first
+    listed_areas: tuple[str, ...] = ()  # areas of the listed homes
+
+    def rest_phrase(self) -> str:
+        """`+ 160 in tests, 3 in scripts` (`N more in production` for a listed area)."""
+        parts = [f"{n} {'more ' if area in self.listed_areas else ''}in {area}"
+                 for area, n in self.rest]
+        return ("+ " + ", ".join(parts)) if parts else ""
+
+
+def register_row(concept: Concept, area_of: Callable[[str], str],
+                 limit: int = LISTED_HOMES) -> RegisterRow:
+    homes = sorted(concept.homes, key=lambda h: (h.message != "canonical", h.path, h.line))
+    areas = [area_of(h.path) for h in homes]
+    primary = [h for h, a in zip(homes, areas) if not is_test_area(a)] or homes
+    listed = primary[:limit]
+    shown = {id(h) for h in listed}
+    rest = Counter(a for h, a in zip(homes, areas) if id(h) not in shown)
+    return RegisterRow(concept.name, concept.kind, concept.spread, concept.canonical,
+                       len(homes), tuple(listed),
+                       tuple(sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))),
+                       tuple(sorted({a for h, a in zip(homes, areas) if id(h) in shown})))
+
+
+def register(result: RunResult, limit: int | None = REGISTER_ROWS) -> list[RegisterRow]:
+    """The first `limit` register rows (None: all), most spread first as the run sorted
+    them."""
+    area_of = AreaMap(result.config)
+    concepts = result.concepts if limit is None else result.concepts[:limit]
+    return [register_row(c, area_of) for c in concepts]
+
+
+def home_label(h: Location) -> str:
+    return f"{h.path}:{h.line}" + (" (canonical)" if h.message == "canonical" else "")
+
+
+def directory_of(path: str, depth: int = DIRECTORY_DEPTH) -> str:
+    parts = path.split("/")[:-1][:depth]
+    return "/".join(parts) or "."
+
+
+def directory_scores(result: RunResult, depth: int = DIRECTORY_DEPTH) -> list[AreaScore]:
+    """Compliance per directory (`depth` levels deep), worst first: most non-compliant
+    files (what costs the overall score), then most violations, then path. The same
+    formula as the area scores, so a directory table adds up to the overall row."""
+    scores = compute(result.scope, result.findings, lambda p: directory_of(p, depth),
+                     order=(), failed=result.failed)
+    return sorted(scores.areas, key=lambda a: (-a.files_with_violations, -a.violations, a.name))
+
+
+def left_out(result: RunResult, findings_shown: int, concepts_shown: int) -> str:
+    """What a capped summary did not show, or "" when it showed everything."""
+    parts = []
+    if len(result.findings) > findings_shown:
+        parts.append(plural(len(result.findings) - findings_shown, "finding"))
+    if len(result.concepts) > concepts_shown:
+        parts.append(plural(len(result.concepts) - concepts_shown, "split concept"))
+    return ", ".join(parts)

@@ -1,29 +1,42 @@
-"""Human-readable output: findings as `path:line:col: RULE message`, plus the report view.
+"""Human-readable output: the `report` summary, and findings as `path:line:col: RULE message`.
 
-The report view (`full=True`) fits `width` columns: tables shrink and fold, and finding
-messages wrap with a hanging indent. The `check` view keeps one line per finding so
-editors and `grep` can consume it. Without colour it is plain ASCII apart from the
-user's own paths and messages.
+The report view (`full=True`) is a summary that fits one screen on a large monorepo:
+score, areas, rules, the top of the split-concept register (each row naming a few homes
+and counting the rest per area), the top offending files and directories, and how to see
+the rest. It lists findings only when asked (`report --findings`). Its tables go through
+rich, which folds them to `width` columns; there are a few dozen rows at most.
+
+Findings (`check`, `report --findings`) are written as plain strings, never through rich:
+ten thousand of them must render in well under a second. Three layouts, named as ruff
+names them: `full` (head line, then indented `related:` / `fix:` lines), `concise` (one
+line per finding) and `grouped` (per file). Colour is plain ANSI and only when asked for
+(the CLI asks on a terminal); without it the output is plain text.
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ssotcheck.model import Finding
+from ssotcheck.model import Finding, Location
+from ssotcheck.report import RenderOptions
 from ssotcheck.report.summary import (
     NEXT_STEPS,
+    RegisterRow,
     area_rows,
+    directory_scores,
     fix_available,
     format_score,
+    home_label,
     plural,
+    printable,
+    register,
     rule_counts,
     top_files,
 )
@@ -31,8 +44,22 @@ from ssotcheck.report.summary import (
 if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
 
-_SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _BAR_WIDTH = 20
+TOP_FILES = 10
+TOP_DIRECTORIES = 10
+
+# ------------------------------------------------------------------ plain ANSI colour
+
+_RESET = "\x1b[0m"
+_ANSI = {"bold": "\x1b[1m", "dim": "\x1b[2m", "green": "\x1b[32m", "error": "\x1b[1;31m",
+         "warning": "\x1b[33m", "info": "\x1b[36m"}
+Paint = Callable[[str, str], str]
+
+
+def _paint(color: bool) -> Paint:
+    if not color:
+        return lambda text, _style: text
+    return lambda text, style: f"{_ANSI[style]}{text}{_RESET}"
 
 
 def _wrap(text: str, width: int, first_indent: str, indent: str) -> list[str]:
@@ -45,51 +72,130 @@ def _wrap(text: str, width: int, first_indent: str, indent: str) -> list[str]:
     return out
 
 
-def _finding_lines(f: Finding, color: bool, width: int | None = None) -> list[str]:
-    """Console markup lines for one finding; `width=None` keeps the head on one line."""
-    loc = f.location
-    sev = f.severity.value
-    head = f"{loc.path}:{loc.line}:{loc.column + 1}:"
-    tail = f"({f.name}, {sev})"
-    plain = f"{head} {f.rule} {f.message} {tail}"
-    lines = [plain] if width is None else _wrap(plain, width, "", "    ")
-    if color:
-        out = []
-        for i, line in enumerate(lines):
-            styled = escape(line)
-            if i == 0 and line.startswith(f"{head} {f.rule}"):
-                rest = line[len(head) + len(f.rule) + 1:]
-                styled = (f"[bold]{escape(head)}[/bold] [{_SEV_STYLE[sev]}]{f.rule}[/]"
-                          f"{escape(rest)}")
-            if i == len(lines) - 1 and line.endswith(tail):
-                styled = styled[: len(styled) - len(escape(tail))] + f"[dim]{escape(tail)}[/dim]"
-            out.append(styled)
-        lines = out
-    extra: list[tuple[str, str]] = []
-    for r in f.related:
-        txt = f"related: {r.path}:{r.line}:{r.column + 1}" + (f": {r.message}" if r.message else "")
-        extra.append((txt, "dim"))
-    if f.fix is not None:
-        extra.append((f"fix ({'safe' if f.fix.safe else 'unsafe'}): {f.fix.description}", "green"))
+# -------------------------------------------------------------------------- findings
+
+
+def _position(loc: Location) -> str:
+    return f"{loc.line}:{loc.column + 1}"
+
+
+def related_lines(f: Finding) -> list[str]:
+    """`related: path:line:col: message` for each related location (unindented)."""
+    return [f"related: {printable(r.path)}:{_position(r)}"
+            + (f": {printable(r.message)}" if r.message else "") for r in f.related]
+
+
+def fix_line(f: Finding) -> str | None:
+    if f.fix is None:
+        return None
+    return f"fix ({'safe' if f.fix.safe else 'unsafe'}): {printable(f.fix.description)}"
+
+
+def _details(f: Finding, related: bool, indent: str, paint: Paint,
+             width: int | None) -> list[str]:
+    extra = [(line, "dim") for line in related_lines(f)] if related else []
+    fix = fix_line(f)
+    if fix is not None:
+        extra.append((fix, "green"))
+    out: list[str] = []
     for txt, style in extra:
-        wrapped = [f"    {txt}"] if width is None else _wrap(txt, width, "    ", "      ")
-        lines += [f"[{style}]{escape(w)}[/{style}]" if color else w for w in wrapped]
-    return lines
+        wrapped = [indent + txt] if width is None else _wrap(txt, width, indent, indent + "  ")
+        out += [paint(w, style) for w in wrapped]
+    return out
 
 
-def findings_only(result: RunResult, *, color: bool = False) -> str:
+def _full(f: Finding, paint: Paint, related: bool, width: int | None) -> list[str]:
+    """The head line `path:line:col: RULE message (name, severity)` and its details;
+    `width=None` keeps the head on one line (the `check` view), else it wraps."""
+    head = f"{printable(f.path)}:{_position(f.location)}:"
+    tail = f"({f.name}, {f.severity.value})"
+    message = printable(f.message)
+    if width is None:
+        lines = [f"{paint(head, 'bold')} {paint(f.rule, f.severity.value)} {message} "
+                 f"{paint(tail, 'dim')}"]
+    else:
+        lines = _wrap(f"{head} {f.rule} {message} {tail}", width, "", "    ")
+        if lines[0].startswith(f"{head} {f.rule}"):
+            lines[0] = (f"{paint(head, 'bold')} {paint(f.rule, f.severity.value)}"
+                        + lines[0][len(head) + len(f.rule) + 1:])
+    return lines + _details(f, related, "    ", paint, width)
+
+
+def _concise(f: Finding, paint: Paint, related: bool) -> list[str]:
+    message = printable(f.message).replace("\n", " ")
+    line = (f"{paint(printable(f.path) + ':' + _position(f.location) + ':', 'bold')} "
+            f"{paint(f.rule, f.severity.value)} {message}")
+    return [line] + (_details(f, True, "    ", paint, None) if related else [])
+
+
+def _grouped(findings: Iterable[Finding], paint: Paint, related: bool) -> list[str]:
+    out: list[str] = []
+    path = None
+    for f in findings:
+        if f.path != path:
+            if path is not None:
+                out.append("")
+            path = f.path
+            out.append(paint(printable(path) + ":", "bold"))
+        message = printable(f.message).replace("\n", "\n      ")
+        out.append(f"  {_position(f.location)} {paint(f.rule, f.severity.value)} {message}")
+        out += _details(f, related, "      ", paint, None)
+    return out
+
+
+def finding_lines(findings: Iterable[Finding], options: RenderOptions, color: bool,
+                  width: int | None = None) -> list[str]:
+    """Every finding in `options.layout`; `width` wraps the `full` layout (report view)."""
+    paint = _paint(color)
+    related = options.related()
+    if options.layout == "grouped":
+        return _grouped(findings, paint, related)
+    out: list[str] = []
+    if options.layout == "concise":
+        for f in findings:
+            out += _concise(f, paint, related)
+    else:
+        for f in findings:
+            out += _full(f, paint, related, width)
+    return out
+
+
+def findings_only(result: RunResult, *, color: bool = False,
+                  options: RenderOptions = RenderOptions()) -> str:
     """`-q`: the findings and nothing else (no header, no summary)."""
-    buf = io.StringIO()
-    console = _console(buf, color, 100)
-    for f in result.findings:
-        for line in _finding_lines(f, color):
-            console.print(line, markup=color)
-    return buf.getvalue()
+    lines = finding_lines(result.findings, options, color)
+    return "".join(line + "\n" for line in lines)
+
+
+def summary_line(result: RunResult) -> str:
+    scores = result.scores
+    n = len(result.findings)
+    n_counted = sum(1 for f in result.findings if f.severity.counts)
+    # Wording kept from the first release (`in M of F files`): scripts grep for it.
+    summary = (f"{plural(n, 'finding')} ({n_counted} counted) in "
+               f"{scores.files_with_violations} of {scores.files} files; "
+               f"score {format_score(scores.overall)}")
+    if result.suppressed:
+        summary += f"; {result.suppressed} suppressed inline"
+    if result.baselined:
+        summary += f"; {result.baselined} in baseline"
+    return summary
+
+
+def check_view(result: RunResult, options: RenderOptions, color: bool) -> str:
+    lines = finding_lines(result.findings, options, color)
+    if result.findings:
+        lines.append("")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------- report view
 
 
 def _console(buf: io.StringIO, color: bool, width: int) -> Console:
-    # soft_wrap: lines are wrapped here, deliberately, or not at all (the `check` view);
-    # rich must not re-wrap them at a terminal width it guessed.
+    # soft_wrap: lines are wrapped here, deliberately, or not at all; rich must not
+    # re-wrap them at a terminal width it guessed.
     return Console(file=buf, width=width, force_terminal=color, no_color=not color,
                    color_system="standard" if color else None, highlight=False,
                    emoji=False, soft_wrap=True, markup=True)
@@ -125,93 +231,156 @@ def _header(result: RunResult, color: bool, width: int) -> list[str]:
     return lines
 
 
-def render(result: RunResult, *, color: bool = False, width: int = 100,
-           full: bool = True, **_: Any) -> str:
+def _area_table(result: RunResult, color: bool) -> Table:
+    t = _table("Compliance by area", color)
+    for col in ("area", "files", "files with violations", "violations", "score"):
+        t.add_column(col, justify="left" if col == "area" else "right", no_wrap=col != "area",
+                     overflow="fold")
+    t.add_column("", no_wrap=True)
+    rows = area_rows(result.scores)
+    for i, a in enumerate(rows):
+        is_total = i == len(rows) - 1
+        t.add_row(escape(a.name), str(a.files), str(a.files_with_violations),
+                  str(a.violations), format_score(a.score), _bar(a.score, color),
+                  style="bold" if color and is_total else None, end_section=i == len(rows) - 2)
+    return t
+
+
+def _rule_table(result: RunResult, color: bool) -> Table | None:
+    counts = rule_counts(result.findings)
+    if not counts:
+        return None
+    t = _table("Findings by rule", color)
+    for col in ("rule", "name", "severity", "findings", "violations", "files"):
+        t.add_column(col, no_wrap=True, justify="right" if col in (
+            "findings", "violations", "files") else "left")
+    for r in counts:
+        t.add_row(r.rule, r.name, r.severity, str(r.findings), str(r.violations), str(r.files))
+    return t
+
+
+def register_homes(row: RegisterRow) -> str:
+    """`a.py:3 (canonical), b.py:9; + 160 in tests, 3 in scripts`."""
+    listed = ", ".join(home_label(h) for h in row.listed)
+    rest = row.rest_phrase()
+    return f"{listed}; {rest}" if rest else listed
+
+
+def register_title(shown: int, total: int) -> str:
+    return (f"Split concepts: {total}, most spread first" if shown == total
+            else f"Split concepts: top {shown} of {total}, most spread first")
+
+
+def _register_table(result: RunResult, options: RenderOptions, color: bool) -> Table | None:
+    if not result.concepts:
+        return None
+    rows = register(result, options.concepts)
+    t = _table(register_title(len(rows), len(result.concepts)), color)
+    for col in ("concept", "kind", "spread", "homes"):
+        t.add_column(col, justify="right" if col == "spread" else "left",
+                     overflow="fold", no_wrap=col in ("kind", "spread"), ratio=3 if col == "homes"
+                     else None)
+    for row in rows:
+        t.add_row(escape(row.name), row.kind, str(row.spread), escape(register_homes(row)))
+    return t
+
+
+def _top_files_table(result: RunResult, color: bool) -> Table | None:
+    top = top_files(result.findings, TOP_FILES)
+    if not top:
+        return None
+    t = _table("Top offending files", color)
+    t.add_column("file", overflow="fold")
+    t.add_column("violations", justify="right", no_wrap=True)
+    for path, n in top:
+        t.add_row(escape(path), str(n))
+    return t
+
+
+def _directory_table(result: RunResult, color: bool) -> Table | None:
+    dirs = [d for d in directory_scores(result) if d.files_with_violations][:TOP_DIRECTORIES]
+    if not dirs:
+        return None
+    t = _table("Top offending directories", color)
+    t.add_column("directory", overflow="fold")
+    for col in ("files", "files with violations", "violations", "score"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for d in dirs:
+        t.add_row(escape(d.name), str(d.files), str(d.files_with_violations), str(d.violations),
+                  format_score(d.score))
+    return t
+
+
+def _rest_lines(result: RunResult, options: RenderOptions, n_shown: int) -> list[str]:
+    """How to see what the summary left out."""
+    out = []
+    if len(result.concepts) > n_shown:
+        out.append(f"{len(result.concepts) - n_shown} more split concepts: "
+                   "`ssotcheck report --concepts all`")
+    if result.findings and not options.findings:
+        out.append(f"{plural(len(result.findings), 'finding')} not listed: "
+                   "`ssotcheck report --findings` lists them, `ssotcheck check "
+                   "--output-format concise` one per line, `--format html` filters them")
+    return out
+
+
+def _next_steps(result: RunResult, width: int) -> list[str]:
+    steps = [(cmd, why) for cmd, why in NEXT_STEPS
+             if cmd != "ssotcheck fix --diff" or fix_available(result.findings)]
+    pad = max(len(cmd) for cmd, _ in steps) + 2
+    out = []
+    for cmd, why in steps:
+        out += _wrap(f"{cmd:<{pad}}{why}", width, "  ", " " * (pad + 2))
+    return out
+
+
+def _summary(result: RunResult, options: RenderOptions, color: bool, width: int) -> str:
     buf = io.StringIO()
     console = _console(buf, color, width)
-    scores = result.scores
 
     def p(item: Any = "") -> None:
         # Without colour every string is already plain text: markup parsing would eat
         # a user's `[brackets]`.
         console.print(item, markup=color)
 
-    if full:
-        for line in _header(result, color, width):
-            p(line)
-        p("")
-        t = _table("Compliance by area", color)
-        for col in ("area", "files", "files with violations", "violations", "score"):
-            t.add_column(col, justify="left" if col == "area" else "right", no_wrap=col != "area",
-                         overflow="fold")
-        t.add_column("", no_wrap=True)
-        rows = area_rows(scores)
-        for i, a in enumerate(rows):
-            is_total = i == len(rows) - 1
-            t.add_row(escape(a.name), str(a.files), str(a.files_with_violations),
-                      str(a.violations), format_score(a.score), _bar(a.score, color),
-                      style="bold" if color and is_total else None, end_section=i == len(rows) - 2)
-        p(t)
-        p("")
-        counts = rule_counts(result.findings)
-        if counts:
-            t = _table("Findings by rule", color)
-            for col in ("rule", "name", "severity", "findings", "violations", "files"):
-                t.add_column(col, no_wrap=True, justify="right" if col in (
-                    "findings", "violations", "files") else "left")
-            for r in counts:
-                t.add_row(r.rule, r.name, r.severity, str(r.findings), str(r.violations),
-                          str(r.files))
+    for line in _header(result, color, width):
+        p(line)
+    p("")
+    tables = (_area_table(result, color), _rule_table(result, color),
+              _register_table(result, options, color))
+    for t in tables:
+        if t is not None:
             p(t)
             p("")
-        if result.concepts:
-            t = _table("Split concepts (most spread first)", color)
-            for col in ("concept", "kind", "spread", "homes"):
-                t.add_column(col, justify="right" if col == "spread" else "left",
-                             overflow="fold", no_wrap=col in ("kind", "spread"))
-            for c in result.concepts:
-                homes = "\n".join(
-                    escape(f"{h.path}:{h.line}" + (" (canonical)" if h.message == "canonical"
-                                                   else ""))
-                    for h in c.homes)
-                t.add_row(escape(c.name), c.kind, str(c.spread), homes)
+    n_shown = len(result.concepts) if options.concepts is None else min(
+        options.concepts, len(result.concepts))
+    rest = _rest_lines(result, options, n_shown)
+    if rest and len(result.concepts) > n_shown:
+        p(escape(rest.pop(0)) if color else rest.pop(0))
+        p("")
+    for t in (_top_files_table(result, color), _directory_table(result, color)):
+        if t is not None:
             p(t)
             p("")
-        top = top_files(result.findings)
-        if top:
-            t = _table("Top offending files", color)
-            t.add_column("file", overflow="fold")
-            t.add_column("violations", justify="right", no_wrap=True)
-            for path, n in top:
-                t.add_row(escape(path), str(n))
-            p(t)
-            p("")
-
-    for f in result.findings:
-        for line in _finding_lines(f, color, width if full else None):
-            p(line)
-    if result.findings:
+    for line in rest:
+        for wrapped in _wrap(line, width, "", "  "):
+            p(escape(wrapped) if color else wrapped)
         p("")
-    n = len(result.findings)
-    n_counted = sum(1 for f in result.findings if f.severity.counts)
-    # Wording kept from the first release (`in M of F files`): scripts grep for it.
-    summary = (f"{plural(n, 'finding')} ({n_counted} counted) in "
-               f"{scores.files_with_violations} of {scores.files} files; "
-               f"score {format_score(scores.overall)}")
-    if result.suppressed:
-        summary += f"; {result.suppressed} suppressed inline"
-    if result.baselined:
-        summary += f"; {result.baselined} in baseline"
-    for line in (_wrap(summary, width, "", "  ") if full else [summary]):
-        p(escape(line) if color else line)
-    if full and result.findings:
-        p("")
-        p("[bold]Next steps:[/bold]" if color else "Next steps:")
-        steps = [(cmd, why) for cmd, why in NEXT_STEPS
-                 if cmd != "ssotcheck fix --diff" or fix_available(result.findings)]
-        pad = max(len(cmd) for cmd, _ in steps) + 2
-        for cmd, why in steps:
-            for line in _wrap(f"{cmd:<{pad}}{why}", width, "  ", " " * (pad + 2)):
-                p(escape(line) if color else line)
     # rich pads table cells to the column width; trailing blanks are noise in diffs and logs.
-    return "\n".join(line.rstrip(" ") for line in buf.getvalue().split("\n"))
+    return "\n".join(line.rstrip(" ") for line in buf.getvalue().split("\n")).rstrip("\n") + "\n"
+
+
+def render(result: RunResult, *, color: bool = False, width: int = 100,
+           full: bool = True, options: RenderOptions = RenderOptions(), **_: Any) -> str:
+    if not full:
+        return check_view(result, options, color)
+    out = [_summary(result, options, color, width)]
+    if options.findings and result.findings:
+        out.append("\n".join(finding_lines(result.findings, options, color, width)) + "\n\n")
+    else:
+        out.append("")
+    lines = _wrap(summary_line(result), width, "", "  ")
+    if result.findings:
+        lines += ["", _paint(color)("Next steps:", "bold"), *_next_steps(result, width)]
+    out.append("\n".join(lines) + "\n")
+    return "".join(out)
