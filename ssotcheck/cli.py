@@ -74,8 +74,37 @@ def _common(p: argparse.ArgumentParser, formats: Sequence[str] | None = None) ->
                    help="print timings and cache statistics to stderr")
 
 
+def _concept_rows(value: str) -> int | None:
+    if value == "all":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a number or `all`, got {value!r}")
+    return n
+
+
+def _layout_options(p: argparse.ArgumentParser) -> None:
+    from ssotcheck.report import FORMATS, TEXT_LAYOUTS
+
+    g = p.add_argument_group("finding output")
+    g.add_argument("--output-format", metavar="FORMAT",
+                   choices=TEXT_LAYOUTS + tuple(f for f in FORMATS if f != "text"),
+                   help="how text findings are laid out: full (default; with related "
+                        "locations and fixes), concise (one line each: path:line:col: RULE "
+                        "message) or grouped (by file); a machine format name (json, sarif, "
+                        "...) works as --format does")
+    related = g.add_mutually_exclusive_group()
+    related.add_argument("--show-related", dest="show_related", action="store_true",
+                         default=None, help="print related locations (default except concise)")
+    related.add_argument("--no-related", dest="show_related", action="store_false",
+                         help="leave related locations out")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from ssotcheck.report import FORMATS
+    from ssotcheck.report import FORMATS, REGISTER_ROWS
 
     parser = argparse.ArgumentParser(
         prog="ssotcheck", description=DESCRIPTION, epilog=EPILOG,
@@ -96,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-under", type=float, metavar="SCORE",
                    help="fail when the overall score is below SCORE (overrides config)")
     p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
-    p.add_argument("--statistics", action="store_true", help="print counts per rule, not findings")
+    p.add_argument("--statistics", action="store_true",
+                   help="print the number of findings per rule (like ruff), not the findings")
+    _layout_options(p)
     _common(p, ("text",) + tuple(f for f in FORMATS if f != "text"))
 
     p = cmd("report", "full report: scores per area, rules, split-concept register, findings")
@@ -104,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
     p.add_argument("--record", action="store_true",
                    help="append the scores to .ssotcheck-history.jsonl for `ssotcheck trend`")
+    p.add_argument("--findings", action="store_true",
+                   help="text: list every finding after the summary (`check` lists them too)")
+    p.add_argument("--concepts", metavar="N|all", type=_concept_rows, default=REGISTER_ROWS,
+                   help=f"text: split-concept register rows to show (default: {REGISTER_ROWS})")
+    _layout_options(p)
     _common(p, ("text",) + tuple(f for f in FORMATS if f != "text"))
 
     p = cmd("fix", "rewrite legacy imports to their canonical path (libcst codemod)")
@@ -159,7 +195,12 @@ def _split(v: str | None) -> tuple[str, ...]:
 
 
 def load_config(args: argparse.Namespace) -> tuple[Config, tuple[str, ...]]:
-    """Config plus report scope (paths relative to the project root)."""
+    """Config plus report scope (paths relative to the project root).
+
+    Without --config the root is the folder of the nearest configuration file above the
+    first path (or the current directory). With --config FILE the file supplies settings
+    only: the root is the one directory given on the command line, else the current
+    directory, and relative globs in FILE are read from there."""
     from dataclasses import replace
 
     from ssotcheck import config as cfgmod
@@ -179,7 +220,12 @@ def load_config(args: argparse.Namespace) -> tuple[Config, tuple[str, ...]]:
         else:
             config = cfgmod.load(found, anchor)
     else:
-        config = cfgmod.load(cfg_path, anchor)
+        root = paths[0] if len(paths) == 1 and paths[0].is_dir() else Path.cwd()
+        config = cfgmod.load(cfg_path, anchor, root=root)
+    if getattr(args, "verbose", 0):
+        print(f"ssotcheck: root {config.root}; config "
+              + (str(config.config_path) if config.config_path else "none (defaults)"),
+              file=sys.stderr)
     overrides: dict[str, Any] = {}
     if getattr(args, "select", None):
         overrides["select"] = cfgmod._check_prefixes("--select", list(_split(args.select)))
@@ -207,24 +253,76 @@ def load_config(args: argparse.Namespace) -> tuple[Config, tuple[str, ...]]:
 # ----------------------------------------------------------------------- commands
 
 
+def _output_choice(args: argparse.Namespace) -> tuple[str, str]:
+    """(format, text layout) from --format and --output-format."""
+    from ssotcheck.report import TEXT_LAYOUTS
+
+    chosen = getattr(args, "output_format", None)
+    if chosen is None or chosen in TEXT_LAYOUTS:
+        return args.format, chosen or "full"
+    if args.format not in ("text", chosen):
+        raise UsageError(f"--format {args.format} and --output-format {chosen} disagree")
+    return chosen, "full"
+
+
+def statistics(result, fmt: str) -> str:
+    """Findings per rule, most first, as `ruff --statistics` prints them."""
+    import json
+    from collections import Counter
+
+    counts = Counter(f.rule for f in result.findings)
+    fixable = {f.rule for f in result.findings if f.fix is not None and f.fix.safe}
+    names = {f.rule: f.name for f in result.findings}
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if fmt == "json":
+        return json.dumps([{"code": r, "name": names[r], "count": n, "fixable": r in fixable}
+                           for r, n in rows], indent=2) + "\n"
+    width = max((len(str(n)) for _, n in rows), default=1)
+    mark = (lambda r: "[*] " if r in fixable else "[ ] ") if fixable else (lambda r: "")
+    return "".join(f"{n:>{width}}\t{r}\t{mark(r)}{names[r]}\n" for r, n in rows)
+
+
+def _nothing_analysed(args: argparse.Namespace, config, result) -> int | None:
+    """A run whose scope holds no Python file must not look like a clean 100%. When only
+    files were named and none is Python (a pre-commit hook on non-Python files), there is
+    nothing to do: exit 0 with a note. Otherwise the run pointed at the wrong place: 2."""
+    if result.scope:
+        return None
+    paths = [Path(p) for p in getattr(args, "paths", []) or []]
+    excluded = result.stats.files_excluded
+    note = f" ({excluded} excluded by `exclude`)" if excluded else ""
+    if paths and not any(p.is_dir() for p in paths):
+        if not args.quiet:
+            print(f"ssotcheck: no Python files among the {len(paths)} given path"
+                  f"{'s' if len(paths) != 1 else ''}{note}; nothing to check", file=sys.stderr)
+        return EXIT_OK
+    where = ", ".join(str(p) for p in paths) if paths else str(config.root)
+    print(f"ssotcheck: error: no Python files found under {where}{note}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def cmd_check(args: argparse.Namespace, full: bool) -> int:
-    from ssotcheck.report import render
+    from ssotcheck.report import RenderOptions, render
     from ssotcheck.runner import run_pipeline, write_output
 
     config, scope = load_config(args)
+    fmt, layout = _output_choice(args)
     result = run_pipeline(args, config, scope, use_baseline=not args.no_baseline)
+    empty = _nothing_analysed(args, config, result)
+    if empty is not None:
+        return empty
     color = want_color(args.color, sys.stdout) and not args.output
+    options = RenderOptions(findings=getattr(args, "findings", False),
+                            concepts=getattr(args, "concepts", RenderOptions.concepts),
+                            layout=layout, show_related=args.show_related)
     if getattr(args, "statistics", False):
-        from ssotcheck.report.summary import rule_counts
-
-        text = "".join(f"{r.violations:6d}  {r.rule}  {r.name}\n"
-                       for r in rule_counts(result.findings))
-    elif args.format == "text" and args.quiet:
+        text = statistics(result, fmt)
+    elif fmt == "text" and args.quiet:
         from ssotcheck.report.text_format import findings_only
 
-        text = findings_only(result, color=color)
+        text = findings_only(result, color=color, options=options)
     else:
-        text = render(result, args.format, color=color, full=full)
+        text = render(result, fmt, color=color, full=full, options=options)
     write_output(text, args.output)
     if getattr(args, "record", False):
         from ssotcheck.trend import record

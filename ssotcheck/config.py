@@ -345,8 +345,13 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
-def load(path: Path | None, root_hint: Path) -> Config:
-    """Load configuration from `path`, or discover it upwards from `root_hint`."""
+def load(path: Path | None, root_hint: Path, root: Path | None = None) -> Config:
+    """Load configuration from `path`, or discover it upwards from `root_hint`.
+
+    The project root is the configuration file's folder unless `root` is given: with
+    `--config FILE` the file supplies settings only, and the root is what the command
+    line names (or the current directory), as in ruff. Relative paths and globs in the
+    file (`src`, `exclude`, `areas`, `allow`, `baseline`) are read from the root."""
     if path is None:
         path = find_config_file(root_hint.resolve())
         if path is None:
@@ -365,4 +370,4 @@ def load(path: Path | None, root_hint: Path) -> Config:
         table = data.get("tool", {}).get("ssotcheck", data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.ssotcheck] must be a table")
-    return from_mapping(table, path.parent.resolve(), path.resolve())
+    return from_mapping(table, (root or path.parent).resolve(), path.resolve())

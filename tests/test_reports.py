@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 import pytest
@@ -19,9 +19,10 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.model import Concept, Finding, Fix, Location, Severity
 from ssotcheck.pipeline import RunResult
-from ssotcheck.report import FORMATS, render
+from ssotcheck.report import FORMATS, RenderOptions, render
 from ssotcheck.report import github_format, markdown_format
-from ssotcheck.report.summary import rule_area_findings, rule_counts
+from ssotcheck.report import REGISTER_ROWS
+from ssotcheck.report.summary import directory_scores, rule_area_findings, rule_counts
 from ssotcheck.scoring import compute
 
 PROJECT: dict[str, str | bytes] = {
@@ -71,11 +72,13 @@ def runs(draw: st.DrawFn, base: RunResult) -> RunResult:
             severity=draw(st.sampled_from(list(Severity))),
             fix=draw(st.one_of(st.none(), st.builds(Fix, messages, st.booleans()))),
             key=str(len(findings))))
-    concepts = tuple(
-        Concept(draw(st.sampled_from(["ExecutionStatus", "agent_started", "A|B", "<T>"])),
+    # names are unique (the register is keyed by name); up to 30 rows, so the text and
+    # Markdown caps (25) are crossed too
+    concepts = tuple(sorted((
+        Concept(draw(st.sampled_from(["ExecutionStatus", "agent_started", "A|B", "<T>"])) + str(i),
                 draw(st.sampled_from(["enum", "event", "class"])),
-                tuple(draw(st.lists(locs, min_size=2, max_size=4))))
-        for _ in range(draw(st.integers(0, 3))))
+                tuple(draw(st.lists(locs, min_size=2, max_size=7))))
+        for i in range(draw(st.integers(0, 30)))), key=lambda c: (-c.spread, c.kind, c.name)))
     return with_findings(base, findings, concepts, suppressed=draw(st.integers(0, 3)),
                          scope=tuple(files))
 
@@ -94,6 +97,9 @@ class Numbers:
     areas: dict[str, Row]
     overall: Row
     rules: dict[str, tuple[int, int, int]]
+    # register rows a format shows: name -> (spread, homes); and per-directory rows
+    concepts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    directories: dict[str, Row] = field(default_factory=dict)
 
 
 def _pct(s: str) -> float:
@@ -122,6 +128,9 @@ def numbers_from_text(text: str) -> Numbers:
         else:
             rules[cells[0]] = (int(cells[3]), int(cells[4]), int(cells[5]))
     overall = areas.pop("overall")
+    concepts = {name: (spread, homes) for name, (spread, homes, _) in text_register(text).items()}
+    directories = {c[0]: (int(c[1]), int(c[2]), int(c[3]), _pct(c[4]))
+                   for c in text_table(text, "Top offending directories")}
     head = re.search(r"^score (\d+\.\d)%: (\d+) violations? in (\d+) of (\d+) files?$", text, re.M)
     assert head, text[:300]
     assert (int(head.group(4)), int(head.group(3)), int(head.group(2)),
@@ -130,7 +139,38 @@ def numbers_from_text(text: str) -> Numbers:
                      r"(\d+\.\d)%", text, re.M)
     assert tail and (int(tail.group(2)), int(tail.group(1)), float(tail.group(3))) == (
         overall[0], overall[1], overall[3])
-    return Numbers(areas, overall, rules)
+    return Numbers(areas, overall, rules, concepts, directories)
+
+
+def text_table(text: str, title_prefix: str, columns: int = 5) -> list[list[str]]:
+    """Rows of a text table whose title starts with `title_prefix`; a row rich folded over
+    several lines is joined back (its continuation lines have an empty first cell)."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(title_prefix)), None)
+    if start is None:
+        return []
+    rows: list[list[str]] = []
+    for line in lines[start + 3:]:  # title, header, rule
+        if "|" not in line:
+            break
+        # split from the right: only the first cell (a user's name) may hold a `|`
+        cells = [c.strip() for c in line.rsplit("|", columns - 1)]
+        if rows and not cells[0]:
+            rows[-1] = [(a + " " + b).strip() if b else a for a, b in zip(rows[-1], cells)]
+        else:
+            rows.append(cells)
+    return rows
+
+
+def text_register(text: str) -> dict[str, tuple[int, int, str]]:
+    """name -> (spread, homes, rest phrase) of the text report's register rows."""
+    out = {}
+    for name, _kind, spread, homes in text_table(text, "Split concepts:", 4):
+        listed, _, rest = homes.partition("; +")
+        n = len(listed.split(", ")) + sum(int(m) for m in re.findall(r"(\d+) (?:more )?in ",
+                                                                      rest))
+        out[name] = (int(spread), n, "+" + rest if rest else "")
+    return out
 
 
 def numbers_from_json(text: str) -> Numbers:
@@ -139,7 +179,10 @@ def numbers_from_json(text: str) -> Numbers:
              for a in d["areas"]}
     overall = (d["files_in_scope"], d["files_with_violations"], d["violations"], d["score"])
     rules = {r["rule"]: (r["findings"], r["violations"], r["files"]) for r in d["rules"]}
-    return Numbers(areas, overall, rules)
+    concepts = {c["name"]: (c["spread"], len(c["homes"])) for c in d["concepts"]}
+    directories = {x["path"]: (x["files"], x["files_with_violations"], x["violations"], x["score"])
+                   for x in d["directories"]}
+    return Numbers(areas, overall, rules, concepts, directories)
 
 
 def numbers_from_sarif(text: str) -> Numbers:
@@ -153,12 +196,17 @@ def numbers_from_sarif(text: str) -> Numbers:
         bad = [r for r in rs if r["level"] in ("error", "warning")]
         paths = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in bad}
         rules[rule] = (len(rs), len(bad), len(paths))
+    concepts = {c["name"]: (c["spread"], len(c["homes"])) for c in p["splitConcepts"]}
+    directories = {x["path"]: (x["files"], x["filesWithViolations"], x["violations"], x["score"])
+                   for x in p["directories"]}
     return Numbers(areas, (p["filesInScope"], p["filesWithViolations"], p["violations"],
-                           p["score"]), rules)
+                           p["score"]), rules, concepts, directories)
 
 
 def _md_table(text: str, heading: str) -> list[list[str]]:
-    block = text.split(f"### {heading}\n\n", 1)[1].split("\n\n", 1)[0]
+    if f"### {heading}" not in text:
+        return []
+    block = text.split(f"### {heading}", 1)[1].split("\n\n", 2)[1]
     rows = [r for r in block.split("\n") if r.startswith("|")][2:]
     return [[c.strip().strip("*") for c in re.split(r"(?<!\\)\|", r)[1:-1]] for r in rows]
 
@@ -173,7 +221,35 @@ def numbers_from_markdown(text: str) -> Numbers:
     overall = areas.pop("overall")
     head = re.search(r"^## ssotcheck: (\d+\.\d)% compliant$", text, re.M)
     assert head and float(head.group(1)) == overall[3]
-    return Numbers(areas, overall, rules)
+    concepts = {name: (spread, homes) for name, (spread, homes, _) in md_register(text).items()}
+    directories = {md_code(c[0]): (int(c[1]), int(c[2]), int(c[3]), _pct(c[4]))
+                   for c in _md_table(text, "Top offending directories")}
+    return Numbers(areas, overall, rules, concepts, directories)
+
+
+def md_code(cell: str) -> str:
+    """The text of a code span in a table cell (fences and the escaped `|` undone)."""
+    cell = cell.strip()
+    fence = len(cell) - len(cell.lstrip("`"))
+    inner = cell[fence:len(cell) - fence]
+    if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
+        inner = inner[1:-1]
+    return inner.replace("\\|", "|")
+
+
+def md_register(text: str) -> dict[str, tuple[int, int, str]]:
+    heading = next((line[4:] for line in text.split("\n") if line.startswith("### Split concepts")),
+                   None)
+    if heading is None:
+        return {}
+    out = {}
+    for name, _kind, spread, homes in _md_table(text, heading):
+        parts = homes.split("<br>")
+        rest = parts.pop() if parts and not parts[-1].startswith("`") else ""
+        rest = re.sub(r"\\(.)", r"\1", rest)
+        n = len(parts) + sum(int(m) for m in re.findall(r"(\d+) (?:more )?in ", rest))
+        out[md_code(name)] = (int(spread), n, rest)
+    return out
 
 
 class _Tables(HTMLParser):
@@ -234,7 +310,12 @@ def numbers_from_html(text: str) -> Numbers:
              for c in page.tables.get("rules-table", [])[1:]}
     overall = areas.pop("overall")
     assert _pct(page.ids["overall-score"]) == overall[3]
-    return Numbers(areas, overall, rules)
+    # concept, kind, spread, homes, where, canonical
+    concepts = {c[0]: (int(c[2]), int(c[3])) for c in page.tables.get("concepts-table", [])[1:]}
+    # directory, bar, score, files, files with violations, violations
+    directories = {c[0]: (int(c[3]), int(c[4]), int(c[5]), _pct(c[2]))
+                   for c in page.tables.get("directories-table", [])[1:]}
+    return Numbers(areas, overall, rules, concepts, directories)
 
 
 def numbers_from_junit(text: str) -> Numbers:
@@ -255,12 +336,24 @@ PARSERS = {"text": numbers_from_text, "json": numbers_from_json, "sarif": number
            "markdown": numbers_from_markdown, "html": numbers_from_html}
 
 
-def expected_numbers(result: RunResult) -> Numbers:
+def expected_numbers(result: RunResult, fmt: str = "json") -> Numbers:
+    """What `fmt` must show: everything, except that the text report and Markdown show
+    the top of the register and of the directory table (the HTML page hides its
+    directory table when there is only one folder)."""
     s = result.scores
+    concepts = list(result.concepts)
+    dirs = directory_scores(result)
+    if fmt in ("text", "markdown"):
+        concepts = concepts[:REGISTER_ROWS]
+        dirs = [d for d in dirs if d.files_with_violations][:10]
+    elif fmt == "html" and len(dirs) < 2:
+        dirs = []
     return Numbers(
         {a.name: (a.files, a.files_with_violations, a.violations, a.score) for a in s.areas},
         (s.files, s.files_with_violations, s.violations, s.overall),
-        {r.rule: (r.findings, r.violations, r.files) for r in rule_counts(result.findings)})
+        {r.rule: (r.findings, r.violations, r.files) for r in rule_counts(result.findings)},
+        {c.name: (c.spread, len(c.homes)) for c in concepts},
+        {d.name: (d.files, d.files_with_violations, d.violations, d.score) for d in dirs})
 
 
 # ---------------------------------------------------------------------- agreement
@@ -271,10 +364,9 @@ def test_formats_agree_on_a_real_run(make_project) -> None:
                          "tools/bin.py": b"a = '\x00'\n"})
     result = run_on(root)
     assert result.scores.files_with_violations == 3
-    want = expected_numbers(result)
     for fmt, parse in PARSERS.items():
         got = parse(render(result, fmt))
-        assert got == want, fmt
+        assert got == expected_numbers(result, fmt), fmt
 
 
 @settings(max_examples=40, deadline=None,
@@ -289,7 +381,7 @@ def test_text_json_sarif_markdown_html_agree_on_every_number(base: RunResult,
     assert sum(n for n, _, _ in want.rules.values()) == len(result.findings)
     outputs = {fmt: render(result, fmt) for fmt in FORMATS}
     for fmt, parse in PARSERS.items():
-        assert parse(outputs[fmt]) == want, fmt
+        assert parse(outputs[fmt]) == expected_numbers(result, fmt), fmt
     junit = numbers_from_junit(outputs["junit"])
     assert junit.areas == want.areas
     assert junit.overall[:3] == want.overall[:3]
@@ -319,14 +411,18 @@ def long_run(base: RunResult) -> RunResult:
 
 def test_text_report_fits_100_columns_and_has_every_section(base: RunResult) -> None:
     result = long_run(base)
-    text = render(result, "text", width=100)
+    text = render(result, "text", width=100, options=RenderOptions(findings=True))
     assert max(len(line) for line in text.split("\n")) <= 100
-    for heading in ("Compliance by area", "Findings by rule", "Split concepts (most spread first)",
-                    "Top offending files", "Next steps:"):
+    for heading in ("Compliance by area", "Findings by rule", "Split concepts: 1, most spread first",
+                    "Top offending files", "Top offending directories", "Next steps:"):
         assert f"\n{heading}\n" in text
     assert "ssotcheck fix --diff" in text  # a finding has a fix
     assert "\x1b[" not in text  # no colour without a TTY
-    assert text == render(result, "text", width=100)
+    assert text == render(result, "text", width=100, options=RenderOptions(findings=True))
+    # without --findings the summary says how to list them instead
+    summary = render(result, "text", width=100)
+    assert "5 findings not listed: `ssotcheck report --findings` lists them" in summary
+    assert not re.search(r"^pkg/\S+:\d+:\d+: SSOT", summary, re.M)
     # the head of every finding stays on one line, so it can still be grepped
     for f in result.findings:
         assert re.search(rf"^{re.escape(f.path)}:{f.line}:{f.location.column + 1}: {f.rule} ",
@@ -347,7 +443,10 @@ def test_text_keeps_brackets_in_user_content(base: RunResult) -> None:
     msg = "uses [bold]config[/bold] and [red]x[/]"
     result = with_findings(base, [make_finding("SSOT203", msg, Location("pkg/mod1.py", 1))])
     assert msg in render(result, "text", full=False)
-    assert msg in re.sub(r"\x1b\[[0-9;]*m", "", render(result, "text", color=True))
+    for full in (True, False):
+        colored = render(result, "text", color=True, full=full,
+                         options=RenderOptions(findings=True))
+        assert msg in re.sub(r"\x1b\[[0-9;]*m", "", colored)
 
 
 def test_colour_output_uses_ansi_and_the_same_numbers(base: RunResult) -> None:
@@ -441,7 +540,8 @@ def test_markdown_caps_findings_and_escapes_user_content(base: RunResult) -> Non
                   "markdown")
     items = [line for line in text.split("\n") if line.startswith("- `pkg/") and "**SSOT" in line]
     assert len(items) == markdown_format.MAX_FINDINGS
-    assert "- … and 8 more (`ssotcheck report` lists them all)" in text
+    assert "- … and 8 more (`ssotcheck report --findings` lists them all)" in text
+    assert "_Left out of this summary: 8 findings." in text
     assert "<b>" not in text and "\\<b\\>" in text
     assert "\\@team \\#0" in text and "\\|" in text
     assert "| `A\\|B` | enum |" in text  # the pipe is escaped inside the table cell
@@ -480,7 +580,7 @@ def test_html_is_self_contained_and_escapes_user_content(base: RunResult) -> Non
     tables = parse_html(page).tables
     assert len(tables["findings-table"]) == 3  # header + two findings
     assert [row[0] for row in tables["concepts-table"][1:]] == ["<Status>"]
-    assert "pkg/mod2.py:5" in tables["concepts-table"][1][3]
+    assert "pkg/mod2.py:5" in tables["concepts-table"][1][4]  # the "where" column
 
 
 def test_html_links_point_at_relative_files(base: RunResult) -> None:

@@ -23,7 +23,11 @@ from ssotcheck.report import render
 from ssotcheck.scoring import compute
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# ../shared beside the repository; a git worktree under wt/N has it one level further up.
+SCHEMA = next((p for p in (Path(__file__).resolve().parents[k] / "shared" / "schemas" /
+                           "sarif-schema-2.1.0.json" for k in (2, 3)) if p.is_file()),
+              Path(__file__).resolve().parents[2] / "shared" / "schemas" /
+              "sarif-schema-2.1.0.json")
 EXAMPLES = REPO / "examples"
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "html")
 # `check --output-format`: how text findings are laid out (ruff's names).
 TEXT_LAYOUTS = ("full", "concise", "grouped")
+REGISTER_ROWS = 25  # register rows a summary shows; `report --concepts all` for every one
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class RenderOptions:
     """What a reader asked to see; each renderer reads the fields that concern it."""
 
     findings: bool = False  # text report: list every finding after the summary
-    concepts: int | None = 25  # register rows in the text report (None: all of them)
+    concepts: int | None = REGISTER_ROWS  # register rows in the text report (None: all of them)
     layout: str = "full"  # text findings: full | concise | grouped
     show_related: bool | None = None  # None: the layout's default (concise: no)
 

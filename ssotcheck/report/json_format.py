@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ssotcheck import __version__
 from ssotcheck.model import Finding, Location
 from ssotcheck.report import jsonlines
-from ssotcheck.report.summary import SCHEMA_VERSION, rule_counts
+from ssotcheck.report.summary import SCHEMA_VERSION, directory_scores, rule_counts
 
 if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
@@ -41,6 +41,12 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def directory_rows(result: RunResult) -> list[dict[str, Any]]:
+    """Compliance per folder (`report.summary.DIRECTORY_DEPTH` levels), worst first."""
+    return [{"path": d.name, "files": d.files, "files_with_violations": d.files_with_violations,
+             "violations": d.violations, "score": d.score} for d in directory_scores(result)]
+
+
 def document(result: RunResult) -> dict[str, Any]:
     s = result.scores
     return {
@@ -69,6 +75,7 @@ def document(result: RunResult) -> dict[str, Any]:
              "canonical_reason": c.canonical_reason, "homes": [_loc(h) for h in c.homes]}
             for c in result.concepts
         ],
+        "directories": directory_rows(result),
         "suppressed": result.suppressed,
         "baselined": result.baselined,
         "findings": [finding_dict(f) for f in result.findings],

@@ -12,9 +12,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ssotcheck.model import Finding, Severity
+from ssotcheck.report import REGISTER_ROWS
 from ssotcheck.report.summary import (
     NEXT_STEPS,
     area_rows,
+    directory_scores,
+    home_label,
+    left_out,
+    register,
+    register_title,
     fix_available,
     format_score,
     plural,
@@ -27,8 +33,12 @@ if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
 
 MAX_FINDINGS = 30
-MAX_CONCEPTS = 25
-MAX_HOMES = 8
+MAX_CONCEPTS = REGISTER_ROWS
+MAX_HOMES = 8  # related locations named per finding
+MAX_DIRECTORIES = 10
+# GitHub rejects a job summary over 1 MiB; a comment's limit (65,536 characters) is met by
+# the caps above in practice, this guard holds the summary limit whatever the messages.
+SIZE_LIMIT = 1024 * 1024 - 4096
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#@!&{}])")
 _SEV_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -102,31 +112,30 @@ def render(result: RunResult, **_: Any) -> str:
                 _row([":--", ":--", ":--", "--:", "--:", "--:"])]
         out += [_row([r.rule, r.name, r.severity, str(r.findings), str(r.violations),
                       str(r.files)]) for r in counts]
-    if result.concepts:
-        out += ["", "### Split concepts (most spread first)", "",
-                _row(["Concept", "Kind", "Spread", "Homes"]),
-                _row([":--", ":--", "--:", ":--"])]
-        for c in result.concepts[:MAX_CONCEPTS]:
-            homes = [code(f"{h.path}:{h.line}", in_table=True)
-                     + (" (canonical)" if h.message == "canonical" else "")
-                     for h in c.homes[:MAX_HOMES]]
-            if len(c.homes) > MAX_HOMES:
-                homes.append(f"… and {len(c.homes) - MAX_HOMES} more")
-            out.append(_row([code(c.name, in_table=True), text(c.kind), str(c.spread),
-                             "<br>".join(homes)]))
-        if len(result.concepts) > MAX_CONCEPTS:
-            out += ["", f"… and {plural(len(result.concepts) - MAX_CONCEPTS, 'more concept')}"]
+    out += _register(result)
     top = top_files(result.findings, 5)
     if top:
         out += ["", "### Top offending files", ""]
         out += [f"- {code(path)}: {plural(n, 'violation')}" for path, n in top]
+    out += _directories(result)
+    doc = _join(out, _findings(result, MAX_FINDINGS), result)
+    n = MAX_FINDINGS
+    while len(doc.encode("utf-8")) > SIZE_LIMIT and n > 0:
+        # Messages can be long (a split concept's message lists every home): show fewer.
+        n //= 2
+        doc = _join(out, _findings(result, n), result)
+    return doc
+
+
+def _join(head: list[str], findings: list[str], result: RunResult) -> str:
+    out = head + findings
+    shown = sum(1 for line in findings if line.startswith("- ") and "**SSOT" in line)
+    concepts = min(len(result.concepts), MAX_CONCEPTS)
+    omitted = left_out(result, shown, concepts)
+    if omitted:
+        out += ["", f"_Left out of this summary: {omitted}. `ssotcheck report --format html` "
+                    "shows everything in one filterable page._"]
     if result.findings:
-        ranked = sorted(result.findings, key=lambda f: (_SEV_ORDER[f.severity], f.sort_key()))
-        out += ["", "### Top findings", ""]
-        out += [_finding_item(f) for f in ranked[:MAX_FINDINGS]]
-        if len(ranked) > MAX_FINDINGS:
-            out.append(f"- … and {len(ranked) - MAX_FINDINGS} more "
-                       "(`ssotcheck report` lists them all)")
         steps = [(cmd, why) for cmd, why in NEXT_STEPS
                  if cmd != "ssotcheck fix --diff" or fix_available(result.findings)]
         out += ["", "<details><summary>Next steps</summary>", ""]
@@ -135,3 +144,46 @@ def render(result: RunResult, **_: Any) -> str:
     else:
         out += ["", "No findings."]
     return "\n".join(out) + "\n"
+
+
+def _findings(result: RunResult, cap: int) -> list[str]:
+    if not result.findings:
+        return []
+    ranked = sorted(result.findings, key=lambda f: (_SEV_ORDER[f.severity], f.sort_key()))
+    out = ["", "### Top findings", ""]
+    out += [_finding_item(f) for f in ranked[:cap]]
+    if len(ranked) > cap:
+        out.append(f"- … and {len(ranked) - cap} more (`ssotcheck report --findings` lists "
+                   "them all)")
+    return out
+
+
+def _register(result: RunResult) -> list[str]:
+    if not result.concepts:
+        return []
+    rows = register(result, MAX_CONCEPTS)
+    out = ["", "### " + register_title(len(rows), len(result.concepts)), "",
+           _row(["Concept", "Kind", "Spread", "Homes"]), _row([":--", ":--", "--:", ":--"])]
+    for row in rows:
+        homes = [code(home_label(h), in_table=True) for h in row.listed]
+        rest = row.rest_phrase()
+        if rest:
+            homes.append(text(rest))
+        out.append(_row([code(row.name, in_table=True), text(row.kind), str(row.spread),
+                         "<br>".join(homes)]))
+    if len(result.concepts) > MAX_CONCEPTS:
+        out += ["", f"… and {plural(len(result.concepts) - MAX_CONCEPTS, 'more concept')} "
+                    "(`ssotcheck report --concepts all`)"]
+    return out
+
+
+def _directories(result: RunResult) -> list[str]:
+    dirs = [d for d in directory_scores(result) if d.files_with_violations][:MAX_DIRECTORIES]
+    if not dirs:
+        return []
+    out = ["", "### Top offending directories", "",
+           _row(["Directory", "Files", "Files with violations", "Violations", "Score"]),
+           _row([":--", "--:", "--:", "--:", "--:"])]
+    out += [_row([code(d.name, in_table=True), str(d.files), str(d.files_with_violations),
+                  str(d.violations), format_score(d.score)]) for d in dirs]
+    return out

@@ -17,7 +17,7 @@ from ssotcheck import __version__, catalogue
 from ssotcheck.catalogue import Rule
 from ssotcheck.model import Finding, Location, Severity
 from ssotcheck.report import jsonlines
-from ssotcheck.report.summary import SCHEMA_VERSION
+from ssotcheck.report.summary import SCHEMA_VERSION, directory_scores
 
 if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
@@ -136,6 +136,10 @@ def score_properties(result: RunResult) -> dict[str, Any]:
                            "canonical": c.canonical,
                            "homes": [f"{h.path}:{h.line}" for h in c.homes]}
                           for c in result.concepts],
+        "directories": [{"path": d.name, "files": d.files,
+                         "filesWithViolations": d.files_with_violations,
+                         "violations": d.violations, "score": d.score}
+                        for d in directory_scores(result)],
     }
 
 

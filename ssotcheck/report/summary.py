@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from ssotcheck import catalogue
 from ssotcheck.areas import AreaMap
 from ssotcheck.model import AreaScore, Concept, Finding, Location, Scores
+from ssotcheck.report import REGISTER_ROWS
 from ssotcheck.scoring import compute
 
 if TYPE_CHECKING:
@@ -128,7 +129,6 @@ def printable(text: str) -> str:
 # views (text report, Markdown, HTML's first screen) show the top of each list and say
 # how to see the rest. What "top" means is decided here, once, so the formats agree.
 
-REGISTER_ROWS = 25  # register rows a summary shows; `--concepts all` for every one
 LISTED_HOMES = 5  # homes a collapsed register row names; the rest are counted per area
 DIRECTORY_DEPTH = 2  # `pkg/agents/x/y.py` is scored under `pkg/agents`
 
@@ -153,10 +153,11 @@ class RegisterRow:
     listed_areas: tuple[str, ...] = ()  # areas of the listed homes
 
     def rest_phrase(self) -> str:
-        """`+ 160 in tests, 3 in scripts` (`N more in production` for a listed area)."""
+        """`+160 in tests, 3 in scripts` (`N more in production` for a listed area)."""
         parts = [f"{n} {'more ' if area in self.listed_areas else ''}in {area}"
                  for area, n in self.rest]
-        return ("+ " + ", ".join(parts)) if parts else ""
+        # "+157" stays one word, so a wrapped cell never ends in a lone "+".
+        return ("+" + ", ".join(parts)) if parts else ""
 
 
 def register_row(concept: Concept, area_of: Callable[[str], str],
@@ -179,6 +180,11 @@ def register(result: RunResult, limit: int | None = REGISTER_ROWS) -> list[Regis
     area_of = AreaMap(result.config)
     concepts = result.concepts if limit is None else result.concepts[:limit]
     return [register_row(c, area_of) for c in concepts]
+
+
+def register_title(shown: int, total: int) -> str:
+    return (f"Split concepts: {total}, most spread first" if shown == total
+            else f"Split concepts: top {shown} of {total}, most spread first")
 
 
 def home_label(h: Location) -> str:

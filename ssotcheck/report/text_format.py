@@ -37,6 +37,7 @@ from ssotcheck.report.summary import (
     plural,
     printable,
     register,
+    register_title,
     rule_counts,
     top_files,
 )
@@ -260,15 +261,10 @@ def _rule_table(result: RunResult, color: bool) -> Table | None:
 
 
 def register_homes(row: RegisterRow) -> str:
-    """`a.py:3 (canonical), b.py:9; + 160 in tests, 3 in scripts`."""
+    """`a.py:3 (canonical), b.py:9; +160 in tests, 3 in scripts`."""
     listed = ", ".join(home_label(h) for h in row.listed)
     rest = row.rest_phrase()
     return f"{listed}; {rest}" if rest else listed
-
-
-def register_title(shown: int, total: int) -> str:
-    return (f"Split concepts: {total}, most spread first" if shown == total
-            else f"Split concepts: top {shown} of {total}, most spread first")
 
 
 def _register_table(result: RunResult, options: RenderOptions, color: bool) -> Table | None:
