@@ -151,6 +151,16 @@ details summary.rest { cursor: pointer; color: var(--muted); font-size: 13px; }
 td.where { min-width: 16em; }
 td.where .group { margin-top: 4px; }
 td.concept, td.where a, td.loc a { overflow-wrap: anywhere; }
+@media (max-width: 960px) {
+  main, header.top, footer { padding-left: 12px; padding-right: 12px; }
+  .card { padding: 14px 12px; }
+  thead th { white-space: normal; }
+  th, td { padding: 6px 6px; }
+  .bar { width: 22%; min-width: 60px; }
+  td.loc { min-width: 9em; }
+  td.where { min-width: 10em; }
+  #findings-table td.msg { width: auto; }
+}
 footer { max-width: 1160px; margin: 0 auto; padding: 4px 28px 32px; color: var(--muted);
          font-size: 13px; }
 """
@@ -265,6 +275,7 @@ JS = """
     clearTimeout(timer);
     timer = setTimeout(refilter, 80);
   });
+  text.addEventListener('change', function () { clearTimeout(timer); refilter(); });
   selects.forEach(function (s) { s[1].addEventListener('change', refilter); });
   more.addEventListener('click', function () { limit += PAGE; apply(); });
   function setFilter(k, v) {
