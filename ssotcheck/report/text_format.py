@@ -112,8 +112,10 @@ def _full(f: Finding, paint: Paint, related: bool, width: int | None) -> list[st
     tail = f"({f.name}, {f.severity.value})"
     message = printable(f.message)
     if width is None:
-        lines = [f"{paint(head, 'bold')} {paint(f.rule, f.severity.value)} {message} "
-                 f"{paint(tail, 'dim')}"]
+        # a message's own line breaks get the details' indent, so every line that starts
+        # at column 0 is a finding's head
+        lines = [f"{paint(head, 'bold')} {paint(f.rule, f.severity.value)} "
+                 f"{message.replace(chr(10), chr(10) + '    ')} {paint(tail, 'dim')}"]
     else:
         lines = _wrap(f"{head} {f.rule} {message} {tail}", width, "", "    ")
         if lines[0].startswith(f"{head} {f.rule}"):
