@@ -16,6 +16,7 @@ from ssotcheck import __version__
 
 if TYPE_CHECKING:
     from ssotcheck.config import Config
+    from ssotcheck.pipeline import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -265,7 +266,7 @@ def _output_choice(args: argparse.Namespace) -> tuple[str, str]:
     return chosen, "full"
 
 
-def statistics(result, fmt: str) -> str:
+def statistics(result: RunResult, fmt: str) -> str:
     """Findings per rule, most first, as `ruff --statistics` prints them."""
     import json
     from collections import Counter
@@ -282,7 +283,7 @@ def statistics(result, fmt: str) -> str:
     return "".join(f"{n:>{width}}\t{r}\t{mark(r)}{names[r]}\n" for r, n in rows)
 
 
-def _nothing_analysed(args: argparse.Namespace, config, result) -> int | None:
+def _nothing_analysed(args: argparse.Namespace, config: Config, result: RunResult) -> int | None:
     """A run whose scope holds no Python file must not look like a clean 100%. When only
     files were named and none is Python (a pre-commit hook on non-Python files), there is
     nothing to do: exit 0 with a note. Otherwise the run pointed at the wrong place: 2."""
