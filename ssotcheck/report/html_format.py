@@ -22,7 +22,6 @@ from ssotcheck import __version__
 from ssotcheck.areas import AreaMap
 from ssotcheck.model import AreaScore, Finding, Location, Severity
 from ssotcheck.report.summary import (
-    DIRECTORY_DEPTH,
     NEXT_STEPS,
     REGISTER_ROWS,
     RegisterRow,
@@ -460,8 +459,9 @@ def _directories(result: RunResult) -> list[str]:
     if len(dirs) < 2:
         return []  # one folder: the area table already says it all
     out = ['<section class="card" id="directories"><h2>Compliance by directory '
-           f'<span class="count">({len(dirs)} folders {DIRECTORY_DEPTH} levels deep, '
-           "most non-compliant files first)</span></h2>",
+           f'<span class="count">({len(dirs)} folders, most non-compliant files first; a '
+           "folder with more than a quarter of the files is split into its subfolders)"
+           "</span></h2>",
            '<table id="directories-table" class="collapsible"><thead><tr><th>Directory</th>'
            '<th class="bar">Compliant files</th><th class="num">Score</th>'
            '<th class="num">Files</th><th class="num">Files with violations</th>'
@@ -560,15 +560,16 @@ def _json_script(element_id: str, doc: Any) -> str:
     return f'<script type="application/json" id="{element_id}">{payload}</script>'
 
 
-def _directory_options(findings: Sequence[Finding]) -> list[str]:
-    """Every folder (up to DIRECTORY_DEPTH levels) holding a finding, parents included."""
+def _directory_options(result: RunResult) -> list[str]:
+    """The folders of the directory table that hold a violation, and their parents: the
+    directory filter matches everything under the chosen folder."""
     dirs: set[str] = set()
-    for f in findings:
-        parts = f.path.split("/")[:-1][:DIRECTORY_DEPTH]
-        if not parts:
-            dirs.add(".")
-        for k in range(1, len(parts) + 1):
-            dirs.add("/".join(parts[:k]))
+    for d in directory_scores(result):
+        if not d.violations:
+            continue
+        parts = d.name.split("/")
+        dirs.update("/".join(parts[:k]) for k in range(1, len(parts) + 1))
+    dirs |= {"." for f in result.findings if "/" not in f.path}
     return sorted(dirs)
 
 
@@ -592,7 +593,7 @@ def _findings(result: RunResult) -> list[str]:
         f'<select id="filter-area" aria-label="Area"><option value="">all areas</option>'
         f"{_options(sorted({f.area for f in fs}))}</select>",
         f'<select id="filter-dir" aria-label="Directory"><option value="">all directories'
-        f"</option>{_options(_directory_options(fs))}</select>",
+        f"</option>{_options(_directory_options(result))}</select>",
         f'<span class="shown">showing <span id="page-count">{page}</span> of '
         f'<span id="shown-count">{len(fs)}</span> matching ({len(fs)} in all)</span>',
         "</div>",

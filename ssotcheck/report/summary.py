@@ -130,7 +130,9 @@ def printable(text: str) -> str:
 # how to see the rest. What "top" means is decided here, once, so the formats agree.
 
 LISTED_HOMES = 5  # homes a collapsed register row names; the rest are counted per area
-DIRECTORY_DEPTH = 2  # `pkg/agents/x/y.py` is scored under `pkg/agents`
+DIRECTORY_DEPTH = 2  # `pkg/agents/x/y.py` is scored under `pkg/agents` ...
+SPLIT_SHARE = 0.25  # ... unless `pkg/agents` holds more than a quarter of the files
+MIN_SPLIT = 50
 
 
 def is_test_area(name: str) -> bool:
@@ -196,12 +198,47 @@ def directory_of(path: str, depth: int = DIRECTORY_DEPTH) -> str:
     return "/".join(parts) or "."
 
 
+def directory_groups(paths: Iterable[str], depth: int = DIRECTORY_DEPTH,
+                     share: float = SPLIT_SHARE) -> dict[str, str]:
+    """path -> the folder it is scored under: its folder `depth` levels deep, except that a
+    folder holding more than `share` of the files (and more than MIN_SPLIT) is split
+    into its subfolders, again and again. So `lib/sqlalchemy` (nearly all of SQLAlchemy)
+    becomes `lib/sqlalchemy/orm`, `lib/sqlalchemy/sql`, ...; files directly inside a split
+    folder stay under its name. Every file is in exactly one group, so a directory
+    table adds up to the overall row."""
+    paths = list(paths)
+    level = {p: depth for p in paths}
+    group = {p: directory_of(p, depth) for p in paths}
+    limit = max(MIN_SPLIT, share * len(paths))
+    while True:
+        sizes = Counter(group.values())
+        big = {g for g, n in sizes.items() if n > limit}
+        moved = False
+        for g in big:
+            members = [p for p in paths if group[p] == g]
+            deepest = max(p.count("/") for p in members)
+            d = level[members[0]]
+            # descend through folders with one subfolder until the group splits
+            while d < deepest:
+                d += 1
+                if len({directory_of(p, d) for p in members}) > 1:
+                    break
+            if len({directory_of(p, d) for p in members}) > 1:
+                for p in members:
+                    level[p], group[p] = d, directory_of(p, d)
+                moved = True
+        if not moved:
+            return group
+
+
 def directory_scores(result: RunResult, depth: int = DIRECTORY_DEPTH) -> list[AreaScore]:
-    """Compliance per directory (`depth` levels deep), worst first: most non-compliant
+    """Compliance per folder (see `directory_groups`), worst first: most non-compliant
     files (what costs the overall score), then most violations, then path. The same
     formula as the area scores, so a directory table adds up to the overall row."""
-    scores = compute(result.scope, result.findings, lambda p: directory_of(p, depth),
-                     order=(), failed=result.failed)
+    groups = directory_groups(result.scope, depth)
+    scores = compute(result.scope, result.findings,
+                     lambda p: groups.get(p) or directory_of(p, depth), order=(),
+                     failed=result.failed)
     return sorted(scores.areas, key=lambda a: (-a.files_with_violations, -a.violations, a.name))
 
 
