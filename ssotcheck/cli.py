@@ -30,7 +30,9 @@ classes that bypass your base test classes, and scores each area of the code 0-1
 
 EPILOG = """\
 examples:
-  ssotcheck report                      full report for the project around the current directory
+  ssotcheck report                      summary report for the project around the current directory
+  ssotcheck report --findings           ... followed by every finding
+  ssotcheck check --output-format concise   one line per finding (full, concise, grouped)
   ssotcheck report examples/            ... for another project (its pyproject.toml is used)
   ssotcheck check --fail-under 95       CI gate: exit 1 on findings or a score below 95
   ssotcheck check $(git diff --name-only --cached)   only report on the staged files
@@ -131,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     _layout_options(p)
     _common(p, ("text",) + tuple(f for f in FORMATS if f != "text"))
 
-    p = cmd("report", "full report: scores per area, rules, split-concept register, findings")
+    p = cmd("report", "summary report: scores per area, rules, split-concept register, worst "
+                      "files and folders (findings with --findings)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="project directory or files in it")
     p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
     p.add_argument("--record", action="store_true",
