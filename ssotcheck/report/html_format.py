@@ -148,6 +148,7 @@ button.more { font: inherit; font-size: 14px; color: var(--accent); background: 
               cursor: pointer; }
 details summary.rest { cursor: pointer; color: var(--muted); font-size: 13px; }
 td.where { min-width: 16em; }
+td.concept { min-width: 11em; }
 td.where .group { margin-top: 4px; }
 td.concept, td.where a, td.loc a { overflow-wrap: anywhere; }
 @media (max-width: 960px) {
@@ -158,6 +159,7 @@ td.concept, td.where a, td.loc a { overflow-wrap: anywhere; }
   .bar { width: 22%; min-width: 60px; }
   td.loc { min-width: 9em; }
   td.where { min-width: 10em; }
+  td.concept { min-width: 7em; }
   #findings-table td.msg { width: auto; }
 }
 footer { max-width: 1160px; margin: 0 auto; padding: 4px 28px 32px; color: var(--muted);
@@ -435,7 +437,7 @@ def _concepts(result: RunResult) -> list[str]:
         if c.canonical_reason:
             canonical += f'<div class="muted">{_e(c.canonical_reason)}</div>'
         extra = ' class="extra"' if k >= REGISTER_ROWS else ""
-        out.append(f'<tr{extra}><td class="concept"><code>{_breakable(c.name, "._")}</code></td>'
+        out.append(f'<tr{extra}><td class="concept"><code>{_breakable(c.name, ".")}</code></td>'
                    f'<td>{_e(c.kind)}</td><td class="num spread">{c.spread}</td>'
                    f'<td class="num">{row.homes}</td>'
                    f'<td class="where">{_homes_cell(row, c.homes, area_of)}</td>'
