@@ -265,3 +265,17 @@ def test_check_text_is_plain_when_piped(tree: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert "\x1b[" not in proc.stdout and "related:" not in proc.stdout
     assert len(HEAD.findall(proc.stdout)) >= 10_000
+
+
+def test_directory_groups_split_a_folder_holding_most_files() -> None:
+    from ssotcheck.report.summary import directory_groups
+
+    paths = ([f"lib/pkg/sub{i % 5}/m{i}.py" for i in range(200)] + ["lib/pkg/core.py"]
+             + [f"tests/t{i}.py" for i in range(20)] + ["setup.py"])
+    groups = directory_groups(paths)
+    assert groups["lib/pkg/sub1/m1.py"] == "lib/pkg/sub1"  # lib/pkg held 91% of the files
+    assert groups["lib/pkg/core.py"] == "lib/pkg"  # files directly in a split folder stay
+    assert groups["tests/t1.py"] == "tests" and groups["setup.py"] == "."
+    assert set(groups) == set(paths)
+    # small trees are not split: under MIN_SPLIT files a folder keeps its two levels
+    assert directory_groups([f"a/b/c{i}/x.py" for i in range(10)])["a/b/c1/x.py"] == "a/b"
