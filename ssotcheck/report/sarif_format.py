@@ -56,18 +56,28 @@ def _uri(path: str) -> str:
 
 
 def _region(loc: Location) -> dict[str, Any]:
-    region: dict[str, Any] = {"startLine": max(loc.line, 1), "startColumn": loc.column + 1}
-    if loc.end_line is not None and loc.end_line >= loc.line:
-        region["endLine"] = max(loc.end_line, 1)
-        if loc.end_column is not None and (loc.end_line > loc.line or loc.end_column > loc.column):
+    line, end_line = loc.line, loc.end_line
+    region: dict[str, Any] = {"startLine": line if line > 1 else 1,
+                              "startColumn": loc.column + 1}
+    if end_line is not None and end_line >= line:
+        region["endLine"] = end_line if end_line > 1 else 1
+        end_column = loc.end_column
+        if end_column is not None and (end_line > line or end_column > loc.column):
             # SARIF's endColumn is exclusive and 1-based, like ast's end_col_offset + 1.
-            region["endColumn"] = loc.end_column + 1
+            region["endColumn"] = end_column + 1
     return region
 
 
 def _physical(loc: Location) -> dict[str, Any]:
     return {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
             "region": _region(loc)}
+
+
+def _related(i: int, loc: Location) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": i, "physicalLocation": _physical(loc)}
+    if loc.message:
+        out["message"] = {"text": loc.message}
+    return out
 
 
 def fix_object(f: Finding) -> dict[str, Any]:
@@ -93,14 +103,11 @@ def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": f.message},
         "locations": [{"physicalLocation": _physical(f.location)}],
     }
-    if f.rule in rule_index:
-        out["ruleIndex"] = rule_index[f.rule]
+    index = rule_index.get(f.rule)
+    if index is not None:
+        out["ruleIndex"] = index
     if f.related:
-        out["relatedLocations"] = [
-            {"id": i, "physicalLocation": _physical(r),
-             **({"message": {"text": r.message}} if r.message else {})}
-            for i, r in enumerate(f.related)
-        ]
+        out["relatedLocations"] = [_related(i, r) for i, r in enumerate(f.related)]
     if f.fix is not None and f.fix.edits:
         out["fixes"] = [fix_object(f)]
     out["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
