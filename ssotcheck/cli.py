@@ -269,23 +269,6 @@ def _output_choice(args: argparse.Namespace) -> tuple[str, str]:
     return chosen, "full"
 
 
-def statistics(result: RunResult, fmt: str) -> str:
-    """Findings per rule, most first, as `ruff --statistics` prints them."""
-    import json
-    from collections import Counter
-
-    counts = Counter(f.rule for f in result.findings)
-    fixable = {f.rule for f in result.findings if f.fix is not None and f.fix.safe}
-    names = {f.rule: f.name for f in result.findings}
-    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    if fmt == "json":
-        return json.dumps([{"code": r, "name": names[r], "count": n, "fixable": r in fixable}
-                           for r, n in rows], indent=2) + "\n"
-    width = max((len(str(n)) for _, n in rows), default=1)
-    mark = (lambda r: "[*] " if r in fixable else "[ ] ") if fixable else (lambda r: "")
-    return "".join(f"{n:>{width}}\t{r}\t{mark(r)}{names[r]}\n" for r, n in rows)
-
-
 def _nothing_analysed(args: argparse.Namespace, config: Config, result: RunResult) -> int | None:
     """A run whose scope holds no Python file must not look like a clean 100%. When only
     files were named and none is Python (a pre-commit hook on non-Python files), there is
@@ -320,6 +303,8 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
                             concepts=getattr(args, "concepts", RenderOptions.concepts),
                             layout=layout, show_related=args.show_related)
     if getattr(args, "statistics", False):
+        from ssotcheck.report.statistics import render as statistics
+
         text = statistics(result, fmt)
     elif fmt == "text" and args.quiet:
         from ssotcheck.report.text_format import findings_only

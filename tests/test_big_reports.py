@@ -177,7 +177,7 @@ def test_check_colour_only_when_asked_golden() -> None:
 
 
 def test_statistics_golden() -> None:
-    from ssotcheck.cli import statistics
+    from ssotcheck.report.statistics import render as statistics
 
     golden("statistics.txt", statistics(small_run(), "text"))
     rows = json.loads(statistics(small_run(), "json"))

@@ -273,6 +273,8 @@ def _register_table(result: RunResult, options: RenderOptions, color: bool) -> T
     if not result.concepts:
         return None
     rows = register(result, options.concepts)
+    if not rows:
+        return None  # `--concepts 0`: only the "N more" line
     t = _table(register_title(len(rows), len(result.concepts)), color)
     for col in ("concept", "kind", "spread", "homes"):
         t.add_column(col, justify="right" if col == "spread" else "left",
