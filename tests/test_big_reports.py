@@ -22,7 +22,7 @@ from conftest import write_tree
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.cli import main
-from ssotcheck.model import Finding, Fix, Location, Severity, Span, TextEdit
+from ssotcheck.model import Concept, Finding, Fix, Location, Severity, Span, TextEdit
 from ssotcheck.pipeline import RunResult
 from ssotcheck.report import FORMATS, REGISTER_ROWS, RenderOptions, markdown_format, render
 from ssotcheck.report.summary import register
@@ -174,6 +174,16 @@ def test_check_colour_only_when_asked_golden() -> None:
     text = render(small_run(), "text", full=False, color=True)
     golden("check-full-color.txt", text)
     assert re.sub(r"\x1b\[[0-9;]*m", "", text) == render(small_run(), "text", full=False)
+
+
+def test_report_summary_and_markdown_golden() -> None:
+    base = small_run()
+    homes = tuple(Location(p, 3 + i, message="canonical" if i == 0 else "")
+                  for i, p in enumerate(base.scope))
+    concepts = (Concept("Status", "enum", homes), Concept("agent_started", "event", homes[:2]))
+    result = replace(base, concepts=concepts)
+    golden("report-summary.txt", render(result, "text"))
+    golden("report.md", render(result, "markdown"))
 
 
 def test_statistics_golden() -> None:
