@@ -74,7 +74,8 @@ def _common(p: argparse.ArgumentParser, formats: Sequence[str] | None = None) ->
                    help="colour output (default: auto; NO_COLOR is honoured)")
     g.add_argument("-q", "--quiet", action="store_true", help="print only findings and errors")
     g.add_argument("-v", "--verbose", action="count", default=0,
-                   help="print timings and cache statistics to stderr")
+                   help="print the root, the configuration file, timings and cache "
+                        "statistics to stderr")
 
 
 def _concept_rows(value: str) -> int | None:
