@@ -26,6 +26,8 @@ DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("production", ("**",)),
 )
 DEFAULT_DISCRIMINATORS = ("type", "event_type")
+DEFAULT_ENVELOPES = ("payload", "data")
+CONFIDENCE_LEVELS = ("low", "medium", "high")
 
 
 class ConfigError(Exception):
@@ -59,6 +61,13 @@ class Config:
     banned_api: tuple[BannedApi, ...] = ()
     non_canonical_imports: bool = False  # SSOT202 is opt-in
     class_similarity: float = 0.5
+    # Duplicate rules: class-name conventions that are never copies (`Name` or
+    # `path-glob:Name`), the least confidence a finding needs, and the deployables inside
+    # which single-source-of-truth applies (globs; one service per glob).
+    conventions: tuple[str, ...] = ()
+    min_confidence: str = "low"
+    services: tuple[str, ...] = ()
+    envelopes: tuple[str, ...] = DEFAULT_ENVELOPES
     cycles_include_type_checking: bool = False
     cycles_include_function_imports: bool = False
     # pytest collection settings (read from pytest's own config files when present)
@@ -132,13 +141,21 @@ _TOP: dict[str, tuple[Callable[[Any], bool], str]] = {
     "banned-api": (_table, "a table of tables"),
     "duplicates": (_table, "a table"),
     "imports": (_table, "a table"),
+    "services": (_str_list, "a list of glob strings, one per service"),
 }
-_EVENTS = {"discriminators": (_str_list, "a list of strings")}
+_EVENTS = {
+    "discriminators": (_str_list, "a list of strings"),
+    "envelopes": (_str_list, "a list of strings"),
+}
 _TESTS = {
     "base-classes": (_str_list, "a list of fully qualified class names"),
     "allow": (_str_list, "a list of glob strings"),
 }
-_DUPLICATES = {"class-similarity": (_number, "a number between 0 and 1")}
+_DUPLICATES = {
+    "class-similarity": (_number, "a number between 0 and 1"),
+    "conventions": (_str_list, "a list of `ClassName` or `path-glob:ClassName` strings"),
+    "min-confidence": (_str, "one of \"low\", \"medium\", \"high\""),
+}
 _IMPORTS = {
     "non-canonical": (_bool, "true or false"),
     "cycles-include-type-checking": (_bool, "true or false"),
@@ -187,6 +204,17 @@ def _check_prefixes(key: str, prefixes: list[str]) -> tuple[str, ...]:
             suggestion = f" Did you mean `{hint[0]}`?" if hint else ""
             raise ConfigError(f"`{key}` names no known rule: `{p}`.{suggestion}")
     return tuple(prefixes)
+
+
+def _check_convention(entry: str) -> str:
+    """`ClassName` or `path-glob:ClassName`; the class name may itself be a glob (`*Config`)."""
+    glob, _, name = entry.rpartition(":")
+    if not name or not name.replace("*", "a").replace("?", "a").isidentifier():
+        raise ConfigError(f"`duplicates.conventions`: `{entry}` is not `ClassName` or "
+                          "`path-glob:ClassName`")
+    if glob:
+        _check_globs("duplicates.conventions", [glob])
+    return entry
 
 
 def _dotted(key: str, value: str) -> None:
@@ -243,6 +271,8 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
         _check_table(data["events"], _EVENTS, "events.")
         if "discriminators" in data["events"]:
             kw["discriminators"] = tuple(data["events"]["discriminators"])
+        if "envelopes" in data["events"]:
+            kw["envelopes"] = tuple(data["events"]["envelopes"])
     if "tests" in data:
         _check_table(data["tests"], _TESTS, "tests.")
         for b in data["tests"].get("base-classes", []):
@@ -256,6 +286,16 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
             if not 0 < sim <= 1:
                 raise ConfigError("`duplicates.class-similarity` must be in (0, 1]")
             kw["class_similarity"] = sim
+        dup = data["duplicates"]
+        if "conventions" in dup:
+            kw["conventions"] = tuple(_check_convention(c) for c in dup["conventions"])
+        if "min-confidence" in dup:
+            if dup["min-confidence"] not in CONFIDENCE_LEVELS:
+                raise ConfigError("`duplicates.min-confidence` must be one of \"low\", "
+                                  f"\"medium\", \"high\", got {dup['min-confidence']!r}")
+            kw["min_confidence"] = dup["min-confidence"]
+    if "services" in data:
+        kw["services"] = _check_globs("services", data["services"])
     if "imports" in data:
         _check_table(data["imports"], _IMPORTS, "imports.")
         imp = data["imports"]

@@ -96,6 +96,9 @@ class ClassFact:
     decorators: tuple[str, ...]
     members: tuple[MemberFact, ...]
     nested: bool = False  # defined inside another class or a function
+    # Says it is on the way out: its docstring starts with or says "deprecated", or a
+    # `@deprecated` decorator marks it. A duplicate rule reports such a copy as a stub.
+    deprecated: bool = False
 
     def member_names(self, kind: str | None = None) -> tuple[str, ...]:
         return tuple(m.name for m in self.members if kind is None or m.kind == kind)
@@ -219,6 +222,10 @@ class Finding:
     key: str = ""
     area: str = ""
     concept: str | None = None  # for duplicate rules: the concept name in the register
+    # Duplicate rules only: how sure the rule is that the copies are one concept
+    # ("high" | "medium" | "low"), and why, so a reader can weigh a finding before opening it.
+    confidence: str | None = None
+    confidence_reasons: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:

@@ -1,18 +1,24 @@
 """What the duplicate rules (SSOT101-103) share: where a concept's copies live, which copy is
 canonical (declared in `[tool.ssotcheck.canonical]`, else the most imported one) and how to
-say so, and the register entry for the report.
+say so, how copies group into concepts (by name first, each copy compared with the
+group's canonical copy only, never through a chain of look-alikes), services, confidence,
+and the register entry for the report.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import Collection
+from itertools import compress
+from typing import Callable, Collection, Iterable
 
 from ssotcheck.areas import AreaMap
-from ssotcheck.config import Config
+from ssotcheck.config import CONFIDENCE_LEVELS, Config
+from ssotcheck.globs import compile_globs, matches
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import Concept, Location
+from ssotcheck.model import Concept, Finding, Location
 
 # ------------------------------------------------------------------------- options
 
@@ -22,6 +28,32 @@ VENDORED_DIRS = frozenset({
     "_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "site-packages",
 })
 DECLARED = "declared in [tool.ssotcheck.canonical]"
+# A finding lists at most this many other definitions; the register lists them all.
+MAX_RELATED = 10
+# One-word class names too common to name one concept: two `Config` or `Handler` classes
+# are the same concept only when their members say so. Any other name (`Router`,
+# `AlertSeverity`, `EngineFactory`) is *distinctive*: same name, same concept candidate.
+GENERIC_NAMES = frozenset("""
+    a b c d x y z foo bar baz qux spam eggs thing things obj object item items
+    abstract action actions adapter app application arg args argument arguments attribute
+    attributes author backend base block book builder cache callback case child choice
+    choices client collection color colors column command common component config
+    configuration connection const constants container context controller cursor custom
+    data default definition descriptor dict document driver dummy element engine entity
+    entry enum error event exception extension factory fake field fields filter flags form
+    formatter frame generic group handler helper helpers hook info inner interface item
+    iterator job key keys kind level lexer library list loader manager map message meta
+    migration mixin mock mode model models module name names node obj option options outer
+    page panel param params parameters parent parser person plugin point property protocol
+    proxy query record renderer request resource response result results root row runner
+    schema screen serializer server service session set settings shape simple spec state
+    status storage stub tag task template test tests thing token type types user util utils
+    value values version view visitor warning widget window worker wrapper
+""".split())
+# First words that make a compound name generic again (`BaseHandler`, `MyModel`).
+GENERIC_PREFIXES = frozenset({"base", "abstract", "default", "simple", "custom", "dummy", "fake",
+                              "mock", "my", "test", "some", "other", "stub", "generic"})
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def is_vendored(path: str) -> bool:
@@ -55,6 +87,34 @@ def is_test_class(name: str, config: Config) -> bool:
     return False
 
 
+def name_words(name: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(name)]
+
+
+def is_distinctive(name: str) -> bool:
+    """A name that identifies a concept by itself: not a common single word, not `BaseX`."""
+    words = name_words(name)
+    if not words:
+        return False
+    if len(words) == 1:
+        return words[0] not in GENERIC_NAMES and len(words[0]) > 3
+    return words[0] not in GENERIC_PREFIXES
+
+
+def is_deprecated(ref: ClassRef) -> bool:
+    return ref.fact.deprecated or any(d.rsplit(".", 1)[-1] == "deprecated"
+                                      for d in ref.fact.decorators)
+
+
+def declared_convention(ref: ClassRef, config: Config) -> bool:
+    """Matches `duplicates.conventions`: `Name` or `path-glob:Name` (the name may be a glob)."""
+    for entry in config.conventions:
+        glob, _, name = entry.rpartition(":")
+        if fnmatch.fnmatchcase(ref.fact.name, name) and (not glob or matches(ref.path, [glob])):
+            return True
+    return False
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -67,30 +127,6 @@ def names_list(names: Collection[str], limit: int = 6) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-class UnionFind:
-    """Groups of keys joined pairwise; groups come out sorted, so output is deterministic."""
-
-    def __init__(self, keys: list[str]) -> None:
-        self.parent = {k: k for k in keys}
-
-    def find(self, k: str) -> str:
-        while self.parent[k] != k:
-            self.parent[k] = self.parent[self.parent[k]]
-            k = self.parent[k]
-        return k
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self) -> list[list[str]]:
-        out: dict[str, list[str]] = {}
-        for k in sorted(self.parent):
-            out.setdefault(self.find(k), []).append(k)
-        return [sorted(v) for _, v in sorted(out.items())]
 
 
 # --------------------------------------------------------------------------- homes
@@ -116,6 +152,10 @@ class Home:
 
     def location(self, message: str = "") -> Location:
         return Location(self.path, self.line, self.column, message=message)
+
+    @property
+    def in_tests(self) -> bool:
+        return is_test_area(self.area)
 
 
 def home_of(ref: ClassRef, index: ProjectIndex, area_of: AreaMap) -> Home:
@@ -199,9 +239,12 @@ def concept_entry(name: str, kind: str, homes: list[Home], canonical: Canonical,
 def related_locations(homes: list[Home], this: Home, canonical: Canonical, label: str,
                       details: dict[str, str] | None = None) -> list[Location]:
     """The other definitions, each saying what it is so `related:` lines read on their own;
-    `details` (qualified name -> text) adds what each one holds, e.g. its fields."""
+    `details` (qualified name -> text) adds what each one holds, e.g. its fields. At most
+    MAX_RELATED, the canonical copy first: an 84-way concept must not repeat 83 entries in
+    each of its 84 findings (`more_note` says how many were left to the register)."""
     out = []
-    for h in homes:
+    ordered = sorted(homes, key=lambda h: (not canonical.is_home(h), h.path, h.line))
+    for h in ordered:
         if h.qualified == this.qualified:
             continue
         what = f"{label} `{h.name}` in {h.module}"
@@ -210,7 +253,16 @@ def related_locations(homes: list[Home], this: Home, canonical: Canonical, label
         if details and details.get(h.qualified):
             what += f": {details[h.qualified]}"
         out.append(h.location(what))
-    return out
+    return out[:MAX_RELATED]
+
+
+def more_note(homes: list[Home]) -> str:
+    """`; related: 10 shown and 73 more in the split-concept register` when capped."""
+    others = len(homes) - 1
+    if others <= MAX_RELATED:
+        return ""
+    return (f"; related: {MAX_RELATED} shown and {others - MAX_RELATED} more in the "
+            f"split-concept register")
 
 
 def by_module_count(homes: list[Home]) -> int:
@@ -227,3 +279,93 @@ def one_per_module(homes: list[Home]) -> list[Home]:
             seen.add((h.module, h.name))
             out.append(h)
     return out
+
+
+def names_in_two_modules(refs: Iterable[ClassRef]) -> dict[str, list[ClassRef]]:
+    """Class name -> its definitions, in index order, for the names two or more modules
+    define: a name one module holds can never be a duplicate, whatever its classes are."""
+    refs = tuple(refs)
+    names = [ref.fact.name for ref in refs]
+    repeated = {name for name, n in Counter(names).items() if n > 1}
+    by_name: dict[str, list[ClassRef]] = {}
+    for ref in compress(refs, [name in repeated for name in names]):
+        by_name.setdefault(ref.fact.name, []).append(ref)
+    return {name: defs for name, defs in by_name.items() if len({r.module for r in defs}) > 1}
+
+
+def anchored_groups(homes: list[Home], declared: str | None,
+                    same: Callable[[Home, Home], bool]) -> list[tuple[Canonical, list[Home]]]:
+    """Concepts among same-name copies without chaining: the best copy left (declared, else
+    as `choose_canonical` ranks them) anchors a group of the copies `same` as it; the rest
+    start the next group. A copy like both A and C no longer glues A and C together."""
+    rest = one_per_module(homes)
+    out: list[tuple[Canonical, list[Home]]] = []
+    while rest:
+        canonical = choose_canonical(rest, declared)
+        anchor = canonical.home
+        if anchor is None:  # a declared home without a copy: every copy is one concept
+            out.append((canonical, rest))
+            break
+        group = [anchor] + [h for h in rest if h is not anchor and h.module != anchor.module
+                            and same(anchor, h)]
+        taken = {h.qualified for h in group}
+        rest = [h for h in rest if h.qualified not in taken]
+        out.append((choose_canonical(group, declared), group))
+        declared = None  # only the first group can hold the declared home
+    return out
+
+
+class Services:
+    """Which service (`services` glob) a file belongs to; "" for code outside every service
+    (shared libraries, which every service may import)."""
+
+    def __init__(self, config: Config) -> None:
+        self._globs = [(g, compile_globs([g])) for g in config.services]
+        self._memo: dict[str, str] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._globs)
+
+    def __call__(self, path: str) -> str:
+        found = self._memo.get(path)
+        if found is None:
+            found = next((g for g, rx in self._globs if rx is not None and rx.match(path)), "")
+            self._memo[path] = found
+        return found
+
+    def reference(self, home: Home, homes: list[Home], canonical: Canonical
+                  ) -> tuple[Home | None, bool]:
+        """The copy `home` is compared with, and whether `home` is another service's own
+        copy of the concept (reported at info: services deliberately share no code). A
+        concept declared canonical holds across services."""
+        mine = self(home.path) if self._globs else ""
+        theirs = self(canonical.home.path) if canonical.home is not None else ""
+        if canonical.declared or not mine or not theirs or mine == theirs:
+            return canonical.home, False
+        local = choose_canonical([h for h in homes if self(h.path) == mine], None).home
+        if local is None or local.qualified == home.qualified:
+            return canonical.home, True
+        return local, False
+
+
+def service_name(glob: str) -> str:
+    """`auth_service/**` -> `auth_service`: the glob's literal leading part, for messages."""
+    parts = []
+    for part in glob.split("/"):
+        if any(ch in part for ch in "*?["):
+            break
+        parts.append(part)
+    return "/".join(parts) or glob
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    level: str  # "high" | "medium" | "low"
+    reasons: tuple[str, ...]
+
+
+def confident(findings: list[Finding], config: Config) -> list[Finding]:
+    """Drop findings below `duplicates.min-confidence`."""
+    floor = CONFIDENCE_LEVELS.index(config.min_confidence)
+    return [f for f in findings
+            if f.confidence is None or CONFIDENCE_LEVELS.index(f.confidence) >= floor]

@@ -1,17 +1,20 @@
 """SSOT103 duplicate-class: one (non-enum, non-event) class concept defined in two or more
 modules.
 
-Same-name classes are one concept when their member names are similar enough (Jaccard at
-or above `duplicates.class-similarity`), or always when the name is declared in
-`[tool.ssotcheck.canonical]`. Generic names must not flood the report, so nested and
-function-local classes, pytest `Test*` classes, protocols and classes with fewer than two
-members are left out unless declared canonical.
+Same-name classes are one concept when their member names are similar enough to the
+group's canonical copy (Jaccard at or above `duplicates.class-similarity`, no chaining), or
+always when the name is declared in `[tool.ssotcheck.canonical]`. A distinctive name
+(`Router`, `EngineFactory`, not `Config`) is one concept candidate whatever its members:
+production copies that share a few members are *drifted* copies, a test class with the
+production class's name that does not derive from it is a *re-implementation*, and a
+copy marked deprecated is a *stub*. Generic names must not flood the report, so nested
+and function-local classes, pytest `Test*` classes, protocols, constants-only classes and
+classes with fewer than two members are left out unless declared canonical; so are
+conventions (same-name classes at the same place in sibling packages on one base).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import compress
 from typing import Collection
 
 from ssotcheck.areas import AreaMap
@@ -19,24 +22,32 @@ from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
     Home,
-    UnionFind,
+    Services,
+    anchored_groups,
     by_module_count,
     choose_canonical,
     concept_entry,
+    confident,
+    declared_convention,
     home_of,
+    is_deprecated,
+    is_distinctive,
     is_fallback,
     is_test_class,
     is_vendored,
+    more_note,
+    names_in_two_modules,
     names_list,
     one_per_module,
     only_in_tests,
     plural,
     related_locations,
+    service_name,
 )
 from ssotcheck.checks._kinds import Classifier, classifier, is_dunder, is_local
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import CheckResult, Concept, Finding
+from ssotcheck.model import CheckResult, Concept, Finding, Severity
 
 RULES = ("SSOT103",)
 # What this family reads of each file, and whether a file's findings depend on that
@@ -51,6 +62,10 @@ MIN_MEMBERS = 2
 # framework asks for by name (Django's `Command(BaseCommand)` with `help` and `handle`):
 # their shared hook methods prove nothing, so they need more shared members to count.
 MIN_SHARED_WITH_FRAMEWORK_BASE = 4
+# A drifted copy must share this many members with the canonical copy (or one, when the
+# smaller copy has at most SMALL_CLASS members): one shared `name` proves nothing.
+MIN_DRIFT_SHARED = 2
+SMALL_CLASS = 3
 # External bases too common to say anything about a class's role.
 NEUTRAL_BASE_PREFIXES = ("builtins.", "typing.", "typing_extensions.", "abc.", "collections.")
 
@@ -107,15 +122,54 @@ def _parallel(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex) 
                    for x in ba for y in bb)
 
 
-def _backends(a: ClassRef, b: ClassRef, kinds: Classifier) -> bool:
-    """Interchangeable implementations picked by module path (`sessions/backends/cache.py`
-    and `backends/db.py` each define `SessionStore(SessionBase)`): sibling modules whose
-    same-name classes build on one first-party base."""
-    if a.module.rpartition(".")[0] != b.module.rpartition(".")[0]:
+# Same-name classes in this many sibling packages at one relative path are a plugin
+# convention (`hue/config_flow.py`, `zwave/config_flow.py`, ...); two are an old and a new copy.
+MIN_CONVENTION_PACKAGES = 3
+
+
+def _shape(a: ClassRef, b: ClassRef) -> tuple[str, ...] | None:
+    """The module path both sit at with the differing parts as `*`, when they differ only
+    in one package component (and maybe the module name) or only in the module name."""
+    pa, pb = a.module.split("."), b.module.split(".")
+    if len(pa) != len(pb):
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+    if not diff or not (len(diff) == 1 or diff == [diff[0], len(pa) - 1]):
+        return None
+    return tuple("*" if i in diff else part for i, part in enumerate(pa))
+
+
+def _fits(module: str, shape: tuple[str, ...]) -> bool:
+    parts = module.split(".")
+    return len(parts) == len(shape) and all(s in ("*", p) for s, p in zip(shape, parts))
+
+
+def convention(a: ClassRef, b: ClassRef, kinds: Classifier, same_name: list[ClassRef]) -> bool:
+    """A pattern, not a copy: same-name classes on one first-party base whose modules sit
+    at the same place in sibling packages. Backends picked by module path
+    (`sessions/backends/cache.py` and `backends/db.py` each defining
+    `SessionStore(SessionBase)`, plugins in `plugins/lookup/*.py` each a
+    `LookupModule(LookupBase)`), and per-package modules (`hue/config_flow.py`,
+    `zwave/config_flow.py`, ... each a `ConfigFlow(BaseFlow)`) when at least
+    MIN_CONVENTION_PACKAGES packages follow it."""
+    shape = _shape(a, b)
+    if shape is None:
         return False
     common = ({c.qualified for c in kinds.first_party_ancestors(a)}
               & {c.qualified for c in kinds.first_party_ancestors(b)})
-    return bool(common)
+    if not common:
+        return False
+    if shape.count("*") == 1 and shape[-1] == "*":
+        return True  # sibling modules of one package
+    return sum(1 for r in same_name if _fits(r.module, shape)) >= MIN_CONVENTION_PACKAGES
+
+
+def _constants_only(ref: ClassRef) -> bool:
+    """A namespace of constants (`class Colors: RED = "\\033[31m"`), not behaviour: copying
+    it is cheap and harmless next to copying an API."""
+    return all(m.kind == "assign" and m.value is not None
+               and (m.value[:1] in "'\"-0123456789(" or m.value in ("True", "False", "None"))
+               for m in ref.fact.members)
 
 
 def _self_contained(ref: ClassRef, index: ProjectIndex) -> bool:
@@ -124,58 +178,68 @@ def _self_contained(ref: ClassRef, index: ProjectIndex) -> bool:
     return any(q.rpartition(".")[0] == ref.module for q in _direct_bases(ref, index))
 
 
-def _similar(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
-             index: ProjectIndex, threshold: float) -> bool:
-    # `class Session(other.Session)`: a same-name subclass extends, it does not copy.
+def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
+               same_name: list[ClassRef]) -> bool:
+    """Same name, but by construction not copies of each other."""
     if a.qualified in kinds.ancestors(b.qualified) or b.qualified in kinds.ancestors(a.qualified):
-        return False
-    if _parallel(a, b, kinds, index) or _backends(a, b, kinds):
-        return False
-    if _self_contained(a, index) and _self_contained(b, index):
-        return False
+        return True  # `class Session(other.Session)`: a same-name subclass extends it
+    if _parallel(a, b, kinds, index) or convention(a, b, kinds, same_name):
+        return True
+    return _self_contained(a, index) and _self_contained(b, index)
+
+
+def _compared(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier
+              ) -> tuple[frozenset[str], frozenset[str]]:
     # A hook one copy overrides from its base is no evidence against the other copy.
     inherited = _inherited(a, kinds) | _inherited(b, kinds)
-    ma, mb = members[a.qualified] - inherited, members[b.qualified] - inherited
+    return members[a.qualified] - inherited, members[b.qualified] - inherited
+
+
+def _drifted(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
+             index: ProjectIndex, same_name: list[ClassRef]) -> bool:
+    """Below the similarity gate, yet visibly one API that drifted: enough shared members."""
+    if _unrelated(a, b, kinds, index, same_name):
+        return False
+    ma, mb = _compared(a, b, members, kinds)
+    shared = len(ma & mb)
+    return shared >= MIN_DRIFT_SHARED or (shared >= 1 and min(len(ma), len(mb)) <= SMALL_CLASS)
+
+
+def _similar(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
+             index: ProjectIndex, threshold: float, same_name: list[ClassRef]) -> bool:
+    if _unrelated(a, b, kinds, index, same_name):
+        return False
+    ma, mb = _compared(a, b, members, kinds)
     if jaccard(ma, mb) < threshold:
         return False
     return not (_framework_bases(a, kinds) & _framework_bases(b, kinds)
                 and len(ma & mb) < MIN_SHARED_WITH_FRAMEWORK_BASE)
 
 
-def _message(home: Home, homes: list[Home], canonical: Canonical,
-             members: dict[str, frozenset[str]]) -> str:
-    count = by_module_count(homes)
-    head = (f"class `{home.name}` is defined in {plural(count, 'module')} "
-            f"({canonical.describe()})")
-    if canonical.home is None:
-        return f"{head}; this copy should be imported from there"
-    mine, theirs = members[home.qualified], members[canonical.home.qualified]
-    where = canonical.home.module
+def _drift_text(home: Home, reference: Home, members: dict[str, frozenset[str]]) -> str:
+    mine, theirs = members[home.qualified], members[reference.qualified]
+    where = reference.module
     shared = mine & theirs
     union = mine | theirs
     if mine == theirs:
-        detail = f"this copy has the same {plural(len(mine), 'member')} as the one in {where}"
-    else:
-        pct = round(100 * len(shared) / len(union)) if union else 0
-        detail = f"this copy shares {len(shared)} of {len(union)} members ({pct}%) with {where}"
-        lacks, has = theirs - mine, mine - theirs
-        if lacks:
-            detail += f"; it lacks {names_list(lacks)}"
-        if has:
-            detail += f"; it has {names_list(has)} which {where} lacks"
-    return f"{head}; {detail}"
+        return f"this copy has the same {plural(len(mine), 'member')} as the one in {where}"
+    pct = round(100 * len(shared) / len(union)) if union else 0
+    detail = f"this copy shares {len(shared)} of {len(union)} members ({pct}%) with {where}"
+    lacks, has = theirs - mine, mine - theirs
+    if lacks:
+        detail += f"; it lacks {names_list(lacks)}"
+    if has:
+        detail += f"; it has {names_list(has)} which {where} lacks"
+    return detail
 
 
-def _names_in_two_modules(index: ProjectIndex) -> dict[str, list[ClassRef]]:
-    """Class name -> its definitions, in index order, for the names two or more modules
-    define: a name one module holds can never be a duplicate, whatever its classes are."""
-    refs = tuple(index.iter_classes())
-    names = [ref.fact.name for ref in refs]
-    repeated = {name for name, n in Counter(names).items() if n > 1}
-    by_name: dict[str, list[ClassRef]] = {}
-    for ref in compress(refs, [name in repeated for name in names]):
-        by_name.setdefault(ref.fact.name, []).append(ref)
-    return {name: defs for name, defs in by_name.items() if len({r.module for r in defs}) > 1}
+def _head(home: Home, homes: list[Home], canonical: Canonical) -> str:
+    return (f"class `{home.name}` is defined in {plural(by_module_count(homes), 'module')} "
+            f"({canonical.describe()})" + more_note(homes))
+
+
+def _confidence(level: str, *reasons: str) -> dict[str, object]:
+    return {"confidence": level, "confidence_reasons": reasons}
 
 
 def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collection[str],
@@ -190,62 +254,177 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
     return declared or not (ref.fact.nested or is_local(ref, index))
 
 
-def check(index: ProjectIndex, config: Config) -> CheckResult:
-    kinds = classifier(index)
-    area_of = AreaMap(config)
-    events = kinds.event_schemas(config)
-    declared_names = config.canonical_map()
+class _Check:
+    """One run of SSOT103: the index, its classifier and what every name check shares."""
 
-    by_name: dict[str, list[ClassRef]] = {}
-    members: dict[str, frozenset[str]] = {}
-    for name, refs in _names_in_two_modules(index).items():
-        if name not in declared_names and is_test_class(name, config):
-            continue
-        for ref in refs:
-            if _candidate(ref, name in declared_names, kinds, events, index):
-                members[ref.qualified] = _members(ref, kinds)
-                if name in declared_names or len(members[ref.qualified]) >= MIN_MEMBERS:
+    def __init__(self, index: ProjectIndex, config: Config) -> None:
+        self.index, self.config = index, config
+        self.kinds = classifier(index)
+        self.area_of = AreaMap(config)
+        self.services = Services(config)
+        self.declared = config.canonical_map()
+        self.members: dict[str, frozenset[str]] = {}
+        self.refs: dict[str, ClassRef] = {}
+        self.findings: list[Finding] = []
+        self.concepts: list[Concept] = []
+        self.same_name: list[ClassRef] = []  # every candidate of the name being checked
+
+    def candidates(self) -> dict[str, list[ClassRef]]:
+        events = self.kinds.event_schemas(self.config)
+        by_name: dict[str, list[ClassRef]] = {}
+        for name, refs in names_in_two_modules(self.index.iter_classes()).items():
+            declared = name in self.declared
+            if not declared and is_test_class(name, self.config):
+                continue
+            for ref in refs:
+                if not _candidate(ref, declared, self.kinds, events, self.index):
+                    continue
+                if not declared and (declared_convention(ref, self.config)
+                                     or _constants_only(ref)):
+                    continue
+                self.members[ref.qualified] = _members(ref, self.kinds)
+                self.refs[ref.qualified] = ref
+                if declared or len(self.members[ref.qualified]) >= MIN_MEMBERS:
                     by_name.setdefault(name, []).append(ref)
+        return by_name
 
-    findings: list[Finding] = []
-    concepts: list[Concept] = []
+    def similar(self, a: Home, b: Home) -> bool:
+        return _similar(self.refs[a.qualified], self.refs[b.qualified], self.members,
+                        self.kinds, self.index, self.config.class_similarity, self.same_name)
+
+    def name(self, name: str, refs: list[ClassRef]) -> None:
+        self.same_name = refs
+        homes = one_per_module([home_of(r, self.index, self.area_of) for r in refs])
+        stubs = [h for h in homes if is_deprecated(self.refs[h.qualified])]
+        live = [h for h in homes if h not in stubs]
+        if name in self.declared:
+            canonical = choose_canonical(live or homes, self.declared[name])
+            self.concept(name, canonical, live or homes, stubs if live else [], [], [])
+            return
+        groups = anchored_groups(live, None, self.similar)
+        if not groups:
+            return
+        if not is_distinctive(name):
+            for canonical, group in groups:
+                self.concept(name, canonical, group, [], [], [])
+            return
+        # A distinctive name is one concept candidate: what the similarity gate left out
+        # may still be a drifted copy, a test re-implementation or a deprecated stub.
+        canonical, group = groups[0]
+        drifted: list[Home] = []
+        reimplemented: list[Home] = []
+        main = canonical.home
+        for other_canonical, other in groups[1:]:
+            rest = []
+            for h in other:
+                related = main is not None and not h.in_tests and not main.in_tests and \
+                    _drifted(self.refs[main.qualified], self.refs[h.qualified], self.members,
+                             self.kinds, self.index, refs)
+                reimpl = main is not None and h.in_tests and not main.in_tests and \
+                    self._reimplements(h, main)
+                (drifted if related else reimplemented if reimpl else rest).append(h)
+            if len({h.module for h in rest}) >= 2:
+                self.concept(name, choose_canonical(rest, None), rest, [], [], [])
+        stubs = [h for h in stubs if main is not None and not main.in_tests]
+        self.concept(name, canonical, group, stubs, drifted, reimplemented)
+
+    def _reimplements(self, test: Home, production: Home) -> bool:
+        """A test class with the production class's name, not derived from it, that shares
+        members with it: a stand-in that drifts silently when production changes."""
+        a, b = self.refs[test.qualified], self.refs[production.qualified]
+        if production.qualified in self.kinds.ancestors(test.qualified):
+            return False
+        if _parallel(a, b, self.kinds, self.index):
+            return False
+        ma, mb = _compared(a, b, self.members, self.kinds)
+        return bool(ma & mb)
+
+    def concept(self, name: str, canonical: Canonical, group: list[Home], stubs: list[Home],
+                drifted: list[Home], reimplemented: list[Home]) -> None:
+        declared = name in self.declared
+        kinds = self.kinds
+        if canonical.home is not None:
+            # Subclasses of the canonical class build on it; they are not copies.
+            group = [h for h in group if h is canonical.home or canonical.home.qualified
+                     not in kinds.ancestors(h.qualified)]
+        homes = group + drifted + reimplemented + stubs
+        if by_module_count(homes) < 2 and not declared:
+            return
+        if not declared and (only_in_tests(group) or not any(
+                h.module_fan_in or h.importers for h in homes)):
+            # Test modules re-declare small helpers and models freely (`Article` in each
+            # Django test app), and standalone scripts nobody imports copy freely; only a
+            # name declared canonical makes that a finding.
+            return
+        flagged = [h for h in homes if not canonical.is_home(h)]
+        if not flagged or (canonical.home is not None and len(homes) < 2):
+            return
+        kind_of = {h.qualified: "drifted" for h in drifted}
+        kind_of.update({h.qualified: "test" for h in reimplemented})
+        kind_of.update({h.qualified: "stub" for h in stubs})
+        for home in flagged:
+            self.findings.append(self.finding(name, home, homes, canonical,
+                                              kind_of.get(home.qualified, "copy")))
+        self.concepts.append(concept_entry(name, "class", homes, canonical))
+
+    def finding(self, name: str, home: Home, homes: list[Home], canonical: Canonical,
+                kind: str) -> Finding:
+        head = _head(home, homes, canonical)
+        related = related_locations(homes, home, canonical, "class")
+        key = f"{name}:{home.qualified}"
+        main = canonical.home
+        if main is None:
+            return make_finding(
+                "SSOT103", f"{head}; this copy should be imported from there", home.location(),
+                related=related, key=key, concept=name,
+                **_confidence("high", "declared in [tool.ssotcheck.canonical]"))  # type: ignore[arg-type]
+        if kind == "stub":
+            return make_finding(
+                "SSOT103", f"{head}; this copy is marked deprecated: a stub of `{name}`, "
+                f"remove it when nothing imports it", home.location(), related=related,
+                key=key, concept=name, severity=Severity.INFO,
+                **_confidence("high", "marked deprecated"))  # type: ignore[arg-type]
+        reference, cross = self.services.reference(home, homes, canonical)
+        assert reference is not None
+        mine, theirs = self.members[home.qualified], self.members[reference.qualified]
+        shared, union = len(mine & theirs), len(mine | theirs)
+        counts = f"{shared} of {union} members shared"
+        if cross:
+            return make_finding(
+                "SSOT103", f"{head}; this copy is the own copy of service "
+                f"{service_name(self.services(home.path))}, which shares no code with service "
+                f"{service_name(self.services(main.path))}; {_drift_text(home, main, self.members)}",
+                home.location(), related=related, key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
+        detail = _drift_text(home, reference, self.members)
+        if kind == "drifted":
+            return make_finding(
+                "SSOT103", f"{head}; this copy has drifted: {detail}", home.location(),
+                related=related, key=key, concept=name,
+                **_confidence("medium" if shared >= 3 else "low", "same distinctive name",
+                              f"only {counts}"))  # type: ignore[arg-type]
+        if kind == "test":
+            return make_finding(
+                "SSOT103", f"{head}; this test class re-implements the production class in "
+                f"{reference.module} instead of importing or subclassing it; {detail}",
+                home.location(), related=related, key=key, concept=name,
+                **_confidence("medium", "a test class with a production class's distinctive "
+                              "name", "not derived from it", counts))  # type: ignore[arg-type]
+        declared = name in self.declared
+        high = declared or (union and shared / union >= 0.8)
+        reasons = ("same name", "declared in [tool.ssotcheck.canonical]") if declared else (
+            "same name", counts)
+        return make_finding(
+            "SSOT103", f"{head}; {detail}", home.location(), related=related, key=key,
+            concept=name, **_confidence("high" if high else "medium", *reasons))  # type: ignore[arg-type]
+
+
+def check(index: ProjectIndex, config: Config) -> CheckResult:
+    run = _Check(index, config)
+    by_name = run.candidates()
     for name in sorted(by_name):
-        refs = by_name[name]
-        if len({r.module for r in refs}) < 2:
-            continue
-        if name in declared_names:
-            groups = [[r.qualified for r in refs]]
-        else:
-            uf = UnionFind([r.qualified for r in refs])
-            for i, a in enumerate(refs):
-                for b in refs[i + 1:]:
-                    if a.module != b.module and _similar(a, b, members, kinds, index,
-                                                         config.class_similarity):
-                        uf.union(a.qualified, b.qualified)
-            groups = uf.groups()
-        by_qualified = {r.qualified: r for r in refs}
-        for group in groups:
-            homes = one_per_module([home_of(by_qualified[q], index, area_of) for q in group])
-            if by_module_count(homes) < 2 and name not in declared_names:
-                continue
-            if name not in declared_names and only_in_tests(homes):
-                # Test modules re-declare small helpers and models freely (`Article` in each
-                # Django test app); only a name declared canonical makes that a finding.
-                continue
-            canonical = choose_canonical(homes, declared_names.get(name))
-            if canonical.home is not None:
-                # Subclasses of the canonical class build on it; they are not copies.
-                homes = [h for h in homes if h is canonical.home or canonical.home.qualified
-                         not in kinds.ancestors(h.qualified)]
-            flagged = [h for h in homes if not canonical.is_home(h)]
-            if not flagged or (canonical.home is not None and len(homes) < 2):
-                continue
-            for home in flagged:
-                findings.append(make_finding(
-                    "SSOT103", _message(home, homes, canonical, members), home.location(),
-                    related=related_locations(homes, home, canonical, "class"),
-                    key=f"{name}:{home.qualified}", concept=name,
-                ))
-            concepts.append(concept_entry(name, "class", homes, canonical))
+        if len({r.module for r in by_name[name]}) >= 2:
+            run.name(name, by_name[name])
+    findings = confident(run.findings, config)
     return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key())),
-                       tuple(sorted(concepts, key=lambda c: (c.name, c.homes[0].sort_key()))))
+                       tuple(sorted(run.concepts, key=lambda c: (c.name, c.homes[0].sort_key()))))

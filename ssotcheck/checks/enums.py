@@ -1,30 +1,44 @@
 """SSOT101 split-enum: one enum concept defined in two or more modules.
 
-Two copies are one concept when they share a class name and enough members, or when a
-renamed copy has exactly the same members and values. Copies that share a name but not
-members (two unrelated `Mode` enums) are different concepts and stay silent.
+Concepts are found by name first. Every definition of a distinctive name (`AlertSeverity`,
+not `Mode`) belongs to one concept, so its message gives the true spread; its members
+only say how each copy relates to the canonical one: a copy (enough shared members), a
+drifted copy (a few), a homonym (none, both in production), a deprecated stub, or another
+service's own copy. A generic one-word name groups only copies that share enough members
+with the group's canonical copy. A renamed copy (another name, identical members and
+values) is compared with a concept's canonical copy only, never through a chain, and a
+generic scale (LOW/MEDIUM/HIGH, DEBUG/INFO/ERROR) is no evidence of a rename.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
+    Confidence,
     Home,
-    UnionFind,
+    Services,
+    anchored_groups,
     by_module_count,
     choose_canonical,
     concept_entry,
+    confident,
     declared_home,
     home_of,
+    is_deprecated,
+    is_distinctive,
     is_fallback,
     is_vendored,
+    more_note,
     names_list,
     one_per_module,
     only_in_tests,
     plural,
     related_locations,
+    service_name,
 )
 from ssotcheck.checks._kinds import classifier, is_local
 from ssotcheck.config import Config
@@ -50,7 +64,23 @@ MIN_RENAMED_MEMBERS = 3
 MAX_VALUE_TEXT = 40
 MAX_VALUE_DIFFS = 4
 
+# Members of scales many unrelated enums share (`AlertSeverity` and `MessagePriority` both
+# run LOW..CRITICAL): identical such members are no evidence that one enum was renamed.
+GENERIC_SCALE_MEMBERS = frozenset("""
+    low lowest medium med mid middle moderate normal high highest critical urgent severe
+    minor major blocker trivial none very_low very_high
+    trace debug info information notice warn warning error err fatal notset success alert
+    emergency verbose quiet
+    pending queued waiting scheduled created new started starting running in_progress
+    processing active inactive idle paused suspended stopped stopping done finished
+    complete completed succeeded successful failed failure cancelled canceled aborted
+    skipped timeout timed_out expired retrying unknown ready open closed
+    yes no true false on off enabled disabled allow deny
+    small large extra_large xs s m l xl xxl
+""".split())
+
 Members = dict[str, "str | None"]
+DECLARED_REASON = "declared in [tool.ssotcheck.canonical]"
 
 
 def _literal(value: str | None) -> str | None:
@@ -83,31 +113,22 @@ def same_concept_by_name(a: Members, b: Members) -> bool:
     return shared >= MIN_SHARED_MEMBERS or shared / min(len(a), len(b)) >= MIN_SHARED_RATIO
 
 
+def generic_scale(members: Members) -> bool:
+    """Every member is a word of a common scale (severity, log level, status, yes/no)."""
+    return all(k.lower() in GENERIC_SCALE_MEMBERS for k in members)
+
+
+def rename_key(members: Members) -> tuple[tuple[str, str | None], ...] | None:
+    """What a renamed copy must match exactly (names and literal values), or None when the
+    enum is too small or only a generic scale, which says nothing about a rename."""
+    if len(members) < MIN_RENAMED_MEMBERS or generic_scale(members):
+        return None
+    return tuple(sorted((k, _literal(v)) for k, v in members.items()))
+
+
 def renamed_copy(a: Members, b: Members) -> bool:
-    if len(a) < MIN_RENAMED_MEMBERS or a.keys() != b.keys():
-        return False
-    return all(_literal(a[k]) == _literal(b[k]) for k in a)
-
-
-def _groups(refs: list[ClassRef], members: dict[str, Members]) -> list[list[str]]:
-    uf = UnionFind([r.qualified for r in refs])
-    by_name: dict[str, list[ClassRef]] = {}
-    by_set: dict[frozenset[str], list[ClassRef]] = {}
-    for r in refs:
-        by_name.setdefault(r.fact.name, []).append(r)
-        by_set.setdefault(frozenset(members[r.qualified]), []).append(r)
-    for same in by_name.values():
-        for i, a in enumerate(same):
-            for b in same[i + 1:]:
-                if same_concept_by_name(members[a.qualified], members[b.qualified]):
-                    uf.union(a.qualified, b.qualified)
-    for same in by_set.values():
-        for i, a in enumerate(same):
-            for b in same[i + 1:]:
-                if a.fact.name != b.fact.name and a.module != b.module and renamed_copy(
-                        members[a.qualified], members[b.qualified]):
-                    uf.union(a.qualified, b.qualified)
-    return uf.groups()
+    key = rename_key(a)
+    return key is not None and key == rename_key(b)
 
 
 def _differences(mine: Members, theirs: Members, where: str) -> list[str]:
@@ -141,15 +162,9 @@ def _differences(mine: Members, theirs: Members, where: str) -> list[str]:
     return parts + diffs
 
 
-def _message(home: Home, mine: Members, homes: list[Home], members: dict[str, Members],
-             canonical: Canonical, concept: str) -> str:
-    count = by_module_count(homes)
-    head = f"enum `{concept}` is defined in {plural(count, 'module')} ({canonical.describe()})"
-    if home.name != concept:
-        head = (f"enum `{home.name}` is a renamed copy of enum `{concept}`, which is defined "
-                f"in {plural(count, 'module')} ({canonical.describe()})")
-    ref_home = canonical.home
-    if ref_home is None:
+def _details(home: Home, mine: Members, homes: list[Home], members: dict[str, Members],
+             reference: Home | None, canonical: Canonical) -> list[str]:
+    if reference is None:
         # No copy in the declared home: compare with every other copy instead.
         union: Members = {}
         for h in homes:
@@ -158,16 +173,105 @@ def _message(home: Home, mine: Members, homes: list[Home], members: dict[str, Me
                     union.setdefault(k, v)
         details = _differences(mine, union, "the other copies")
     else:
-        details = _differences(mine, members[ref_home.qualified], ref_home.module)
+        details = _differences(mine, members[reference.qualified], reference.module)
     if not details:
-        details = [f"identical to the copy in {canonical.module}" if ref_home is not None
+        details = [f"identical to the copy in {reference.module}" if reference is not None
                    else "the copies have the same members"]
-    return f"{head}; " + "; ".join(details)
+    return details
+
+
+def _head(home: Home, concept: str, homes: list[Home], canonical: Canonical) -> str:
+    count = by_module_count(homes)
+    if home.name != concept:
+        return (f"enum `{home.name}` is a renamed copy of enum `{concept}`, which is defined "
+                f"in {plural(count, 'module')} ({canonical.describe()})")
+    return f"enum `{concept}` is defined in {plural(count, 'module')} ({canonical.describe()})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """Same-name copies judged one concept, before renamed copies join another unit."""
+
+    canonical: Canonical
+    homes: list[Home]
+
+
+def _imports_alias(index: ProjectIndex, home: Home, other: Home) -> bool:
+    """One module imports the other's enum under another name and defines its own."""
+    for a, b in ((home, other), (other, home)):
+        facts = index.files.get(a.path)
+        if facts is not None and any(
+                imp.name == b.name and imp.alias not in (None, b.name)
+                and b.module.endswith(imp.module) for imp in facts.imports):
+            return True
+    return False
+
+
+def _units(refs: list[ClassRef], homes: dict[str, Home], members: dict[str, Members],
+           stubs: set[str], config: Config) -> list[_Unit]:
+    by_name: dict[str, list[Home]] = {}
+    for r in refs:
+        by_name.setdefault(r.fact.name, []).append(homes[r.qualified])
+    canonical_names = config.canonical_map()
+    units: list[_Unit] = []
+    for name in sorted(by_name):
+        same = one_per_module(by_name[name])
+        declared = declared_home(config, {name})
+        live = [h for h in same if h.qualified not in stubs] or same
+        if len(same) == 1 or is_distinctive(name) or name in canonical_names:
+            # A deprecated stub is never the canonical copy while a live one exists.
+            canonical = choose_canonical(live, declared)
+            units.append(_Unit(choose_canonical(same, declared) if canonical.home is None
+                               else canonical, same))
+            continue
+        for canonical, group in anchored_groups(live, declared, lambda a, b: same_concept_by_name(
+                members[a.qualified], members[b.qualified])):
+            units.append(_Unit(canonical, group))
+        if len(live) < len(same):
+            units[-1].homes.extend(h for h in same if h not in live)
+    return units
+
+
+def _rank(unit: _Unit) -> tuple[bool, int, int, int, str, str]:
+    h = unit.canonical.home
+    if h is None:
+        return (False, 0, 0, 0, "", "")
+    return (h.in_tests, -h.importers, -h.module_fan_in, h.module.count("."), h.module,
+            h.qualname)
+
+
+def _merge_renamed(units: list[_Unit], members: dict[str, Members]
+                   ) -> list[tuple[_Unit, list[Home]]]:
+    """Each unit with the renamed copies that join it: a unit whose canonical copy has
+    exactly the members and values of a better-ranked unit's canonical copy (and is no
+    generic scale) joins that unit. Comparing canonical copies only means a concept can
+    never be glued to another through a third enum."""
+    anchors: dict[tuple[tuple[str, str | None], ...], int] = {}
+    merged: dict[int, list[Home]] = {}
+    order = sorted(range(len(units)), key=lambda i: _rank(units[i]))
+    for i in order:
+        home = units[i].canonical.home
+        key = rename_key(members[home.qualified]) if home is not None else None
+        anchor = anchors.get(key) if key is not None else None
+        if anchor is not None and home is not None and \
+                units[anchor].homes[0].name != home.name:
+            merged[anchor].extend(units[i].homes)
+            continue
+        if key is not None:
+            anchors.setdefault(key, i)
+        merged[i] = []
+    return [(units[i], merged[i]) for i in order if i in merged]
+
+
+def _confidence(level: str, *reasons: str) -> dict[str, object]:
+    c = Confidence(level, reasons)
+    return {"confidence": c.level, "confidence_reasons": c.reasons}
 
 
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
+    services = Services(config)
     # Only a class with a base or a metaclass can be an enum: skip the rest unclassified.
     refs = [r for r in kinds.non_plain()
             if (r.fact.bases or r.fact.keywords) and kinds.kind(r).enum
@@ -175,35 +279,110 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     members = {r.qualified: kinds.enum_members(r) for r in refs}
     # A member-less enum is a base or mixin for others, not a concept of its own.
     refs = [r for r in refs if members[r.qualified]]
-    by_qualified = {r.qualified: r for r in refs}
+    homes_of = {r.qualified: home_of(r, index, area_of) for r in refs}
+    stubs = {r.qualified for r in refs if is_deprecated(r)}
+    canonical_names = config.canonical_map()
 
     findings: list[Finding] = []
     concepts: list[Concept] = []
-    for group in _groups(refs, members):
-        # Homes keep one definition per module: a group within one module is no split, and
-        # most groups are a single enum. Ask for fan-in only where it decides something.
-        if len({by_qualified[q].module for q in group}) < 2:
+    for unit, renamed in _merge_renamed(_units(refs, homes_of, members, stubs, config), members):
+        canonical = unit.canonical
+        if len({h.module for h in unit.homes + renamed}) < 2:
             continue
-        homes = one_per_module([home_of(by_qualified[q], index, area_of) for q in group])
-        names = {h.name for h in homes}
-        canonical = choose_canonical(homes, declared_home(config, names))
+        names = {h.name for h in unit.homes + renamed}
         concept = canonical.home.name if canonical.home is not None else (
-            sorted(n for n in names if n in config.canonical_map()) or sorted(names))[0]
-        # A split only test code sees is a fixture's business: reported, not counted.
+            sorted(n for n in names if n in canonical_names) or sorted(names))[0]
+        declared = concept in canonical_names or canonical.declared
+        # Same-name copies sharing no member with the canonical copy are homonyms: other
+        # concepts that happen to share the name, outside the concept's spread.
+        homonyms: list[Home] = []
+        if canonical.home is not None and not declared:
+            ref_members = members[canonical.home.qualified]
+            homonyms = [h for h in unit.homes if h is not canonical.home and h.qualified
+                        not in stubs and not members[h.qualified].keys() & ref_members.keys()]
+        homonym_set = {h.qualified for h in homonyms}
+        homes = [h for h in unit.homes + renamed if h.qualified not in homonym_set]
         test_only = only_in_tests(homes)
-        for home in homes:
+        concept_findings: list[Finding] = []
+        for home in unit.homes + renamed:
             if canonical.is_home(home):
                 continue
             mine = members[home.qualified]
-            findings.append(make_finding(
-                "SSOT101", _message(home, mine, homes, members, canonical, concept),
-                home.location(),
-                related=related_locations(homes, home, canonical, "enum", {
-                    h.qualified: f"members {names_list(members[h.qualified].keys())}"
-                    for h in homes}),
-                key=f"{concept}:{home.qualified}", concept=concept,
-                severity=Severity.INFO if test_only else Severity.ERROR,
+            related = related_locations(homes, home, canonical, "enum", {
+                h.qualified: f"members {names_list(members[h.qualified].keys())}"
+                for h in homes})
+            key = f"{concept}:{home.qualified}"
+            if home.qualified in homonym_set:
+                assert canonical.home is not None
+                if home.in_tests or canonical.home.in_tests:
+                    continue  # a test's own enum under a production name: nothing shared
+                other = canonical.home
+                aliased = _imports_alias(index, home, other)
+                concept_findings.append(make_finding(
+                    "SSOT101",
+                    f"two different enums share the name `{concept}`: this one (members "
+                    f"{names_list(mine.keys())}) and the one in {other.module} (members "
+                    f"{names_list(members[other.qualified].keys())}) have no member in "
+                    f"common; rename one so an import cannot pick the wrong one",
+                    home.location(), related=[other.location(
+                        f"enum `{other.name}` in {other.module}: members "
+                        f"{names_list(members[other.qualified].keys())}")],
+                    key=f"{key}:homonym", concept=concept, severity=Severity.WARNING,
+                    **_confidence(*(("high", "same name in production", "no shared member",
+                                     "one module imports the other's enum under an alias")
+                                    if aliased else
+                                    ("medium", "same name in production",
+                                     "no shared member"))),  # type: ignore[arg-type]
+                ))
+                continue
+            head = _head(home, concept, homes, canonical) + more_note(homes)
+            if home.qualified in stubs:
+                concept_findings.append(make_finding(
+                    "SSOT101", f"{head}; this copy is marked deprecated: a stub of "
+                    f"`{concept}`, remove it when nothing imports it",
+                    home.location(), related=related, key=key, concept=concept,
+                    severity=Severity.INFO,
+                    **_confidence("high", "marked deprecated")))  # type: ignore[arg-type]
+                continue
+            reference, cross = services.reference(home, homes, canonical)
+            details = _details(home, mine, homes, members, reference, canonical)
+            if cross:
+                assert canonical.home is not None
+                concept_findings.append(make_finding(
+                    "SSOT101", f"{head}; this copy is the own copy of service "
+                    f"{service_name(services(home.path))}, which shares no code with service "
+                    f"{service_name(services(canonical.home.path))}; " + "; ".join(details),
+                    home.location(), related=related, key=key, concept=concept,
+                    severity=Severity.INFO,
+                    **_confidence("low", "copies in different services")))  # type: ignore[arg-type]
+                continue
+            theirs = members[reference.qualified] if reference is not None else {}
+            shared = len(mine.keys() & theirs.keys())
+            union = len(mine.keys() | theirs.keys())
+            if home.name != concept:
+                level = "high" if len(mine) >= 5 else "medium"
+                conf = _confidence(level, "another name", "identical members and values")
+                severity = Severity.ERROR
+            elif reference is None or declared or same_concept_by_name(mine, theirs):
+                reasons = ["same name"] + ([DECLARED_REASON] if declared else []) + (
+                    [f"{shared} of {union} members shared"] if reference is not None else [])
+                high = declared or (union and shared / union >= MIN_SHARED_RATIO)
+                conf = _confidence("high" if high else "medium", *reasons)
+                severity = Severity.ERROR
+            else:
+                details = [f"this copy has drifted: it shares {shared} of {union} members "
+                           f"with {reference.module}"] + details
+                conf = _confidence("medium", "same distinctive name",
+                                   f"only {shared} of {union} members shared")
+                severity = Severity.WARNING
+            concept_findings.append(make_finding(
+                "SSOT101", f"{head}; " + "; ".join(details), home.location(), related=related,
+                key=key, concept=concept,
+                severity=Severity.INFO if test_only else severity,
+                **(_confidence("low", "only test code defines it") if test_only else conf),  # type: ignore[arg-type]
             ))
-        concepts.append(concept_entry(concept, "enum", homes, canonical))
-    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key())),
+        findings.extend(concept_findings)
+        if len({h.module for h in homes}) >= 2:
+            concepts.append(concept_entry(concept, "enum", homes, canonical))
+    return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))
