@@ -196,12 +196,12 @@ def test_modules_with_their_own_base_are_worlds_of_their_own(make_project) -> No
     # Each SQLAlchemy example declares its own `Base` and its own `User(Base)`.
     example = ("class Base:\n    registry = None\n    def metadata(self): ...\n"
                "class User(Base):\n    id: int\n    name: str\n    addresses: list\n")
-    files = {"examples/one.py": example, "examples/two.py": example,
-             "examples/run.py": "from examples import one, two\n"}
+    files = {"worlds/one.py": example, "worlds/two.py": example,
+             "worlds/run.py": "from worlds import one, two\n"}
     findings = class_findings(make_project(files))
     # The copied `Base` is reported; the models built on each module's own base are not.
     assert [(f.path, f.message.split(" is ")[0]) for f in findings] == [
-        ("examples/two.py", "class `Base`")]
+        ("worlds/two.py", "class `Base`")]
 
 
 def test_copies_only_in_tests_are_left_to_the_tests(make_project) -> None:
@@ -245,3 +245,10 @@ def test_jaccard() -> None:
     assert jaccard(frozenset("ab"), frozenset("ab")) == 1.0
     assert jaccard(frozenset("abc"), frozenset("bcd")) == 0.5
     assert jaccard(frozenset(), frozenset()) == 0.0
+
+
+def test_examples_and_scripts_are_throwaway(make_project) -> None:
+    # Standalone examples copy freely, like tests: nobody builds on them.
+    files = {"examples/one.py": MANAGER, "examples/two.py": OLD_MANAGER,
+             "examples/run.py": "from examples import one, two\n"}
+    assert class_findings(make_project(files)) == []

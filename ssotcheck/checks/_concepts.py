@@ -49,7 +49,12 @@ GENERIC_NAMES = frozenset("""
     schema screen serializer server service session set settings shape simple spec state
     status storage stub tag task template test tests thing token type types user util utils
     value values version view visitor warning widget window worker wrapper
+    account address article blog category comment company customer department employee
+    engineer invoice keyword manager note order post product
 """.split())
+# Directories of standalone scripts: each module is a world of its own that nobody imports.
+SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "demos", "docs",
+                         "doc", "samples", "sample", "benchmarks", "bench", "tutorial"})
 # First words that make a compound name generic again (`BaseHandler`, `MyModel`).
 GENERIC_PREFIXES = frozenset({"base", "abstract", "default", "simple", "custom", "dummy", "fake",
                               "mock", "my", "test", "some", "other", "stub", "generic"})
@@ -94,8 +99,8 @@ def name_words(name: str) -> list[str]:
 def is_distinctive(name: str) -> bool:
     """A name that identifies a concept by itself: not a common single word, not `BaseX`."""
     words = name_words(name)
-    if not words:
-        return False
+    if not words or name.startswith("_"):
+        return False  # a private class is its module's own business
     if len(words) == 1:
         return words[0] not in GENERIC_NAMES and len(words[0]) > 3
     return words[0] not in GENERIC_PREFIXES
@@ -156,6 +161,11 @@ class Home:
     @property
     def in_tests(self) -> bool:
         return is_test_area(self.area)
+
+    @property
+    def throwaway(self) -> bool:
+        """Test code, or a standalone script or example: code nobody builds on."""
+        return self.in_tests or any(p in SCRIPT_DIRS for p in self.path.split("/")[:-1])
 
 
 def home_of(ref: ClassRef, index: ProjectIndex, area_of: AreaMap) -> Home:

@@ -39,7 +39,6 @@ from ssotcheck.checks._concepts import (
     names_in_two_modules,
     names_list,
     one_per_module,
-    only_in_tests,
     plural,
     related_locations,
     service_name,
@@ -62,10 +61,11 @@ MIN_MEMBERS = 2
 # framework asks for by name (Django's `Command(BaseCommand)` with `help` and `handle`):
 # their shared hook methods prove nothing, so they need more shared members to count.
 MIN_SHARED_WITH_FRAMEWORK_BASE = 4
-# A drifted copy must share this many members with the canonical copy (or one, when the
-# smaller copy has at most SMALL_CLASS members): one shared `name` proves nothing.
-MIN_DRIFT_SHARED = 2
-SMALL_CLASS = 3
+# A drifted copy must share this many members with the canonical copy: a shared `execute`
+# and `executemany` are an interface two wrappers implement, not one API that drifted.
+MIN_DRIFT_SHARED = 3
+# A test stand-in for a production class shares at least this many members with it.
+MIN_REIMPLEMENTED_SHARED = 2
 # External bases too common to say anything about a class's role.
 NEUTRAL_BASE_PREFIXES = ("builtins.", "typing.", "typing_extensions.", "abc.", "collections.")
 
@@ -201,8 +201,7 @@ def _drifted(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds
     if _unrelated(a, b, kinds, index, same_name):
         return False
     ma, mb = _compared(a, b, members, kinds)
-    shared = len(ma & mb)
-    return shared >= MIN_DRIFT_SHARED or (shared >= 1 and min(len(ma), len(mb)) <= SMALL_CLASS)
+    return len(ma & mb) >= MIN_DRIFT_SHARED
 
 
 def _similar(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
@@ -297,6 +296,11 @@ class _Check:
         homes = one_per_module([home_of(r, self.index, self.area_of) for r in refs])
         stubs = [h for h in homes if is_deprecated(self.refs[h.qualified])]
         live = [h for h in homes if h not in stubs]
+        if name not in self.declared:
+            # A test class on a base (a test model on `Model`, a `TestCase` helper) is the
+            # test's own declaration, even when it mirrors a production class's fields.
+            live = [h for h in live if not h.in_tests
+                    or not _direct_bases(self.refs[h.qualified], self.index)]
         if name in self.declared:
             canonical = choose_canonical(live or homes, self.declared[name])
             self.concept(name, canonical, live or homes, stubs if live else [], [], [])
@@ -317,27 +321,39 @@ class _Check:
         for other_canonical, other in groups[1:]:
             rest = []
             for h in other:
-                related = main is not None and not h.in_tests and not main.in_tests and \
+                related = main is not None and not h.throwaway and not main.throwaway and \
                     _drifted(self.refs[main.qualified], self.refs[h.qualified], self.members,
                              self.kinds, self.index, refs)
-                reimpl = main is not None and h.in_tests and not main.in_tests and \
+                reimpl = main is not None and h.in_tests and not main.throwaway and \
                     self._reimplements(h, main)
                 (drifted if related else reimplemented if reimpl else rest).append(h)
             if len({h.module for h in rest}) >= 2:
                 self.concept(name, choose_canonical(rest, None), rest, [], [], [])
-        stubs = [h for h in stubs if main is not None and not main.in_tests]
+        stubs = [h for h in stubs if main is not None and not main.throwaway]
         self.concept(name, canonical, group, stubs, drifted, reimplemented)
 
     def _reimplements(self, test: Home, production: Home) -> bool:
-        """A test class with the production class's name, not derived from it, that shares
-        members with it: a stand-in that drifts silently when production changes."""
+        """A plain test class with the production class's name, not derived from anything,
+        that shares members with it: a stand-in that drifts silently when production
+        changes. A test class on a base (a test model on `Model`, a benchmark `Case` named
+        after what it measures) is a test's own thing."""
         a, b = self.refs[test.qualified], self.refs[production.qualified]
-        if production.qualified in self.kinds.ancestors(test.qualified):
-            return False
-        if _parallel(a, b, self.kinds, self.index):
+        if _direct_bases(a, self.index) or not self._exercises(test, production):
             return False
         ma, mb = _compared(a, b, self.members, self.kinds)
-        return bool(ma & mb)
+        return len(ma & mb) >= MIN_REIMPLEMENTED_SHARED
+
+    def _exercises(self, test: Home, production: Home) -> bool:
+        """The test module imports from the production class's package: it tests that code.
+        A standalone tool or script that imports none of it (ansible-test's own `Display`)
+        keeps its own classes on purpose."""
+        facts = self.index.files.get(test.path)
+        package = self.index.package_of(production.module) or production.module
+        for imp in facts.imports if facts is not None else ():
+            target, _ = self.index.import_target(test.module, imp)
+            if target == package or target.startswith(package + "."):
+                return True
+        return False
 
     def concept(self, name: str, canonical: Canonical, group: list[Home], stubs: list[Home],
                 drifted: list[Home], reimplemented: list[Home]) -> None:
@@ -350,11 +366,11 @@ class _Check:
         homes = group + drifted + reimplemented + stubs
         if by_module_count(homes) < 2 and not declared:
             return
-        if not declared and (only_in_tests(group) or not any(
+        if not declared and (all(h.throwaway for h in group) or not any(
                 h.module_fan_in or h.importers for h in homes)):
             # Test modules re-declare small helpers and models freely (`Article` in each
-            # Django test app), and standalone scripts nobody imports copy freely; only a
-            # name declared canonical makes that a finding.
+            # Django test app), and standalone scripts and examples nobody imports copy
+            # freely; only a name declared canonical makes that a finding.
             return
         flagged = [h for h in homes if not canonical.is_home(h)]
         if not flagged or (canonical.home is not None and len(homes) < 2):
