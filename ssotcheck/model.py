@@ -121,6 +121,15 @@ class DictLiteralFact:
     discriminator: str  # the key, e.g. "type"
     event: str  # its string value, e.g. "agent_started"
     in_function: str | None  # enclosing function/class qualname, for messages
+    # Where the dict goes, which decides whether it is a message at all, sorted:
+    # "return" / "yield" (from a function), "call:NAME" (an argument of a call to NAME, the
+    # callee's last name), "annotated:NAME" (`x: NAME = {...}`). A dict bound to a plain
+    # name gets the sinks of that name in the same scope (`msg = {...}; ws.send(msg)`).
+    # Empty: kept in a list, compared, ... data, not a message.
+    sinks: tuple[str, ...] = ()
+    # (key, its keys) for every value that is itself a dict display with string keys:
+    # the body of an envelope `{"type": ..., "payload": {...}}`.
+    nested: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

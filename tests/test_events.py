@@ -103,14 +103,14 @@ def test_second_class_schema_warns_when_identical_and_errors_when_it_drifts(
 
 def test_payload_literals_are_uses_reported_only_when_they_drift(make_project) -> None:
     test = """
-        def test_payloads():
-            ok = {"type": "tool_executing", "run_id": "r", "tool_name": "t"}
-            ok_with_optional = {"type": "tool_executing", "run_id": "r", "tool_name": "t",
-                                "args": {}}
-            drifted = {"type": "tool_executing", "run_id": "r", "tool": "t"}
-            missing = {"type": "agent_started", "run_id": "r"}
-            just_a_filter = {"type": "tool_executing"}
-            not_an_event = {"type": "object", "properties": {}}
+        def test_payloads(bus):
+            bus.emit({"type": "tool_executing", "run_id": "r", "tool_name": "t"})
+            bus.emit({"type": "tool_executing", "run_id": "r", "tool_name": "t",
+                      "args": {}})
+            bus.emit({"type": "tool_executing", "run_id": "r", "tool": "t"})
+            bus.emit({"type": "agent_started", "run_id": "r"})
+            bus.emit({"type": "tool_executing"})
+            bus.emit({"type": "object", "properties": {}})
         """
     root = project(make_project, {"tests/test_payloads.py": test})
     result = run_on(root)
@@ -161,7 +161,7 @@ def test_every_schema_kind_is_recognised(make_project, schema: str) -> None:
         "app/__init__.py": "",
         "app/models.py": schema,
         "app/use.py": "from app.models import *\nPAYLOAD = {'type': 'user_created', 'id': 1, "
-                      "'mail': 'x'}\n",
+                      "'mail': 'x'}\ndef send():\n    publish(PAYLOAD)\n",
     })
     [f] = event_findings(root)
     assert f.path == "app/use.py" and f.line == 2
@@ -252,7 +252,8 @@ def test_same_kind_schemas_compare_requiredness(make_project) -> None:
 
 
 def test_payload_fingerprints_survive_line_shifts(make_project) -> None:
-    test = "def test_x():\n    p = {'type': 'tool_executing', 'run_id': 'r', 'tool': 't'}\n"
+    test = ("def test_x(ws):\n    p = {'type': 'tool_executing', 'run_id': 'r', 'tool': 't'}\n"
+            "    ws.send_json(p)\n")
     root = project(make_project, {"tests/test_x.py": test})
     [before] = [f for f in event_findings(root) if f.path == "tests/test_x.py"]
     (root / "tests/test_x.py").write_text("import os\n\n" + test, encoding="utf-8")

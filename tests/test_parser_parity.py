@@ -418,3 +418,26 @@ def test_shadowed_uses_are_not_recorded() -> None:
         (71, 11, "os.environ"),  # an import in a function binds the module itself
         (76, 11, "os.environ"),  # a comprehension variable does not leak
     ]
+
+
+def test_message_sinks_envelopes_and_field_defaults() -> None:
+    """Where a dict goes decides whether SSOT102 treats it as a message; both parsers
+    must agree on it, on envelope bodies, and on whether `Field(...)` has a default."""
+    facts = assert_parity((CORPUS_DIR / "messages.py").read_text(encoding="utf-8"))
+    sinks = {d.event: d.sinks for d in facts.dict_literals}
+    assert sinks == {
+        "auth_error": (), "module_constant": ("call:publish",), "never_used": (),
+        "returned": ("return",), "yielded": ("yield",),
+        "sent_positional": ("call:send_json",), "sent_keyword": ("call:emit",),
+        "double_star": (), "serialised": ("call:dumps",),
+        "bound_then_sent": ("call:send_text",), "annotated": ("annotated:AgentStarted",),
+        "annotated_plain": ("annotated:dict",), "compared": (), "returned_local": (),  # returned inside a tuple
+    }
+    nested = {d.event: d.nested for d in facts.dict_literals if d.nested}
+    assert nested == {"serialised": (("payload", ("content", "n")),),
+                      "bound_then_sent": (("data", ("x",)),)}
+    values = {m.name: m.value for c in facts.classes for m in c.members}
+    assert values["required"] == "Field()" and values["ellipsis"] == "Field()"
+    assert values["with_default"] == values["factory"] == values["positional"] == \
+        "Field(default)"
+    assert values["items"] == "field(default)" and values["needed"] == "field()"

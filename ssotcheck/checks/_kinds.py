@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import MemberFact
+from ssotcheck.model import DictLiteralFact, MemberFact
 
 
 # ------------------------------------------------------------------------- options
@@ -51,6 +51,22 @@ DATACLASS_DECORATORS = frozenset({
 GENERIC_EVENT_PREFIXES = frozenset({"base", "abstract", "generic", "any", "event"})
 # Words a schema class name commonly carries after the event name (`ToolExecutingEvent`).
 EVENT_NAME_SUFFIXES = ("Event", "Payload", "Message", "Msg", "Schema", "Model", "Data", "Dict")
+
+# Words of a callee's name that send, emit, serialise or deliver a message: a dict passed
+# to `ws.send_json(...)`, `bus.emit(...)`, `json.dumps(...)`, `JsonResponse(...)` or
+# `handler.handle(...)` is a message; one passed to `rows.append(...)` is data.
+SEND_WORDS = frozenset({
+    "send", "emit", "publish", "dispatch", "broadcast", "notify", "post", "put", "dump",
+    "dumps", "write", "fire", "trigger", "enqueue", "produce", "push", "deliver", "submit",
+    "reply", "respond", "response", "json", "handle", "receive", "process", "queue", "signal",
+    "event", "message", "msg", "serialize", "serialise", "encode", "transmit", "forward",
+})
+# Annotations that say "a dict", not which message: `x: dict[str, Any] = {...}`.
+PLAIN_TYPES = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "Any", "object",
+                         "JSONDict", "JsonDict", "JSON", "Json"})
+# pydantic's `Field(...)`, dataclasses' `field(...)`, attrs' `attr.ib(...)`: a field
+# without a default is required, whatever else the call says (`Field(description=...)`).
+FIELD_CALLS = frozenset({"Field", "field", "ib", "attrib"})
 
 TYPEDDICT = "TypedDict"
 NAMEDTUPLE = "NamedTuple"
@@ -135,6 +151,24 @@ def string_value(value: str | None) -> str | None:
     except (ValueError, SyntaxError):
         return None
     return out if isinstance(out, str) else None
+
+
+def _callee_words(name: str) -> set[str]:
+    snake = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name))
+    return set(snake.lower().split("_"))
+
+
+def is_sent(lit: DictLiteralFact) -> bool:
+    """The dict is a message: returned, yielded, annotated with a type, or handed to a call
+    that sends, emits or serialises it. A dict kept in a list of test rows or compared
+    with `==` is data that merely has a `type` key."""
+    for sink in lit.sinks:
+        kind, _, name = sink.partition(":")
+        if kind in ("return", "yield") or (kind == "annotated" and name not in PLAIN_TYPES):
+            return True
+        if kind == "call" and _callee_words(name) & SEND_WORDS:
+            return True
+    return False
 
 
 def is_local(ref: ClassRef, index: ProjectIndex) -> bool:
@@ -334,7 +368,7 @@ class Classifier:
         candidates = self._schema_candidates()
         known: set[str] = set()
         for facts in self.index.files.values():
-            known.update(event_key(d.event) for d in facts.dict_literals)
+            known.update(event_key(d.event) for d in facts.dict_literals if is_sent(d))
         by_discriminator: dict[str, str] = {}
         for ref, kind_name in candidates:
             pinned = self._pinned(ref, kind_name, discriminators)
@@ -390,7 +424,12 @@ def _required(m: MemberFact, kind: str, total: bool) -> bool:
         if head == "NotRequired":
             return False
         return total
-    return m.value is None
+    if m.value is None:
+        return True
+    # `Field(description=...)` is required; `Field(...)` with a default is normalised as
+    # `Field(default)` by the extractor.
+    head, _, args = m.value.partition("(")
+    return args == ")" and head.rsplit(".", 1)[-1] in FIELD_CALLS
 
 
 def _literal(m: MemberFact) -> str | None:

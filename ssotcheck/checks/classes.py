@@ -319,7 +319,7 @@ class _Check:
         reimplemented: list[Home] = []
         main = canonical.home
         for other_canonical, other in groups[1:]:
-            rest = []
+            rest: list[Home] = []
             for h in other:
                 related = main is not None and not h.throwaway and not main.throwaway and \
                     _drifted(self.refs[main.qualified], self.refs[h.qualified], self.members,

@@ -4,7 +4,10 @@ payloads (dict literals) that drift from the event's canonical schema.
 Schema classes are TypedDicts, dataclasses, pydantic models, NamedTuples and attrs classes
 that name an event by a discriminator field (`type: Literal["agent_started"]`) or by their
 own name (`AgentStarted`, `ToolExecutingEvent`). A dict literal with a discriminator key is
-a *use* of the event: it is reported only when its keys drift from the canonical schema.
+a *use* of the event when it is a message (returned, yielded, annotated, or handed to a call
+that sends, emits or serialises it): it is reported only when its keys, or the keys of its
+`payload`/`data` envelope body, drift from the canonical schema. A schema defined in test
+code never judges production payloads; in tests, extra keys a receiver ignores are info.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from ssotcheck.checks._concepts import (
     Home,
     choose_canonical,
     concept_entry,
+    confident,
     home_of,
+    is_test_area,
+    more_note,
     is_fallback,
     is_vendored,
     names_list,
@@ -27,7 +33,7 @@ from ssotcheck.checks._concepts import (
     plural,
     related_locations,
 )
-from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, event_key
+from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, event_key, is_sent
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import (
@@ -115,8 +121,11 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
             detail = (f"this {_what(schema)} has the same fields as {where}; import that "
                       f"instead")
             severity = Severity.WARNING
+    reasons = ("same event", f"identified by {schema.identified_by}")
     return make_finding(
-        "SSOT102", f"{head}; {detail}", home.location(),
+        "SSOT102", f"{head}{more_note(homes)}; {detail}", home.location(),
+        confidence="high" if schema.identified_by == "discriminator" else "medium",
+        confidence_reasons=reasons,
         related=related_locations(homes, home, canonical, "schema", {
             q: f"{s.kind} with fields {', '.join(sorted(s.field_names())) or '(none)'}"
             for q, s in schema_of.items()}),
@@ -124,41 +133,58 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
     )
 
 
-def _payload_drift(lit: DictLiteralFact, reference: EventSchema) -> tuple[set[str], set[str]]:
+def _payload_drift(lit: DictLiteralFact, reference: EventSchema, envelopes: tuple[str, ...]
+                   ) -> tuple[set[str], set[str], str | None]:
+    """(required fields it lacks, keys the schema lacks, the envelope key when the keys
+    compared are those of `{"type": ..., "payload": {...}}`'s body)."""
     keys = set(lit.keys)
     fields = reference.field_names()
+    envelope = None
+    for key, inner in lit.nested:
+        if key in envelopes and key not in fields:
+            # The schema describes the body, not the envelope around it.
+            keys, envelope = set(inner), key
+            break
     if len((keys & fields) - {lit.discriminator}) < MIN_SHARED_PAYLOAD_FIELDS:
-        return set(), set()
+        return set(), set(), envelope
     missing = set(reference.required() - keys)
     unknown = keys - fields
-    if lit.discriminator not in fields:
-        # The schema is named after the event instead of carrying the key: the payload's
-        # discriminator is the envelope, not a field the schema forgot.
+    if envelope is not None or lit.discriminator not in fields:
+        # The schema is named after the event instead of carrying the key, or the key sits
+        # on the envelope: the discriminator is no field the schema forgot.
         unknown.discard(lit.discriminator)
-    return missing, unknown
+        missing.discard(lit.discriminator)
+    return missing, unknown, envelope
 
 
 def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
-                     missing: set[str], unknown: set[str], lit: DictLiteralFact) -> str:
+                     missing: set[str], unknown: set[str], lit: DictLiteralFact,
+                     envelope: str | None) -> str:
     parts = []
     if missing:
         parts.append(f"lacks required {_quoted(missing)}")
     if unknown:
         parts.append(f"has {_quoted(unknown)} which the schema lacks")
     where = f" in {lit.in_function}" if lit.in_function else ""
-    return (f"payload{where} for event `{event}` drifts from the schema {_what(reference)} "
+    what = f"the `{envelope}` body of the payload" if envelope else "payload"
+    return (f"{what}{where} for event `{event}` drifts from the schema {_what(reference)} "
             f"({canonical.describe()}): " + "; ".join(parts))
 
 
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
-                      reference: EventSchema, home: Home,
-                      canonical: Canonical) -> tuple[list[Finding], list[Location]]:
+                      reference: EventSchema, home: Home, canonical: Canonical,
+                      config: Config, area_of: AreaMap
+                      ) -> tuple[list[Finding], list[Location]]:
     """One finding per drifting payload, and where they are for the register."""
     findings: list[Finding] = []
     sites: list[Location] = []
     seen: Counter[str] = Counter()
+    schema_in_tests = is_test_area(home.area)
     for path, lit in uses:
-        missing, unknown = _payload_drift(lit, reference)
+        in_tests = is_test_area(area_of(path))
+        if schema_in_tests and not in_tests:
+            continue  # a schema only tests define never judges production code
+        missing, unknown, envelope = _payload_drift(lit, reference, config.envelopes)
         if not missing and not unknown:
             continue
         # Identity without line numbers: where it is and what it holds, numbered when the
@@ -166,13 +192,21 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         ident = f"{lit.in_function or '<module>'}:{','.join(sorted(lit.keys))}"
         seen[f"{path}:{ident}"] += 1
         sites.append(Location(path, lit.span.line, lit.span.column, message="payload"))
+        # In tests a key the receiver ignores breaks nothing; a missing required one does.
+        severity = Severity.INFO if in_tests and not missing else Severity.WARNING
+        reasons = [f"sent ({', '.join(lit.sinks)})", f"discriminator `{lit.discriminator}`"]
+        if reference.identified_by == "name":
+            reasons.append("schema matched by its class name")
         findings.append(make_finding(
-            "SSOT102", _payload_message(event, reference, canonical, missing, unknown, lit),
+            "SSOT102", _payload_message(event, reference, canonical, missing, unknown, lit,
+                                        envelope),
             Location(path, lit.span.line, lit.span.column, lit.span.end_line,
                      lit.span.end_column),
             related=[home.location(f"schema {_what(reference)} (canonical)")],
             key=f"{event}:payload:{ident}#{seen[f'{path}:{ident}']}",
-            severity=Severity.WARNING, concept=event,
+            severity=severity, concept=event,
+            confidence="medium" if reference.identified_by == "name" else "high",
+            confidence_reasons=tuple(reasons),
         ))
     return findings, sites
 
@@ -188,7 +222,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     for path, facts in index.files.items():
         if facts.dict_literals and not is_vendored(path):
             for lit in facts.dict_literals:
-                payloads.setdefault(event_key(lit.event), []).append((path, lit))
+                if is_sent(lit):
+                    payloads.setdefault(event_key(lit.event), []).append((path, lit))
 
     findings: list[Finding] = []
     concepts: list[Concept] = []
@@ -210,7 +245,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         sites: list[Location] = []
         if reference is not None and canonical.home is not None:
             uses, sites = _payload_findings(event, payloads.get(event, []), reference,
-                                            canonical.home, canonical)
+                                            canonical.home, canonical, config, area_of)
             event_findings += uses
         if event_findings:
             if only_in_tests(homes):
@@ -219,5 +254,5 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                 event_findings = [replace(f, severity=Severity.INFO) for f in event_findings]
             findings.extend(event_findings)
             concepts.append(concept_entry(event, "event", homes, canonical, sites))
-    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key())),
+    return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))

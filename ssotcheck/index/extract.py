@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from dataclasses import replace
 from typing import Any, Iterator, cast
 
 from ssotcheck.index.options import ExtractOptions, expression_plan
@@ -137,11 +138,22 @@ def _expressions(tree: ast.Module, cols: Columns, want_dicts: bool, discriminato
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []
     bindings: dict[int, tuple[frozenset[str], ...]] = {}
+    calls: dict[int, ast.Call] = {}  # keyword node -> its call, for dicts passed by keyword
+    local_sinks: dict[int, dict[str, set[str]]] = {}
     for node, parent, scope, frames in _walk_with_scope(tree):
+        if want_dicts and isinstance(node, ast.keyword) and isinstance(parent, ast.Call):
+            calls[id(node)] = parent
         if want_dicts and isinstance(node, ast.Dict):
             fact = _dict_literal(node, cols, discriminators, scope)
             if fact:
-                dicts.append(fact)
+                sinks = _dict_sinks(node, parent, calls)
+                if sinks is None:  # bound to a name: where the name goes
+                    where = tree if frames is None else frames[0]
+                    known = local_sinks.get(id(where))
+                    if known is None:
+                        known = local_sinks[id(where)] = name_sinks(where)
+                    sinks = known.get(cast(Any, parent).targets[0].id, set())
+                dicts.append(replace(fact, sinks=tuple(sorted(sinks))))
         elif tokens and isinstance(node, (ast.Name, ast.Attribute)):
             if isinstance(parent, ast.Attribute) and parent.value is node:
                 continue  # only the longest chain is a use
@@ -158,6 +170,60 @@ def _expressions(tree: ast.Module, cols: Columns, want_dicts: bool, discriminato
     return dicts, uses
 
 
+def callee_name(func: ast.AST) -> str:
+    """`ws.send_json(...)` -> `send_json`: the name a call's words are read from."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def annotation_name(ann: ast.AST) -> str:
+    """`AgentStarted`, `events.AgentStarted`, `dict[str, Any]` -> its last plain name."""
+    if isinstance(ann, ast.Subscript):
+        ann = ann.value
+    return callee_name(ann)
+
+
+def _dict_sinks(node: ast.Dict, parent: ast.AST | None, calls: dict[int, ast.Call]
+                ) -> set[str] | None:
+    """Where a dict display goes (see `DictLiteralFact.sinks`); None when it is bound to a
+    plain name, whose uses decide."""
+    if isinstance(parent, ast.Return):
+        return {"return"}
+    if isinstance(parent, ast.Yield):
+        return {"yield"}
+    if isinstance(parent, ast.Call) and node in parent.args:
+        return {f"call:{callee_name(parent.func)}"}
+    if isinstance(parent, ast.keyword) and parent.arg is not None and id(parent) in calls:
+        return {f"call:{callee_name(calls[id(parent)].func)}"}
+    if isinstance(parent, ast.AnnAssign) and parent.value is node:
+        return {f"annotated:{annotation_name(parent.annotation)}"}
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(
+            parent.targets[0], ast.Name):
+        return None
+    return set()
+
+
+def name_sinks(scope: ast.AST) -> dict[str, set[str]]:
+    """Plain names of a scope (a function, or the module) -> where they go: returned,
+    yielded, or passed to a call (`ws.send(msg)`, `send(message=msg)`). Nested scopes
+    are included: a module constant sent from a function is still sent."""
+    out: dict[str, set[str]] = {}
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            out.setdefault(node.value.id, set()).add("return")
+        elif isinstance(node, ast.Yield) and isinstance(node.value, ast.Name):
+            out.setdefault(node.value.id, set()).add("yield")
+        elif isinstance(node, ast.Call):
+            args = [a for a in node.args if isinstance(a, ast.Name)] + [
+                k.value for k in node.keywords if k.arg is not None
+                and isinstance(k.value, ast.Name)]
+            for arg in args:
+                out.setdefault(cast(ast.Name, arg).id, set()).add(
+                    f"call:{callee_name(node.func)}")
+    return out
+
+
 def _dict_literal(node: ast.Dict, cols: Columns, discriminators: set[str],
                   scope: str | None) -> DictLiteralFact | None:
     keys: list[str] = []
@@ -171,7 +237,14 @@ def _dict_literal(node: ast.Dict, cols: Columns, discriminators: set[str],
             found = (k.value, v.value)
     if found is None:
         return None
-    return DictLiteralFact(cols.span(node), tuple(keys), found[0], found[1], scope)
+    nested: list[tuple[str, tuple[str, ...]]] = []
+    for k, v in zip(node.keys, node.values):
+        if isinstance(v, ast.Dict) and all(isinstance(ik, ast.Constant) and isinstance(
+                ik.value, str) for ik in v.keys):
+            nested.append((cast(str, cast(ast.Constant, k).value), tuple(
+                cast(str, cast(ast.Constant, ik).value) for ik in v.keys)))
+    return DictLiteralFact(cols.span(node), tuple(keys), found[0], found[1], scope,
+                           nested=tuple(nested))
 
 
 def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
+from dataclasses import replace
 from typing import Any, Iterator, Sequence, cast
 
 import libcst as cst
@@ -119,7 +120,12 @@ def convert(node: cst.BaseExpression) -> ast.expr:
     if isinstance(node, cst.Attribute):
         return ast.Attribute(convert(node.value), node.attr.value, ast.Load())
     if isinstance(node, cst.Call):
-        return ast.Call(convert(node.func), [], [])
+        # The first positional argument and the keyword names are what
+        # `extract.normalise_value` asks of a call (does `Field(...)` have a default?).
+        first = [convert(a.value) for a in node.args if a.keyword is None and not a.star][:1]
+        keywords = [ast.keyword(a.keyword.value, _opaque()) for a in node.args
+                    if a.keyword is not None]
+        return ast.Call(convert(node.func), first, keywords)
     if isinstance(node, cst.Subscript):
         elements = list(node.slice)
         if len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
@@ -237,6 +243,52 @@ _EXCEPT_HANDLERS = tuple(getattr(cst, n) for n in ("ExceptHandler", "ExceptStarH
                          if hasattr(cst, n))
 _MATCH_CAPTURES = tuple(getattr(cst, n) for n in ("MatchAs", "MatchStar") if hasattr(cst, n))
 _MATCH_MAPPING = tuple(getattr(cst, n) for n in ("MatchMapping",) if hasattr(cst, n))
+
+
+def _callee_name(func: cst.CSTNode) -> str:
+    """Mirror of `extract.callee_name`."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
+
+
+def _dict_sinks(node: cst.Dict, parent: cst.CSTNode | None, calls: dict[int, cst.Call]
+                ) -> set[str] | None:
+    """Mirror of `extract._dict_sinks`."""
+    if isinstance(parent, cst.Return):
+        return {"return"}
+    if isinstance(parent, cst.Yield):
+        return {"yield"}
+    if isinstance(parent, cst.Arg) and not parent.star and id(parent) in calls:
+        return {f"call:{_callee_name(calls[id(parent)].func)}"}
+    if isinstance(parent, cst.AnnAssign) and parent.value is node:
+        ann = parent.annotation.annotation
+        if isinstance(ann, cst.Subscript):
+            ann = ann.value
+        return {f"annotated:{_callee_name(ann)}"}
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(
+            parent.targets[0].target, cst.Name):
+        return None
+    return set()
+
+
+def _name_sinks(scope: cst.CSTNode) -> dict[str, set[str]]:
+    """Mirror of `extract.name_sinks`."""
+    out: dict[str, set[str]] = {}
+    stack = [scope]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if isinstance(node, cst.Return) and isinstance(node.value, cst.Name):
+            out.setdefault(node.value.value, set()).add("return")
+        elif isinstance(node, cst.Yield) and isinstance(node.value, cst.Name):
+            out.setdefault(node.value.value, set()).add("yield")
+        elif isinstance(node, cst.Call):
+            for arg in node.args:
+                if not arg.star and isinstance(arg.value, cst.Name):
+                    out.setdefault(arg.value.value, set()).add(
+                        f"call:{_callee_name(node.func)}")
+    return out
 
 
 def _target_names(target: cst.CSTNode) -> Iterator[str]:
@@ -409,6 +461,8 @@ class _CstExtractor:
         dicts: list[DictLiteralFact] = []
         uses: list[NameUse] = []
         bindings: dict[int, tuple[frozenset[str], ...]] = {}
+        calls: dict[int, cst.Call] = {}  # argument node -> its call
+        local_sinks: dict[int, dict[str, set[str]]] = {}
         # (node, parent, qualname of the enclosing def/class, in a Store/Del target,
         #  enclosing function-like scopes as in `extract._walk_with_scope`)
         stack: list[tuple[cst.CSTNode, cst.CSTNode | None, str | None, bool, Any]] = [
@@ -417,10 +471,20 @@ class _CstExtractor:
             node, parent, scope, target, frames = stack.pop()
             if isinstance(node, _OPAQUE_STATEMENTS):
                 continue
+            if want_dicts and isinstance(node, cst.Arg) and isinstance(parent, cst.Call):
+                calls[id(node)] = parent
             if want_dicts and isinstance(node, cst.Dict):
                 fact = self._dict_literal(node, discriminators, scope)
                 if fact is not None:
-                    dicts.append(fact)
+                    sinks = _dict_sinks(node, parent, calls)
+                    if sinks is None:  # bound to a name: where the name goes
+                        where = self.module if frames is None else frames[0]
+                        known = local_sinks.get(id(where))
+                        if known is None:
+                            known = local_sinks[id(where)] = _name_sinks(where)
+                        name = cast(cst.Name, cast(cst.Assign, parent).targets[0].target).value
+                        sinks = known.get(name, set())
+                    dicts.append(replace(fact, sinks=tuple(sorted(sinks))))
             elif tokens and isinstance(node, (cst.Name, cst.Attribute)):
                 use = self._use(node, parent, target, tokens)
                 if use is not None and not (frames is not None and shadowed(
@@ -536,4 +600,14 @@ class _CstExtractor:
                     found = (key, value)
         if found is None:
             return None
-        return DictLiteralFact(self._span(node), tuple(keys), found[0], found[1], scope)
+        nested = []
+        for element in node.elements:
+            inner = cast(cst.DictElement, element).value
+            if isinstance(inner, cst.Dict):
+                inner_keys = [_str_value(e.key) if isinstance(e, cst.DictElement) else None
+                              for e in inner.elements]
+                if all(k is not None for k in inner_keys):
+                    nested.append((cast(str, _str_value(cast(cst.DictElement, element).key)),
+                                   tuple(cast(list[str], inner_keys))))
+        return DictLiteralFact(self._span(node), tuple(keys), found[0], found[1], scope,
+                               nested=tuple(nested))

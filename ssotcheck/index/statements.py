@@ -50,6 +50,20 @@ def dotted(node: ast.AST) -> str | None:
             return None
 
 
+# pydantic `Field`, dataclasses `field`, attrs `attr.ib`/`attrib`: whether the call gives
+# the field a default decides whether the field is required.
+_FIELD_CALLS = frozenset({"Field", "field", "ib", "attrib"})
+_DEFAULT_KEYWORDS = frozenset({"default", "default_factory", "factory"})
+
+
+def _field_default(call: ast.Call) -> bool:
+    if any(k.arg in _DEFAULT_KEYWORDS for k in call.keywords):
+        return True
+    first = call.args[0] if call.args else None
+    # `Field(...)` spells "required" with an Ellipsis; `Field(None)` has a default.
+    return first is not None and not (isinstance(first, ast.Constant) and first.value is ...)
+
+
 def normalise_value(node: ast.AST | None) -> str | None:
     """A short, parser-independent text for a value: literals by repr, names dotted."""
     if node is None:
@@ -64,6 +78,8 @@ def normalise_value(node: ast.AST | None) -> str | None:
         return dotted(node) or "<expr>"
     if isinstance(node, ast.Call):
         d = dotted(node.func)
+        if d and d.rsplit(".", 1)[-1] in _FIELD_CALLS and _field_default(node):
+            return f"{d}(default)"  # a schema field with a default: not required
         return f"{d}()" if d else "<expr>"
     if isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) for e in node.elts):
         return repr(tuple(e.value for e in node.elts))  # type: ignore[attr-defined]
