@@ -441,3 +441,6 @@ def test_message_sinks_envelopes_and_field_defaults() -> None:
     assert values["with_default"] == values["factory"] == values["positional"] == \
         "Field(default)"
     assert values["items"] == "field(default)" and values["needed"] == "field()"
+    deprecated = {c.name: c.deprecated for c in facts.classes}
+    assert deprecated == {"Model": False, "Record": False, "EngineFactory": True,
+                          "SphinxStyle": True, "MentionsIt": False}

@@ -393,7 +393,12 @@ class _CstExtractor:
         if isinstance(node, cst.AugAssign):
             return self._at(ast.AugAssign(_target(self.value(node.target)), ast.Add(),
                                           self.value(node.value)), node)
-        return None  # nothing `StatementCollector` reads
+        if isinstance(node, cst.Expr) and isinstance(node.value, (cst.SimpleString,
+                                                                    cst.ConcatenatedString)):
+            value = _literal(node.value)  # a docstring, when it opens a class body
+            if isinstance(value, str):
+                return self._at(ast.Expr(ast.Constant(value)), node)
+        return None  # nothing else `StatementCollector` reads
 
     @staticmethod
     def _asname(alias: cst.ImportAlias) -> str | None:

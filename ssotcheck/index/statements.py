@@ -64,6 +64,19 @@ def _field_default(call: ast.Call) -> bool:
     return first is not None and not (isinstance(first, ast.Constant) and first.value is ...)
 
 
+_DEPRECATED = re.compile(r"^\W*(deprecated|obsolete)\b|\.\. deprecated::", re.IGNORECASE | re.M)
+
+
+def says_deprecated(node: ast.ClassDef) -> bool:
+    """The class docstring opens a line with "DEPRECATED" (or "obsolete"), or holds a
+    Sphinx `.. deprecated::` directive: the class is a compatibility stub."""
+    first = node.body[0] if node.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
+            first.value.value, str):
+        return bool(_DEPRECATED.search(first.value.value))
+    return False
+
+
 def normalise_value(node: ast.AST | None) -> str | None:
     """A short, parser-independent text for a value: literals by repr, names dotted."""
     if node is None:
@@ -300,7 +313,8 @@ class StatementCollector:
         keywords = tuple((k.arg, normalise_value(k.value) or "") for k in node.keywords if k.arg)
         decorators = tuple(d for d in (dotted(x) for x in node.decorator_list) if d)
         return ClassFact(node.name, prefix.replace(".<locals>", "") + node.name,
-                         self.cols.span(node), bases, keywords, decorators, tuple(members), nested)
+                         self.cols.span(node), bases, keywords, decorators, tuple(members), nested,
+                         says_deprecated(node))
 
 
 def shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], ...]],
