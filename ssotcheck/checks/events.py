@@ -166,7 +166,7 @@ def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
     if unknown:
         parts.append(f"has {_quoted(unknown)} which the schema lacks")
     where = f" in {lit.in_function}" if lit.in_function else ""
-    what = f"the `{envelope}` body of the payload" if envelope else "payload"
+    what = f"the `{envelope}` body of the message" if envelope else "payload"
     return (f"{what}{where} for event `{event}` drifts from the schema {_what(reference)} "
             f"({canonical.describe()}): " + "; ".join(parts))
 

@@ -32,6 +32,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "end_column": (loc.end_column if loc.end_column is not None else loc.column) + 1,
         "area": f.area,
         "concept": f.concept,
+        "confidence": None if f.confidence is None else {
+            "level": f.confidence, "reasons": list(f.confidence_reasons)},
         "related": [_loc(r) for r in f.related],
         "fix": None if f.fix is None else {
             "description": f.fix.description, "safe": f.fix.safe,

@@ -114,6 +114,9 @@ def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     props: dict[str, Any] = {"area": f.area}
     if f.concept is not None:
         props["concept"] = f.concept
+    if f.confidence is not None:
+        props["confidence"] = f.confidence
+        props["confidenceReasons"] = list(f.confidence_reasons)
     if f.fix is not None:
         # Also when `fixes` is there: this names the canonical target for tools that
         # want it, and a fix without exact edits (the codemod's) is described only here.
