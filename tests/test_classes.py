@@ -252,3 +252,69 @@ def test_examples_and_scripts_are_throwaway(make_project) -> None:
     files = {"examples/one.py": MANAGER, "examples/two.py": OLD_MANAGER,
              "examples/run.py": "from examples import one, two\n"}
     assert class_findings(make_project(files)) == []
+
+
+FLOW = ("from app.base import BaseFlow\nclass ConfigFlow(BaseFlow):\n    VERSION = 1\n"
+        "    def step_user(self): ...\n    def step_confirm(self): ...\n"
+        "    def async_setup(self): ...\n")
+
+
+def _plugins(names: list[str]) -> dict[str, str]:
+    files = {"app/__init__.py": "", "app/base.py": "class BaseFlow:\n    def step_user(self): ...\n",
+             "app/loader.py": "".join(f"from app.plugins.{n} import config_flow as {n}\n"
+                                      for n in names)}
+    for n in names:
+        files[f"app/plugins/{n}/config_flow.py"] = FLOW
+    return files
+
+
+def test_plugin_conventions_are_no_copies(make_project) -> None:
+    # Same class, same relative path, sibling packages, one first-party base: a pattern.
+    names = ["hue", "zwave", "mqtt", "sonos", "nest", "ring", "tado", "plex", "kodi", "roku"]
+    assert class_findings(make_project(_plugins(names))) == []
+
+
+def test_two_sibling_packages_are_an_old_and_a_new_copy(make_project) -> None:
+    # Two packages are an old and a new copy, not yet a convention.
+    assert len(class_findings(make_project(_plugins(["old", "new"])))) == 1
+
+
+def test_declared_conventions_are_no_copies(make_project) -> None:
+    files = {"app/a.py": MANAGER, "app/b.py": OLD_MANAGER, "app/use.py": "import app.b\n"}
+    for entry in ("WebSocketManager", "app/**:WebSocket*"):
+        config = f'[tool.ssotcheck]\n[tool.ssotcheck.duplicates]\nconventions = ["{entry}"]\n'
+        assert class_findings(make_project(files, config=config)) == []
+    config = '[tool.ssotcheck]\n[tool.ssotcheck.duplicates]\nconventions = ["lib/**:WebSocket*"]\n'
+    assert len(class_findings(make_project(files, config=config))) == 1
+
+
+def test_constants_only_classes_are_left_alone(make_project) -> None:
+    colors = "class Colors:\n    RED = '\\033[31m'\n    GREEN = '\\033[32m'\n    RESET = '\\033[0m'\n"
+    files = {"app/a.py": colors, "app/b.py": colors, "app/use.py": "import app.a, app.b\n"}
+    assert class_findings(make_project(files)) == []
+
+
+def test_a_plain_test_class_with_a_production_name_is_a_reimplementation(make_project) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/ws/__init__.py": "",
+        "app/ws/websocket_manager.py": MANAGER,
+        "app/routes.py": "from app.ws.websocket_manager import WebSocketManager\n",
+        "tests/test_ws.py": "from app.ws import websocket_manager\n"
+                            "class WebSocketManager:\n    def connect(self, u, ws): ...\n"
+                            "    def broadcast(self, m): ...\n    def sent(self): ...\n"
+                            "    def received(self): ...\n    def reset(self): ...\n",
+    }
+    [f] = class_findings(make_project(files))
+    assert f.path == "tests/test_ws.py" and f.severity is Severity.WARNING
+    assert "this test class re-implements the production class in app.ws.websocket_manager" \
+        in f.message
+    # A test that imports nothing of that package is a tool of its own (ansible-test).
+    files["tests/test_ws.py"] = files["tests/test_ws.py"].replace(
+        "from app.ws import websocket_manager\n", "import json\n")
+    assert class_findings(make_project(files)) == []
+
+
+def test_copies_nobody_imports_are_throwaway(make_project) -> None:
+    files = {"app/a.py": MANAGER, "app/b.py": OLD_MANAGER}
+    assert class_findings(make_project(files)) == []

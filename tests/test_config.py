@@ -75,6 +75,14 @@ def test_design_example_loads_every_key(tmp_path: Path) -> None:
         ('[tool.ssotcheck.canonical]\nX = "not a module"', "is not a dotted Python path"),
         ('[tool.ssotcheck.banned-api."os.environ"]\nallowed = ["x.py"]', "Did you mean `banned-api.\"os.environ\".allow`?"),
         ('[tool.ssotcheck.duplicates]\nclass-similarity = 1.5', "`duplicates.class-similarity` must be in (0, 1]"),
+        ('[tool.ssotcheck.duplicates]\nmin-confidence = "sure"', "`duplicates.min-confidence` must be one of"),
+        ('[tool.ssotcheck.duplicates]\nmin-confidence = 2', "`duplicates.min-confidence` must be one of"),
+        ('[tool.ssotcheck.duplicates]\nconventions = ["not a name"]', "`duplicates.conventions`: `not a name` is not"),
+        ('[tool.ssotcheck.duplicates]\nconventions = ["[x:Flow"]', "`duplicates.conventions` has a bad glob"),
+        ('[tool.ssotcheck.duplicates]\nconvention = []', "Did you mean `duplicates.conventions`?"),
+        ('services = "auth/**"', "`services` must be a list of glob strings"),
+        ('services = ["[auth"]', "`services` has a bad glob"),
+        ('[tool.ssotcheck.events]\nenvelopes = "payload"', "`events.envelopes` must be a list of strings"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, snippet: str, expected: str) -> None:
@@ -163,3 +171,16 @@ def test_broken_pyproject_meant_for_ssotcheck_is_an_error_not_ignored(tmp_path: 
 def test_broken_unrelated_pyproject_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\nname=", encoding="utf-8")
     assert cfgmod.find_config_file(tmp_path) is None
+
+
+def test_duplicate_rule_settings_load(tmp_path: Path) -> None:
+    c = _load(tmp_path, '[tool.ssotcheck]\nservices = ["auth/**", "billing/**"]\n'
+                        '[tool.ssotcheck.duplicates]\nconventions = ["ConfigFlow", '
+                        '"plugins/**:*Module"]\nmin-confidence = "medium"\n'
+                        '[tool.ssotcheck.events]\nenvelopes = ["payload", "body"]\n')
+    assert c.services == ("auth/**", "billing/**")
+    assert c.conventions == ("ConfigFlow", "plugins/**:*Module")
+    assert c.min_confidence == "medium" and c.envelopes == ("payload", "body")
+    defaults = _load(tmp_path, "[tool.ssotcheck]\n")
+    assert (defaults.services, defaults.conventions, defaults.min_confidence,
+            defaults.envelopes) == ((), (), "low", ("payload", "data"))

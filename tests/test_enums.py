@@ -360,3 +360,132 @@ def test_django_choices_through_star_imports_are_split_enums(make_project, heade
     assert "lacks" in f.message
     [concept] = [c for c in result.concepts if c.kind == "enum"]
     assert concept.name == "Color" and concept.spread == 2
+
+
+SCALE = "class {name}(str, Enum):\n    LOW = 'low'\n    MEDIUM = 'medium'\n    HIGH = 'high'\n" \
+        "    CRITICAL = 'critical'\n"
+
+
+def test_generic_scales_are_no_renamed_copies_and_nothing_chains(make_project) -> None:
+    # The old transitive clustering glued every LOW..CRITICAL enum into one concept.
+    files = {f"app/{n.lower()}.py": "from enum import Enum\n" + SCALE.format(name=n)
+             for n in ("ErrorSeverity", "ServiceTier", "MessagePriority", "SecurityLevel")}
+    files["app/a/alert.py"] = "from enum import Enum\n" + SCALE.format(name="AlertSeverity")
+    files["app/b/alert.py"] = "from enum import Enum\n" + SCALE.format(name="AlertSeverity")
+    result = run_on(make_project(files))
+    findings = [f for f in result.findings if f.rule == "SSOT101"]
+    assert [(f.concept, f.path) for f in findings] == [("AlertSeverity", "app/b/alert.py")]
+    assert "renamed" not in findings[0].message
+    assert [c.name for c in result.concepts] == ["AlertSeverity"]
+
+
+def test_a_scale_with_more_identical_members_is_a_renamed_copy(make_project) -> None:
+    body = SCALE + "    AUDIT_ONLY = 'audit'\n"
+    root = make_project({"app/a.py": "from enum import Enum\n" + body.format(name="Severity"),
+                         "app/b.py": "from enum import Enum\n" + body.format(name="Level"),
+                         "app/use.py": "from app.a import Severity\n"})
+    [f] = enum_findings(root)
+    assert f.message.startswith("enum `Level` is a renamed copy of enum `Severity`")
+
+
+def test_renamed_copies_compare_with_the_canonical_copy_only(make_project) -> None:
+    base = "from enum import Enum\nclass {n}(Enum):\n    RED = 1\n    GREEN = 2\n    BLUE = 3\n"
+    root = make_project({
+        "app/colors.py": base.format(n="Color"),
+        "app/paint.py": base.format(n="Paint"),
+        # A same-name copy with one more member, and a renamed twin of *that* copy: the
+        # twin is no copy of the canonical Color, so it must not be chained in.
+        "app/legacy.py": base.format(n="Color") + "    BLACK = 4\n",
+        "app/ink.py": base.format(n="Ink") + "    BLACK = 4\n",
+        "app/use.py": "from app.colors import Color\n",
+    })
+    findings = enum_findings(root)
+    assert [(f.path, f.message.split(",")[0].split(" (")[0]) for f in findings] == [
+        ("app/legacy.py", "enum `Color` is defined in 3 modules"),
+        ("app/paint.py", "enum `Paint` is a renamed copy of enum `Color`")]
+
+
+def test_every_same_name_copy_counts_in_the_spread(make_project) -> None:
+    files = {}
+    for i in range(13):
+        mid = "MEDIUM = 'm'" if i < 6 else "NORMAL = 'n'"
+        files[f"app/m{i:02d}.py"] = (f"from enum import Enum\nclass AlertSeverity(Enum):\n"
+                                     f"    LOW = 'l'\n    {mid}\n    HIGH = 'h'\n")
+    files["app/use.py"] = "from app.m00 import AlertSeverity\n"
+    result = run_on(make_project(files))
+    findings = [f for f in result.findings if f.rule == "SSOT101"]
+    assert len(findings) == 12
+    assert all("is defined in 13 modules" in f.message for f in findings)
+    assert all("related: 10 shown and 2 more in the split-concept register" in f.message
+               for f in findings)
+    assert all(len(f.related) == 10 for f in findings)
+    [concept] = result.concepts
+    assert concept.spread == 13
+
+
+def test_homonyms_in_production_are_a_warning(make_project) -> None:
+    root = make_project({
+        "app/gateway.py": "from enum import Enum\nclass PaymentStatus(Enum):\n    PAID = 1\n"
+                          "    REFUNDED = 2\n",
+        "app/ledger.py": "from enum import Enum\n"
+                         "from app.gateway import PaymentStatus as Gateway\n"
+                         "class PaymentStatus(Enum):\n    OPEN = 1\n    SETTLED = 2\n",
+    })
+    result = run_on(root)
+    [f] = [f for f in result.findings if f.rule == "SSOT101"]
+    assert (f.path, f.severity, f.confidence) == ("app/ledger.py", Severity.WARNING, "high")
+    assert f.message.startswith("two different enums share the name `PaymentStatus`")
+    assert result.concepts == ()
+
+
+def test_drifted_copy_of_a_distinctive_name_is_a_warning(make_project) -> None:
+    root = make_project({
+        "app/a.py": "from enum import Enum\nclass JobPhase(Enum):\n    QUEUED = 1\n    RUN = 2\n"
+                    "    DONE = 3\n    FAILED = 4\n",
+        "app/b.py": "from enum import Enum\nclass JobPhase(Enum):\n    QUEUED = 1\n"
+                    "    PARKED = 2\n    THAWED = 3\n    EVICTED = 4\n",
+        "app/use.py": "from app.a import JobPhase\n",
+    })
+    [f] = enum_findings(root)
+    assert f.severity is Severity.WARNING and f.path == "app/b.py"
+    assert "this copy has drifted: it shares 1 of 7 members with app.a" in f.message
+
+
+def test_deprecated_stub_is_info(make_project) -> None:
+    members = "    RED = 1\n    BLUE = 2\n"
+    root = make_project({
+        "app/colors.py": "from enum import Enum\nclass Palette(Enum):\n" + members,
+        "app/compat.py": "from enum import Enum\nclass Palette(Enum):\n"
+                         "    '''Deprecated: use app.colors.Palette.'''\n" + members,
+    })
+    [f] = enum_findings(root)
+    assert (f.path, f.severity) == ("app/compat.py", Severity.INFO)
+    assert "a stub of `Palette`, remove it when nothing imports it" in f.message
+
+
+def test_copies_in_other_services_are_info_unless_declared(make_project) -> None:
+    body = "from enum import Enum\nclass Currency(Enum):\n    EUR = 'eur'\n    USD = 'usd'\n"
+    files = {"svc_a/money.py": body, "svc_a/more.py": body, "svc_b/money.py": body,
+             "svc_a/use.py": "from svc_a.money import Currency\n"}
+    config = '[tool.ssotcheck]\nservices = ["svc_a/**", "svc_b/**"]\n'
+    findings = {f.path: f for f in enum_findings(make_project(files, config=config))}
+    assert findings["svc_a/more.py"].severity is Severity.ERROR  # a split inside svc_a
+    assert findings["svc_b/money.py"].severity is Severity.INFO
+    assert "own copy of service svc_b, which shares no code with service svc_a" in \
+        findings["svc_b/money.py"].message
+    declared = config + '[tool.ssotcheck.canonical]\nCurrency = "svc_a.money"\n'
+    findings = {f.path: f for f in enum_findings(make_project(files, config=declared))}
+    assert findings["svc_b/money.py"].severity is Severity.ERROR
+
+
+def test_min_confidence_filters(make_project) -> None:
+    files = {
+        "app/a.py": "from enum import Enum\nclass JobPhase(Enum):\n    QUEUED = 1\n    RUN = 2\n"
+                    "    DONE = 3\n    FAILED = 4\n",
+        "app/b.py": "from enum import Enum\nclass JobPhase(Enum):\n    QUEUED = 1\n"
+                    "    PARKED = 2\n    THAWED = 3\n    EVICTED = 4\n",
+        "app/use.py": "from app.a import JobPhase\n",
+    }
+    assert [f.confidence for f in enum_findings(make_project(files))] == ["medium"]
+    high = '[tool.ssotcheck]\n[tool.ssotcheck.duplicates]\nmin-confidence = "high"\n'
+    assert enum_findings(make_project(files, config=high)) == []

@@ -295,3 +295,89 @@ def test_events_only_tests_define_are_shown_but_not_counted(make_project) -> Non
     [f] = [f for f in result.findings if f.rule == "SSOT102"]
     assert f.severity is Severity.INFO and "drifts from" in f.message
     assert result.scores.overall == 100.0
+
+
+ENVELOPED = """
+from typing import Literal, TypedDict
+
+
+class AgentMessage(TypedDict):
+    type: Literal["agent_message"]
+    run_id: str
+    content: str
+"""
+
+
+def test_envelope_bodies_are_compared_with_the_schema(make_project) -> None:
+    send = ("async def ok(ws):\n"
+            "    await ws.send_json({'type': 'agent_message', 'payload': {'run_id': 'r', "
+            "'content': 'x'}})\n"
+            "async def bad(ws):\n"
+            "    await ws.send_json({'type': 'agent_message', 'body': {'run_id': 'r', "
+            "'text': 'x'}})\n")
+    files = {"app/__init__.py": "", "app/events.py": ENVELOPED, "app/send.py": send}
+    assert event_findings(make_project(files)) == []  # `body` is no envelope key: no shared field
+    config = '[tool.ssotcheck]\n[tool.ssotcheck.events]\nenvelopes = ["body"]\n'
+    [f] = event_findings(make_project(files, config=config))
+    assert f.line == 4 and f.message.startswith(
+        "the `body` body of the message in bad for event `agent_message` drifts from the "
+        "schema TypedDict `AgentMessage`")
+    assert "lacks required `content`; has `text` which the schema lacks" in f.message
+
+
+def test_unsent_dicts_are_data_not_payloads(make_project) -> None:
+    rows = ("ROWS = [{'type': 'agent_message', 'run_id': 'r', 'text': 'x'}]\n"
+            "def check(result):\n"
+            "    expected = {'type': 'agent_message', 'run_id': 'r', 'text': 'x'}\n"
+            "    assert result == expected\n")
+    root = make_project({"app/events.py": ENVELOPED, "app/rows.py": rows})
+    assert event_findings(root) == []
+
+
+def test_a_name_known_only_from_unsent_rows_is_no_event(make_project) -> None:
+    root = make_project({
+        "app/models.py": "from dataclasses import dataclass\n@dataclass\nclass ToolResult:\n"
+                         "    output: str\n    ok: bool\n",
+        "tests/test_rows.py": "ROWS = [{'type': 'tool_result', 'output': 1, 'extra': 2}]\n",
+        "app/copy.py": "from dataclasses import dataclass\n@dataclass\nclass ToolResult:\n"
+                       "    output: str\n",
+    })
+    assert event_findings(root) == []
+
+
+def test_test_schemas_never_judge_production(make_project) -> None:
+    schema = ("from dataclasses import dataclass\n@dataclass\nclass InvoicePaidEvent:\n"
+              "    type: str = 'invoice_paid'\n    invoice_id: str = ''\n    amount: int = 0\n")
+    root = make_project({
+        "tests/helpers.py": schema,
+        "app/notify.py": "def paid(bus):\n    bus.publish({'type': 'invoice_paid', "
+                         "'invoice': 'i', 'amount': 1})\n",
+        "tests/test_pay.py": "def test_pay(bus):\n    bus.publish({'type': 'invoice_paid', "
+                             "'invoice_id': 'i', 'amount': 1, 'currency': 'EUR'})\n",
+    })
+    [f] = event_findings(root)
+    assert (f.path, f.severity) == ("tests/test_pay.py", Severity.INFO)
+
+
+def test_extra_keys_in_tests_are_info_missing_ones_a_warning(make_project) -> None:
+    test = ("def test_x(ws):\n"
+            "    ws.send_json({'type': 'tool_executing', 'run_id': 'r', 'tool_name': 't', "
+            "'debug': 1})\n"
+            "    ws.send_json({'type': 'tool_executing', 'run_id': 'r', 'tool': 't'})\n")
+    found = {f.line: f.severity for f in event_findings(project(make_project,
+                                                               {"tests/test_x.py": test}))
+             if f.path == "tests/test_x.py"}
+    assert found == {2: Severity.INFO, 3: Severity.WARNING}
+
+
+def test_pydantic_field_without_default_is_required(make_project) -> None:
+    schema = ("from typing import Literal\nfrom pydantic import BaseModel, Field\n"
+              "class JobQueued(BaseModel):\n    type: Literal['job_queued'] = 'job_queued'\n"
+              "    job_id: str = Field(description='the job')\n"
+              "    queue: str = Field(default='default')\n"
+              "    tags: list = Field(default_factory=list)\n")
+    root = make_project({"app/events.py": schema,
+                         "app/q.py": "def go():\n    return {'type': 'job_queued', 'queue': 'x'}\n"})
+    [f] = event_findings(root)
+    assert "lacks required `job_id`" in f.message and "tags" not in f.message
+    assert f.confidence == "high"
