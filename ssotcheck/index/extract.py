@@ -219,7 +219,7 @@ def name_sinks(scope: ast.AST) -> dict[str, set[str]]:
                 k.value for k in node.keywords if k.arg is not None
                 and isinstance(k.value, ast.Name)]
             for arg in args:
-                out.setdefault(cast(ast.Name, arg).id, set()).add(
+                out.setdefault(arg.id, set()).add(
                     f"call:{callee_name(node.func)}")
     return out
 

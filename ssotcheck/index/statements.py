@@ -10,6 +10,7 @@ scope-shadowing test both expression walks use, and `assemble`, which builds Fil
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Iterator, cast
 
 from ssotcheck.index.source import NEWLINE_RE, line_count, suppressions
