@@ -682,18 +682,22 @@ class Generator:
                 if first and (plant_payload or decoy_payload):
                     event, _cls, keys = r.choice(self.events)
                     keys = list(keys)
+                    severity = None
                     if plant_payload:
                         if len(keys) > 2 and r.random() < 0.5:
                             keys.pop(r.randrange(1, len(keys)))
+                            severity = "warning"  # a missing required field
                         else:
                             keys.append("unexpected_field")
+                            severity = "info"  # in tests, an extra key is info
                     body = ", ".join(f'"{k}": "{event}"' if k == "type" else f'"{k}": "x"'
                                      for k in keys)
                     lines += ["", "    def test_payload(self) -> None:",
                               f"        payload = {{{body}}}"]
                     self.marks.append(Mark("SSOT102", f"sprinkled-{m.path}", m.path, len(lines),
-                                           decoy=not plant_payload))
-                    lines.append("        assert payload")
+                                           severity=severity, decoy=not plant_payload))
+                    # Sent: a dict that is only assigned and asserted is data, not a message.
+                    lines.append("        self.client.send_json(payload)")
                 first = False
             else:
                 lines += ["", "", f"def test_{r.choice(VERBS)}_{r.choice(NOUNS)}() -> None:"]

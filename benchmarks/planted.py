@@ -41,6 +41,10 @@ RESERVED_CLASS_NAMES = frozenset({
     "SSotBaseTestCase", "SSotAsyncTestCase", "DatabaseTestCase", "AgentTestCase", "FixtureMixin",
     "LegacyHelperCase", "ExternalCase", "Heartbeat", "ExtractStep", "TransformStep", "LoadStep",
     "ScenarioBuilder", "AgentScenarioCase", "EnvSnapshot",
+    # issue 14 shapes
+    "ErrorSeverity", "ServiceTier", "MessagePriority", "DeliveryStatus", "RequestRouter",
+    "EngineFactory", "PluginFlow", "BasePlugin", "TokenSigner", "AgentMessage",
+    "InvoicePaidEvent", "JobQueued",
 })
 RESERVED_MODULE_NAMES = frozenset({
     "manager", "legacy_store", "legacy_store_utils", "execution_context", "websocket_manager",
@@ -50,6 +54,11 @@ RESERVED_MODULE_NAMES = frozenset({
     "ws_compat", "settings_reader", "throttle", "limits", "extract", "transform", "load",
     "handler", "config_loader", "tables", "blob", "latin1_dump", "isolated_environment",
     "enums", "conftest", "legacy_case", "helpers",
+    # issue 14 shapes
+    "scales", "tiers", "priority_levels", "delivery", "delivery_state", "request_router",
+    "request_router_legacy", "engine_factory", "engine_compat", "plugin_flow", "plugin_loader",
+    "tokens", "token_api", "messages_schema", "sender", "billing_events", "notify_paid",
+    "job_events", "job_queue", "test_rows", "test_router_fake",
 })
 
 # Planted names filler modules may import (they raise fan-in like real hubs do) without
@@ -88,12 +97,13 @@ version = "0.0.0"
 
 [tool.ssotcheck]
 src = ["."]
+services = ["services/auth_svc/**", "services/billing_svc/**"]
 
 [tool.ssotcheck.areas]
 tests = ["tests/**", "**/test_*.py", "**/conftest.py"]
 test_framework = ["testkit/**"]
 scripts = ["scripts/**"]
-production = ["sharedlib/**", "corepkg/**", "datapkg/**", "svcpkg/**"]
+production = ["sharedlib/**", "corepkg/**", "datapkg/**", "svcpkg/**", "services/**"]
 
 [tool.ssotcheck.canonical]
 ExecutionStatus = "corepkg.schemas.core_enums"
@@ -1343,7 +1353,7 @@ class TestExecutionFlow(AgentTestCase):  #@ decoy:SSOT301.three-level-chain
 '''
 
 TEMPLATES["tests/events/test_agent_events.py"] = '''
-"""Event payload tests: dict literals are uses of the schemas, some drifted."""
+"""Event payload tests: dict literals sent to a client are uses of the schemas, some drifted."""
 
 from __future__ import annotations
 
@@ -1352,22 +1362,449 @@ from testkit.ssot.base import SSotBaseTestCase
 
 class TestAgentEvents(SSotBaseTestCase):
     def test_payload_shapes(self) -> None:
-        ok = {"type": "agent_started", "run_id": "r1", "agent_name": "planner", "started_at": 0.0}  #@ decoy:SSOT102.conforming-payload
-        missing = {"type": "agent_started", "run_id": "r1", "agent_name": "planner"}  #@ SSOT102:payload-missing-field
-        extra = {  #@ SSOT102:payload-extra-key
+        send = self.client.send_json
+        send({"type": "agent_started", "run_id": "r1", "agent_name": "planner", "started_at": 0.0})  #@ decoy:SSOT102.conforming-payload
+        send({"type": "agent_started", "run_id": "r1", "agent_name": "planner"})  #@ SSOT102:payload-missing-field:warning
+        send({  #@ SSOT102:payload-extra-key:info
             "type": "tool_executing",
             "run_id": "r1",
             "tool_name": "search",
             "arguments": {},
             "retries": 3,
-        }
-        unknown = {"type": "heartbeat", "seq": 1}  #@ decoy:SSOT102.event-without-schema
+        })
+        send({"type": "heartbeat", "seq": 1})  #@ decoy:SSOT102.event-without-schema
         kind = "agent_started"
-        computed = {"type": kind, "run_id": "r1"}  #@ decoy:SSOT102.non-literal-discriminator
-        user = {"event_type": "user_created", "user_id": "u1"}  #@ SSOT102:payload-event-type-missing-field
-        user_ok = {"event_type": "user_created", "user_id": "u1", "email": "a@example.com"}  #@ decoy:SSOT102.conforming-payload
-        done = {"type": "agent_completed", "run_id": "r1", "result": "ok", "duration_ms": 5}  #@ decoy:SSOT102.conforming-payload
-        assert all((ok, missing, extra, unknown, computed, user, user_ok, done))
+        send({"type": kind, "run_id": "r1"})  #@ decoy:SSOT102.non-literal-discriminator
+        send({"event_type": "user_created", "user_id": "u1"})  #@ SSOT102:payload-event-type-missing-field:warning
+        send({"event_type": "user_created", "user_id": "u1", "email": "a@example.com"})  #@ decoy:SSOT102.conforming-payload
+        send({"type": "agent_completed", "run_id": "r1", "result": "ok", "duration_ms": 5})  #@ decoy:SSOT102.conforming-payload
+        rows = [{"type": "agent_started", "run_id": "r1", "agent": "x"}]  #@ decoy:SSOT102.unsent-row
+        assert rows
+
+'''
+
+# ------------------------------------------------------------- issue 14 shapes
+
+TEMPLATES['corepkg/alerts/__init__.py'] = '''
+"""Alerting."""
+'''
+
+TEMPLATES['corepkg/alerts/scales.py'] = '''
+"""Chained scales (issue 14): one LOW..CRITICAL scale, three unrelated enums."""
+
+from enum import Enum
+
+
+class ErrorSeverity(str, Enum):  #@ decoy:SSOT101.generic-scale-is-no-rename
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+'''
+
+TEMPLATES['svcpkg/billing/tiers.py'] = '''
+from enum import Enum
+
+
+class ServiceTier(str, Enum):  #@ decoy:SSOT101.generic-scale-is-no-rename
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+'''
+
+TEMPLATES['svcpkg/notifications/priority_levels.py'] = '''
+from enum import Enum
+
+
+class MessagePriority(str, Enum):  #@ decoy:SSOT101.generic-scale-is-no-rename
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+'''
+
+TEMPLATES['corepkg/alerts/delivery.py'] = '''
+"""The upstream delivery status."""
+
+from enum import Enum
+
+
+class DeliveryStatus(str, Enum):  #@ SSOT101:homonym-deliverystatus:warning
+    QUEUED_UPSTREAM = "queued"
+    HANDED_OVER = "handed_over"
+'''
+
+TEMPLATES['svcpkg/notifications/delivery_state.py'] = '''
+"""Homonym: imports the upstream DeliveryStatus under an alias and defines its own."""
+
+from enum import IntEnum
+
+from corepkg.alerts.delivery import DeliveryStatus as UpstreamStatus
+
+
+class DeliveryStatus(IntEnum):  #@ SSOT101:homonym-deliverystatus:warning
+    BOUNCED = 1
+    OPENED = 2
+
+
+def translate(status: UpstreamStatus) -> DeliveryStatus:
+    return DeliveryStatus.OPENED
+'''
+
+TEMPLATES['corepkg/routing/__init__.py'] = '''
+"""Request routing."""
+'''
+
+TEMPLATES['corepkg/routing/request_router.py'] = '''
+"""The RequestRouter."""
+
+
+class RequestRouter:
+    def add_route(self, *args): ...
+
+    def remove_route(self, *args): ...
+
+    def match(self, *args): ...
+
+    def dispatch(self, *args): ...
+
+    def mount(self, *args): ...
+
+    def url_for(self, *args): ...
+
+    def middleware(self, *args): ...
+
+    def routes(self, *args): ...
+
+    def reverse(self, *args): ...
+
+    def freeze(self, *args): ...
+'''
+
+TEMPLATES['svcpkg/api/request_router_legacy.py'] = '''
+"""Drifted copy (issue 14): the same distinctive name, three shared members."""
+
+from corepkg.routing import request_router as modern
+
+
+class RequestRouter:  #@ SSOT103:requestrouter-drifted:warning
+    def add_route(self, *args): ...
+
+    def match(self, *args): ...
+
+    def dispatch(self, *args): ...
+
+    def legacy_lookup(self, *args): ...
+
+    def register_v1(self, *args): ...
+
+    def compile_table(self, *args): ...
+
+
+FALLBACK = modern
+'''
+
+TEMPLATES['tests/routing/test_router_fake.py'] = '''
+"""Test re-implementation (issue 14): its own RequestRouter instead of the production one."""
+
+from corepkg.routing import request_router
+
+
+class RequestRouter:  #@ SSOT103:requestrouter-test-reimplementation:warning
+    def add_route(self, *args): ...
+
+    def match(self, *args): ...
+
+    def recorded(self): ...
+
+
+def test_router_fake() -> None:
+    assert RequestRouter().match() is None and request_router
+'''
+
+TEMPLATES['corepkg/engines/__init__.py'] = '''
+"""Engines."""
+'''
+
+TEMPLATES['corepkg/engines/engine_factory.py'] = '''
+"""The EngineFactory."""
+
+
+class EngineFactory:
+    def create(self, *args): ...
+
+    def register(self, *args): ...
+
+    def available(self, *args): ...
+
+    def default(self, *args): ...
+
+    def configure(self, *args): ...
+'''
+
+TEMPLATES['svcpkg/workers/engine_compat.py'] = '''
+from corepkg.engines import engine_factory
+
+
+class EngineFactory:  #@ SSOT103:enginefactory-deprecated-stub:info
+    """DEPRECATED: compatibility stub, use corepkg.engines.engine_factory.EngineFactory."""
+
+    def create(self, *args):
+        return engine_factory
+
+    def get(self, name): ...
+'''
+
+TEMPLATES['corepkg/plugins/__init__.py'] = '''
+"""Plugins."""
+'''
+
+TEMPLATES['corepkg/plugins/base.py'] = '''
+class BasePlugin:
+    def setup(self, config): ...
+
+    def teardown(self): ...
+'''
+
+# Six plugin packages (namespace packages: no __init__.py) at one relative path.
+TEMPLATES['corepkg/plugins/hue/plugin_flow.py'] = '''
+"""Plugin convention (issue 14): each plugin's own PluginFlow at this path."""
+
+from corepkg.plugins.base import BasePlugin
+
+
+class PluginFlow(BasePlugin):  #@ decoy:SSOT103.plugin-convention
+    VERSION = 1
+
+    def setup(self, config): ...
+
+    def step_user(self, data): ...
+
+    def step_confirm(self, data): ...
+'''
+
+TEMPLATES['corepkg/plugins/zwave/plugin_flow.py'] = '''
+"""Plugin convention (issue 14): each plugin's own PluginFlow at this path."""
+
+from corepkg.plugins.base import BasePlugin
+
+
+class PluginFlow(BasePlugin):  #@ decoy:SSOT103.plugin-convention
+    VERSION = 1
+
+    def setup(self, config): ...
+
+    def step_user(self, data): ...
+
+    def step_confirm(self, data): ...
+'''
+
+TEMPLATES['corepkg/plugins/mqtt/plugin_flow.py'] = '''
+"""Plugin convention (issue 14): each plugin's own PluginFlow at this path."""
+
+from corepkg.plugins.base import BasePlugin
+
+
+class PluginFlow(BasePlugin):  #@ decoy:SSOT103.plugin-convention
+    VERSION = 1
+
+    def setup(self, config): ...
+
+    def step_user(self, data): ...
+
+    def step_confirm(self, data): ...
+'''
+
+TEMPLATES['corepkg/plugins/sonos/plugin_flow.py'] = '''
+"""Plugin convention (issue 14): each plugin's own PluginFlow at this path."""
+
+from corepkg.plugins.base import BasePlugin
+
+
+class PluginFlow(BasePlugin):  #@ decoy:SSOT103.plugin-convention
+    VERSION = 1
+
+    def setup(self, config): ...
+
+    def step_user(self, data): ...
+
+    def step_confirm(self, data): ...
+'''
+
+TEMPLATES['corepkg/plugins/nest/plugin_flow.py'] = '''
+"""Plugin convention (issue 14): each plugin's own PluginFlow at this path."""
+
+from corepkg.plugins.base import BasePlugin
+
+
+class PluginFlow(BasePlugin):  #@ decoy:SSOT103.plugin-convention
+    VERSION = 1
+
+    def setup(self, config): ...
+
+    def step_user(self, data): ...
+
+    def step_confirm(self, data): ...
+'''
+
+TEMPLATES['corepkg/plugins/ring/plugin_flow.py'] = '''
+"""Plugin convention (issue 14): each plugin's own PluginFlow at this path."""
+
+from corepkg.plugins.base import BasePlugin
+
+
+class PluginFlow(BasePlugin):  #@ decoy:SSOT103.plugin-convention
+    VERSION = 1
+
+    def setup(self, config): ...
+
+    def step_user(self, data): ...
+
+    def step_confirm(self, data): ...
+'''
+
+TEMPLATES['corepkg/plugins/plugin_loader.py'] = '''
+from corepkg.plugins.hue import plugin_flow as hue
+from corepkg.plugins.zwave import plugin_flow as zwave
+
+FLOWS = (hue, zwave)
+'''
+
+TEMPLATES['services/__init__.py'] = '''
+'''
+
+TEMPLATES['services/auth_svc/__init__.py'] = '''
+'''
+
+TEMPLATES['services/auth_svc/tokens.py'] = '''
+"""Cross-service copy (issue 14): each service signs its own tokens."""
+
+
+class TokenSigner:
+    def sign(self, claims): ...
+
+    def verify(self, token): ...
+
+    def rotate(self): ...
+
+    def load_keys(self): ...
+'''
+
+TEMPLATES['services/billing_svc/__init__.py'] = '''
+'''
+
+TEMPLATES['services/billing_svc/tokens.py'] = '''
+"""Cross-service copy (issue 14): each service signs its own tokens."""
+
+
+class TokenSigner:  #@ SSOT103:tokensigner-cross-service:info
+    def sign(self, claims): ...
+
+    def verify(self, token): ...
+
+    def rotate(self): ...
+
+    def load_keys(self): ...
+'''
+
+TEMPLATES['services/auth_svc/token_api.py'] = '''
+from services.auth_svc.tokens import TokenSigner
+
+SIGNER = TokenSigner()
+'''
+
+TEMPLATES['corepkg/chat/__init__.py'] = '''
+"""Chat."""
+'''
+
+TEMPLATES['corepkg/chat/messages_schema.py'] = '''
+"""Envelope payloads (issue 14): the schema is the body of {"type": ..., "payload": {...}}."""
+
+from typing import Literal, TypedDict
+
+
+class AgentMessage(TypedDict):
+    type: Literal["agent_message"]
+    run_id: str
+    content: str
+'''
+
+TEMPLATES['corepkg/chat/sender.py'] = '''
+from corepkg.chat.messages_schema import AgentMessage
+
+
+async def reply(ws, text: str) -> None:
+    await ws.send_json({"type": "agent_message", "payload": {"run_id": "r", "content": text}})  #@ decoy:SSOT102.conforming-envelope
+
+
+async def broken(ws, text: str) -> None:
+    await ws.send_json({"type": "agent_message", "payload": {"run_id": "r", "text": text}})  #@ SSOT102:envelope-body-drift:warning
+
+
+def typed() -> AgentMessage:
+    return {"type": "agent_message", "run_id": "r", "content": "x"}  #@ decoy:SSOT102.conforming-payload
+'''
+
+TEMPLATES['testkit/events/billing_events.py'] = '''
+"""A test-defined schema (issue 14): never canonical, never judges production payloads."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class InvoicePaidEvent:
+    type: str = "invoice_paid"
+    invoice_id: str = ""
+    amount: int = 0
+'''
+
+TEMPLATES['svcpkg/billing/notify_paid.py'] = '''
+def paid(bus) -> None:
+    bus.publish({"type": "invoice_paid", "invoice": "i1", "amount": 3})  #@ decoy:SSOT102.judged-by-test-schema
+'''
+
+TEMPLATES['corepkg/jobs/__init__.py'] = '''
+"""Jobs."""
+'''
+
+TEMPLATES['corepkg/jobs/job_events.py'] = '''
+"""Pydantic: Field(description=...) without a default is required (issue 14)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class JobQueued(BaseModel):
+    type: Literal["job_queued"] = "job_queued"
+    job_id: str = Field(description="the job")
+    queue: str = Field(default="default")
+'''
+
+TEMPLATES['corepkg/jobs/job_queue.py'] = '''
+from corepkg.jobs.job_events import JobQueued
+
+
+def enqueue_fast() -> dict:
+    return {"type": "job_queued", "queue": "fast"}  #@ SSOT102:field-without-default-required:warning
+
+
+def queue_of(job: JobQueued) -> str:
+    return job.queue
+'''
+
+TEMPLATES['tests/events/test_rows.py'] = '''
+"""Unsent dict rows (issue 14): data with a `type` key is no message."""
+
+ROWS = [
+    {"type": "agent_completed", "error": Exception("boom"), "result": "x"},  #@ decoy:SSOT102.unsent-row
+    {"type": "tool_executing", "run_id": "r", "tool": "t"},  #@ decoy:SSOT102.unsent-row
+]
+
+
+def test_rows() -> None:
+    assert len(ROWS) == 2
 '''
 
 TEMPLATES["scripts/report_env.py"] = '''

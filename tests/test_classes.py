@@ -313,8 +313,3 @@ def test_a_plain_test_class_with_a_production_name_is_a_reimplementation(make_pr
     files["tests/test_ws.py"] = files["tests/test_ws.py"].replace(
         "from app.ws import websocket_manager\n", "import json\n")
     assert class_findings(make_project(files)) == []
-
-
-def test_copies_nobody_imports_are_throwaway(make_project) -> None:
-    files = {"app/a.py": MANAGER, "app/b.py": OLD_MANAGER}
-    assert class_findings(make_project(files)) == []

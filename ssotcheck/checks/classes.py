@@ -366,11 +366,10 @@ class _Check:
         homes = group + drifted + reimplemented + stubs
         if by_module_count(homes) < 2 and not declared:
             return
-        if not declared and (all(h.throwaway for h in group) or not any(
-                h.module_fan_in or h.importers for h in homes)):
+        if not declared and all(h.throwaway for h in group):
             # Test modules re-declare small helpers and models freely (`Article` in each
-            # Django test app), and standalone scripts and examples nobody imports copy
-            # freely; only a name declared canonical makes that a finding.
+            # Django test app), and standalone scripts and examples copy freely; only a
+            # name declared canonical makes that a finding.
             return
         flagged = [h for h in homes if not canonical.is_home(h)]
         if not flagged or (canonical.home is not None and len(homes) < 2):
