@@ -489,3 +489,10 @@ def test_min_confidence_filters(make_project) -> None:
     assert [f.confidence for f in enum_findings(make_project(files))] == ["medium"]
     high = '[tool.ssotcheck]\n[tool.ssotcheck.duplicates]\nmin-confidence = "high"\n'
     assert enum_findings(make_project(files, config=high)) == []
+
+
+def test_an_enum_in_a_class_in_a_function_is_local(make_project) -> None:
+    # SQLAlchemy's tests declare `class User(Base)` with a nested `Role` enum per test.
+    body = ("import enum\ndef test_x():\n    class User:\n        class Role(enum.Enum):\n"
+            "            admin = 'admin'\n            user = 'user'\n    return User\n")
+    assert enum_findings(make_project({"tests/test_a.py": body, "tests/test_b.py": body})) == []

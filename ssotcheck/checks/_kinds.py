@@ -172,9 +172,14 @@ def is_sent(lit: DictLiteralFact) -> bool:
 
 
 def is_local(ref: ClassRef, index: ProjectIndex) -> bool:
-    """Defined inside a function: nobody can import it, so it is no concept's home."""
+    """Defined inside a function, at any depth (a class nested in a class in a function
+    too): nobody can import it, so it is no concept's home."""
     outer = ref.fact.qualname.rpartition(".")[0]
-    return bool(outer) and f"{ref.module}.{outer}" not in index.classes
+    while outer:
+        if f"{ref.module}.{outer}" not in index.classes:
+            return True
+        outer = outer.rpartition(".")[0]
+    return False
 
 
 def is_dunder(name: str) -> bool:

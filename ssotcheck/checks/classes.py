@@ -15,7 +15,7 @@ conventions (same-name classes at the same place in sibling packages on one base
 
 from __future__ import annotations
 
-from typing import Collection
+from typing import Callable, Collection
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
@@ -144,24 +144,31 @@ def _fits(module: str, shape: tuple[str, ...]) -> bool:
     return len(parts) == len(shape) and all(s in ("*", p) for s, p in zip(shape, parts))
 
 
-def convention(a: ClassRef, b: ClassRef, kinds: Classifier, same_name: list[ClassRef]) -> bool:
+def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
+               fitting: Callable[[tuple[str, ...]], int],
+               own: Callable[[str], bool] = lambda module: False) -> bool:
     """A pattern, not a copy: same-name classes on one first-party base whose modules sit
     at the same place in sibling packages. Backends picked by module path
     (`sessions/backends/cache.py` and `backends/db.py` each defining
     `SessionStore(SessionBase)`, plugins in `plugins/lookup/*.py` each a
     `LookupModule(LookupBase)`), and per-package modules (`hue/config_flow.py`,
     `zwave/config_flow.py`, ... each a `ConfigFlow(BaseFlow)`) when at least
-    MIN_CONVENTION_PACKAGES packages follow it."""
+    MIN_CONVENTION_PACKAGES sibling packages hold a module at that path (each SQLAlchemy
+    dialect has its `dml.py`, even where only two define `OnConflictClause`)."""
     shape = _shape(a, b)
     if shape is None:
         return False
     common = ({c.qualified for c in kinds.first_party_ancestors(a)}
               & {c.qualified for c in kinds.first_party_ancestors(b)})
+    # A base the index sees as external may be the project's own code under a root it was
+    # not told about (`from ansible.plugins.action import ActionBase` with `lib/ansible`).
+    common |= {r for r in kinds.external_roots(a.qualified) & kinds.external_roots(b.qualified)
+               if not r.startswith("?") and own(r.rpartition(".")[0])}
     if not common:
         return False
     if shape.count("*") == 1 and shape[-1] == "*":
         return True  # sibling modules of one package
-    return sum(1 for r in same_name if _fits(r.module, shape)) >= MIN_CONVENTION_PACKAGES
+    return fitting(shape) >= MIN_CONVENTION_PACKAGES
 
 
 def _constants_only(ref: ClassRef) -> bool:
@@ -178,12 +185,39 @@ def _self_contained(ref: ClassRef, index: ProjectIndex) -> bool:
     return any(q.rpartition(".")[0] == ref.module for q in _direct_bases(ref, index))
 
 
+def own_modules(index: ProjectIndex) -> Callable[[str], bool]:
+    """Whether a dotted module name is the project's own, possibly seen from another root:
+    every trailing part of a first-party module name (`ansible.plugins` for
+    `lib.ansible.plugins`)."""
+    suffixes: set[str] = set()
+    for module in index.modules:
+        parts = module.split(".")
+        suffixes.update(".".join(parts[i:]) for i in range(len(parts)))
+    return suffixes.__contains__
+
+
+class Layout:
+    """What the module tree says about conventions, memoised per run: which dotted names
+    are the project's own, and how many modules sit at a path shape."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.modules = tuple(index.modules)
+        self.own = own_modules(index)
+        self._fitting: dict[tuple[str, ...], int] = {}
+
+    def fitting(self, shape: tuple[str, ...]) -> int:
+        found = self._fitting.get(shape)
+        if found is None:
+            found = self._fitting[shape] = sum(1 for m in self.modules if _fits(m, shape))
+        return found
+
+
 def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
-               same_name: list[ClassRef]) -> bool:
+               layout: Layout) -> bool:
     """Same name, but by construction not copies of each other."""
     if a.qualified in kinds.ancestors(b.qualified) or b.qualified in kinds.ancestors(a.qualified):
         return True  # `class Session(other.Session)`: a same-name subclass extends it
-    if _parallel(a, b, kinds, index) or convention(a, b, kinds, same_name):
+    if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own):
         return True
     return _self_contained(a, index) and _self_contained(b, index)
 
@@ -196,17 +230,17 @@ def _compared(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kind
 
 
 def _drifted(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
-             index: ProjectIndex, same_name: list[ClassRef]) -> bool:
+             index: ProjectIndex, layout: Layout) -> bool:
     """Below the similarity gate, yet visibly one API that drifted: enough shared members."""
-    if _unrelated(a, b, kinds, index, same_name):
+    if _unrelated(a, b, kinds, index, layout):
         return False
     ma, mb = _compared(a, b, members, kinds)
     return len(ma & mb) >= MIN_DRIFT_SHARED
 
 
 def _similar(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
-             index: ProjectIndex, threshold: float, same_name: list[ClassRef]) -> bool:
-    if _unrelated(a, b, kinds, index, same_name):
+             index: ProjectIndex, threshold: float, layout: Layout) -> bool:
+    if _unrelated(a, b, kinds, index, layout):
         return False
     ma, mb = _compared(a, b, members, kinds)
     if jaccard(ma, mb) < threshold:
@@ -266,7 +300,7 @@ class _Check:
         self.refs: dict[str, ClassRef] = {}
         self.findings: list[Finding] = []
         self.concepts: list[Concept] = []
-        self.same_name: list[ClassRef] = []  # every candidate of the name being checked
+        self.layout = Layout(index)
 
     def candidates(self) -> dict[str, list[ClassRef]]:
         events = self.kinds.event_schemas(self.config)
@@ -289,10 +323,9 @@ class _Check:
 
     def similar(self, a: Home, b: Home) -> bool:
         return _similar(self.refs[a.qualified], self.refs[b.qualified], self.members,
-                        self.kinds, self.index, self.config.class_similarity, self.same_name)
+                        self.kinds, self.index, self.config.class_similarity, self.layout)
 
     def name(self, name: str, refs: list[ClassRef]) -> None:
-        self.same_name = refs
         homes = one_per_module([home_of(r, self.index, self.area_of) for r in refs])
         stubs = [h for h in homes if is_deprecated(self.refs[h.qualified])]
         live = [h for h in homes if h not in stubs]
@@ -323,7 +356,7 @@ class _Check:
             for h in other:
                 related = main is not None and not h.throwaway and not main.throwaway and \
                     _drifted(self.refs[main.qualified], self.refs[h.qualified], self.members,
-                             self.kinds, self.index, refs)
+                             self.kinds, self.index, self.layout)
                 reimpl = main is not None and h.in_tests and not main.throwaway and \
                     self._reimplements(h, main)
                 (drifted if related else reimplemented if reimpl else rest).append(h)
@@ -359,10 +392,14 @@ class _Check:
                 drifted: list[Home], reimplemented: list[Home]) -> None:
         declared = name in self.declared
         kinds = self.kinds
-        if canonical.home is not None:
-            # Subclasses of the canonical class build on it; they are not copies.
-            group = [h for h in group if h is canonical.home or canonical.home.qualified
-                     not in kinds.ancestors(h.qualified)]
+        main = canonical.home
+        if main is not None:
+            # Subclasses of the canonical class build on it; they are not copies. A test
+            # copy counts only in a test of that code: a standalone script under tests/
+            # (an integration target, ansible-test) keeps its own classes on purpose.
+            group = [h for h in group if h is main or main.qualified not in kinds.ancestors(
+                h.qualified) and (declared or not h.in_tests or main.in_tests
+                                  or self._exercises(h, main))]
         homes = group + drifted + reimplemented + stubs
         if by_module_count(homes) < 2 and not declared:
             return
