@@ -195,6 +195,7 @@ def test_parallel_wrappers_with_unrelated_bases_are_different_concepts(make_proj
 def test_modules_with_their_own_base_are_worlds_of_their_own(make_project) -> None:
     # Each SQLAlchemy example declares its own `Base` and its own `User(Base)`.
     example = ("class Base:\n    registry = None\n    def metadata(self): ...\n"
+               "    def query(self): ...\n    def session(self): ...\n"
                "class User(Base):\n    id: int\n    name: str\n    addresses: list\n")
     files = {"worlds/one.py": example, "worlds/two.py": example,
              "worlds/run.py": "from worlds import one, two\n"}
@@ -256,7 +257,7 @@ def test_examples_and_scripts_are_throwaway(make_project) -> None:
 
 FLOW = ("from app.base import BaseFlow\nclass ConfigFlow(BaseFlow):\n    VERSION = 1\n"
         "    def step_user(self): ...\n    def step_confirm(self): ...\n"
-        "    def async_setup(self): ...\n")
+        "    def async_setup(self): ...\n    def async_unload(self): ...\n")
 
 
 def _plugins(names: list[str]) -> dict[str, str]:
@@ -312,4 +313,10 @@ def test_a_plain_test_class_with_a_production_name_is_a_reimplementation(make_pr
     # A test that imports nothing of that package is a tool of its own (ansible-test).
     files["tests/test_ws.py"] = files["tests/test_ws.py"].replace(
         "from app.ws import websocket_manager\n", "import json\n")
+    assert class_findings(make_project(files)) == []
+
+
+def test_tiny_copies_nobody_imports_are_module_helpers(make_project) -> None:
+    mixin = "class _FormatMixin:\n    def _format(self): ...\n    def bind(self): ...\n"
+    files = {"app/a.py": mixin, "app/b.py": mixin, "app/use.py": "import app.a, app.b\n"}
     assert class_findings(make_project(files)) == []

@@ -64,6 +64,8 @@ MIN_SHARED_WITH_FRAMEWORK_BASE = 4
 # A drifted copy must share this many members with the canonical copy: a shared `execute`
 # and `executemany` are an interface two wrappers implement, not one API that drifted.
 MIN_DRIFT_SHARED = 3
+# Copies this small that nobody imports by name are each module's own helper.
+TINY_CLASS = 3
 # A test stand-in for a production class shares at least this many members with it.
 MIN_REIMPLEMENTED_SHARED = 2
 # External bases too common to say anything about a class's role.
@@ -407,6 +409,11 @@ class _Check:
             # Test modules re-declare small helpers and models freely (`Article` in each
             # Django test app), and standalone scripts and examples copy freely; only a
             # name declared canonical makes that a finding.
+            return
+        if not declared and not any(h.importers for h in homes) and all(
+                len(self.members[h.qualified]) <= TINY_CLASS for h in homes):
+            # A tiny helper nobody imports by name (a private mixin each SQLAlchemy dialect
+            # keeps on purpose) is no shared concept.
             return
         flagged = [h for h in homes if not canonical.is_home(h)]
         if not flagged or (canonical.home is not None and len(homes) < 2):
