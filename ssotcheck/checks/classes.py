@@ -15,6 +15,7 @@ conventions (same-name classes at the same place in sibling packages on one base
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable, Collection
 
 from ssotcheck.areas import AreaMap
@@ -141,11 +142,6 @@ def _shape(a: ClassRef, b: ClassRef) -> tuple[str, ...] | None:
     return tuple("*" if i in diff else part for i, part in enumerate(pa))
 
 
-def _fits(module: str, shape: tuple[str, ...]) -> bool:
-    parts = module.split(".")
-    return len(parts) == len(shape) and all(s in ("*", p) for s, p in zip(shape, parts))
-
-
 def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
                fitting: Callable[[tuple[str, ...]], int],
                own: Callable[[str], bool] = lambda module: False) -> bool:
@@ -203,15 +199,20 @@ class Layout:
     are the project's own, and how many modules sit at a path shape."""
 
     def __init__(self, index: ProjectIndex) -> None:
-        self.modules = tuple(index.modules)
+        self.modules = tuple(m.split(".") for m in index.modules)
         self.own = own_modules(index)
-        self._fitting: dict[tuple[str, ...], int] = {}
+        # (depth, `*` positions) -> how many modules share each masked path
+        self._masked: dict[tuple[int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
 
     def fitting(self, shape: tuple[str, ...]) -> int:
-        found = self._fitting.get(shape)
-        if found is None:
-            found = self._fitting[shape] = sum(1 for m in self.modules if _fits(m, shape))
-        return found
+        stars = tuple(i for i, part in enumerate(shape) if part == "*")
+        key = (len(shape), stars)
+        counts = self._masked.get(key)
+        if counts is None:
+            counts = self._masked[key] = Counter(
+                tuple("*" if i in stars else p for i, p in enumerate(parts))
+                for parts in self.modules if len(parts) == len(shape))
+        return counts[shape]
 
 
 def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
