@@ -66,7 +66,7 @@ class Config:
     # which single-source-of-truth applies (globs; one service per glob).
     conventions: tuple[str, ...] = ()
     min_confidence: str = "low"
-    services: tuple[str, ...] = ()
+    services: tuple[str, ...] | None = None  # None: detect top-level deployables
     envelopes: tuple[str, ...] = DEFAULT_ENVELOPES
     cycles_include_type_checking: bool = False
     cycles_include_function_imports: bool = False

@@ -183,4 +183,5 @@ def test_duplicate_rule_settings_load(tmp_path: Path) -> None:
     assert c.min_confidence == "medium" and c.envelopes == ("payload", "body")
     defaults = _load(tmp_path, "[tool.ssotcheck]\n")
     assert (defaults.services, defaults.conventions, defaults.min_confidence,
-            defaults.envelopes) == ((), (), "low", ("payload", "data"))
+            defaults.envelopes) == (None, (), "low", ("payload", "data"))
+    assert _load(tmp_path, "[tool.ssotcheck]\nservices = []\n").services == ()

@@ -253,6 +253,13 @@ def test_report_shows_the_register() -> None:
         name: len({p for p, _, _ in homes}) for name, (_, _, homes) in REGISTER.items()}
     by_path = {f["path"]: f for f in doc["findings"]}
     assert by_path["mypkg/ledger/status.py"]["confidence"]["level"] == "high"
+    sarif = json.loads(subprocess.run(
+        [sys.executable, "-m", "ssotcheck", "report", str(ROOT), "--no-cache", "--format",
+         "sarif"], capture_output=True, text=True, timeout=120).stdout)
+    props = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["properties"]
+             for r in sarif["runs"][0]["results"]}
+    assert props["mypkg/ledger/status.py"]["confidence"] == "high"
+    assert "no shared member" in props["mypkg/ledger/status.py"]["confidenceReasons"]
     text = subprocess.run(
         [sys.executable, "-m", "ssotcheck", "report", str(ROOT), "--no-cache"],
         capture_output=True, text=True, timeout=120).stdout

@@ -496,3 +496,16 @@ def test_an_enum_in_a_class_in_a_function_is_local(make_project) -> None:
     body = ("import enum\ndef test_x():\n    class User:\n        class Role(enum.Enum):\n"
             "            admin = 'admin'\n            user = 'user'\n    return User\n")
     assert enum_findings(make_project({"tests/test_a.py": body, "tests/test_b.py": body})) == []
+
+
+def test_top_level_deployables_are_services_when_none_are_configured(make_project) -> None:
+    body = "from enum import Enum\nclass Currency(Enum):\n    EUR = 'eur'\n    USD = 'usd'\n"
+    files = {"auth_service/money.py": body, "billing_service/money.py": body,
+             "auth_service/manage.py": "", "billing_service/manage.py": "",
+             "auth_service/use.py": "from auth_service.money import Currency\n"}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("billing_service/money.py", Severity.INFO)
+    assert "own copy of service billing_service" in f.message
+    # `services = []` says there are none: the copy is an ordinary split again.
+    [f] = enum_findings(make_project(files, config="[tool.ssotcheck]\nservices = []\n"))
+    assert f.severity is Severity.ERROR

@@ -381,3 +381,18 @@ def test_pydantic_field_without_default_is_required(make_project) -> None:
     [f] = event_findings(root)
     assert "lacks required `job_id`" in f.message and "tags" not in f.message
     assert f.confidence == "high"
+
+
+def test_another_services_schema_and_payloads_are_info(make_project) -> None:
+    schema = ("from typing import Literal, TypedDict\nclass OrderPaid(TypedDict):\n"
+              "    type: Literal['order_paid']\n    order_id: str\n    amount: int\n")
+    files = {"svc_a/events.py": schema, "svc_a/use.py": "from svc_a.events import OrderPaid\n",
+             "svc_b/events.py": schema.replace("amount: int", "total: int"),
+             "svc_b/emit.py": "def go(bus):\n    bus.publish({'type': 'order_paid', "
+                              "'order_id': 'o'})\n"}
+    config = '[tool.ssotcheck]\nservices = ["svc_a/**", "svc_b/**"]\n'
+    found = {f.path: f for f in event_findings(make_project(files, config=config))}
+    assert {p: f.severity for p, f in found.items()} == {
+        "svc_b/events.py": Severity.INFO, "svc_b/emit.py": Severity.INFO}
+    assert found["svc_b/emit.py"].message.endswith(
+        "it is in service svc_b, which shares no code with service svc_a")

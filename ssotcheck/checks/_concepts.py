@@ -325,12 +325,28 @@ def anchored_groups(homes: list[Home], declared: str | None,
     return out
 
 
+# Files that make a top-level directory a deployable of its own (its own setup, a Django
+# project, a WSGI/ASGI app, a runnable package).
+DEPLOYABLE_MARKERS = frozenset({"setup.py", "manage.py", "wsgi.py", "asgi.py", "__main__.py"})
+
+
+def detected_services(paths: Iterable[str]) -> tuple[str, ...]:
+    """`services` when not configured: top-level directories holding a deployable marker
+    directly (`auth_service/manage.py`), when there are at least two of them; one is just
+    the project itself."""
+    tops = sorted({p.partition("/")[0] for p in paths
+                   if p.count("/") == 1 and p.rpartition("/")[2] in DEPLOYABLE_MARKERS})
+    return tuple(f"{t}/**" for t in tops) if len(tops) >= 2 else ()
+
+
 class Services:
     """Which service (`services` glob) a file belongs to; "" for code outside every service
     (shared libraries, which every service may import)."""
 
-    def __init__(self, config: Config) -> None:
-        self._globs = [(g, compile_globs([g])) for g in config.services]
+    def __init__(self, config: Config, index: ProjectIndex) -> None:
+        globs = config.services if config.services is not None else detected_services(
+            index.files)
+        self._globs = [(g, compile_globs([g])) for g in globs]
         self._memo: dict[str, str] = {}
 
     def __bool__(self) -> bool:
@@ -356,6 +372,18 @@ class Services:
         if local is None or local.qualified == home.qualified:
             return canonical.home, True
         return local, False
+
+
+def cross_service(services: Services, path: str, canonical: Canonical) -> str:
+    """`; it is in service A, which shares no code with service B` when `path` is in another
+    service than the canonical home (and the concept is not declared canonical), else ""."""
+    if not services or canonical.declared or canonical.home is None:
+        return ""
+    mine, theirs = services(path), services(canonical.home.path)
+    if not mine or not theirs or mine == theirs:
+        return ""
+    return (f"; it is in service {service_name(mine)}, which shares no code with service "
+            f"{service_name(theirs)}")
 
 
 def service_name(glob: str) -> str:

@@ -297,7 +297,7 @@ class _Check:
         self.index, self.config = index, config
         self.kinds = classifier(index)
         self.area_of = AreaMap(config)
-        self.services = Services(config)
+        self.services = Services(config, index)
         self.declared = config.canonical_map()
         self.members: dict[str, frozenset[str]] = {}
         self.refs: dict[str, ClassRef] = {}

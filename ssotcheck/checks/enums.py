@@ -271,7 +271,7 @@ def _confidence(level: str, *reasons: str) -> dict[str, object]:
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
-    services = Services(config)
+    services = Services(config, index)
     # Only a class with a base or a metaclass can be an enum: skip the rest unclassified.
     refs = [r for r in kinds.non_plain()
             if (r.fact.bases or r.fact.keywords) and kinds.kind(r).enum

@@ -20,9 +20,11 @@ from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
     Home,
+    Services,
     choose_canonical,
     concept_entry,
     confident,
+    cross_service,
     home_of,
     is_test_area,
     more_note,
@@ -214,6 +216,7 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
+    services = Services(config, index)
     by_event: dict[str, list[EventSchema]] = {}
     for _, schema in sorted(kinds.event_schemas(config).items()):
         if not is_vendored(schema.ref.path) and not is_fallback(schema.ref, index):
@@ -247,6 +250,14 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             uses, sites = _payload_findings(event, payloads.get(event, []), reference,
                                             canonical.home, canonical, config, area_of)
             event_findings += uses
+        for i, f in enumerate(event_findings):
+            note = cross_service(services, f.path, canonical)
+            if note:
+                # Services deliberately share no code: another service's own schema or
+                # payload is shown, not counted.
+                event_findings[i] = replace(
+                    f, message=f.message + note, severity=Severity.INFO, confidence="low",
+                    confidence_reasons=f.confidence_reasons + ("copies in different services",))
         if event_findings:
             if only_in_tests(homes):
                 # Only test code defines this event: a fixture's business, shown but not
