@@ -153,6 +153,10 @@ class FileFacts:
     functions: tuple[FunctionFact, ...] = ()
     constants: tuple[str, ...] = ()  # module-level assigned names
     all_names: tuple[str, ...] | None = None  # literal `__all__`, when present
+    all_line: int = 0  # the line of the (first) literal `__all__` assignment; 0: none
+    # The module's names cannot be known statically: it updates `globals()`/`vars()`,
+    # uses `sys.modules[__name__]`, or calls `exec` at module level.
+    dynamic_names: bool = False
     dict_literals: tuple[DictLiteralFact, ...] = ()
     name_uses: tuple[NameUse, ...] = ()
     # line -> rule prefixes suppressed on that line ("" = all rules)

@@ -45,6 +45,8 @@ MAX_SEARCH_STARTS = 400
 
 
 def edge_kinds(config: Config) -> frozenset[str]:
+    # Never DANGLING: an import of a missing module raises ImportError, so what it names
+    # cannot be half-initialised by it (SSOT205 reports it instead).
     kinds = {MODULE_LEVEL, IN_TRY}
     if config.cycles_include_type_checking:
         kinds.add(TYPE_CHECKING_KIND)

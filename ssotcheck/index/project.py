@@ -6,6 +6,7 @@ Built once per run from FileFacts; every check reads it and nothing else.
 from __future__ import annotations
 
 import builtins
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,14 @@ IN_FUNCTION = "function"
 TYPE_CHECKING_KIND = "type_checking"
 IN_TRY = "try"
 IN_MAIN_GUARD = "main"  # under `if __name__ == "__main__":`, runs only as a script
+# The import names a first-party module or name that does not exist (SSOT205): at run time
+# it raises ImportError, so its edge never closes an import cycle.
+DANGLING = "dangling"
+
+# Names every module has without binding them.
+MODULE_DUNDERS = frozenset({
+    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
+    "__builtins__", "__cached__", "__dict__", "__annotations__", "__all__"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,26 @@ class BaseResolution:
     qualified: str | None  # "pkg.mod.Class" or "unittest.TestCase"
     internal: bool
     reason: str = ""  # why it could not be resolved (star import, unknown name ...)
+
+
+@dataclass(frozen=True, slots=True)
+class DanglingImport:
+    """What an import names that does not exist.
+
+    kind "module": no file or namespace folder provides `module` (`provider` is its
+    deepest existing prefix); kind "name": `module` exists but binds no `name` and has no
+    such submodule.
+    """
+
+    kind: str
+    module: str  # the absolute module the import names
+    name: str | None  # the missing name (kind "name")
+    provider: str  # kind "module": the deepest prefix of `module` that exists
+
+    @property
+    def missing(self) -> str:
+        """The dotted path that does not exist."""
+        return f"{self.module}.{self.name}" if self.kind == "name" else self.module
 
 
 _MISSING = object()
@@ -183,6 +212,8 @@ class ProjectIndex:
         self._star_targets_memo: dict[str, tuple[str, ...]] = {}
         self._module_fan_in_memo: dict[str, int] = {}
         self._symbol_fan_in_memo: dict[tuple[str, str], int] = {}
+        self._dangling_memo: dict[tuple[str, str, int, str | None], DanglingImport | None] = {}
+        self._provides_memo: dict[tuple[str, str], bool | None] = {}
 
     # ------------------------------------------------------------------ modules
     def facts_for_module(self, module: str) -> FileFacts | None:
@@ -371,6 +402,129 @@ class ProjectIndex:
             self._star_memo[module] = found
         return found
 
+    # --------------------------------------------------------- dangling imports
+    @cached_property
+    def namespaces(self) -> frozenset[str]:
+        """Dotted folders that hold modules but are no module themselves (namespace
+        packages, or folders of a tree without `__init__.py` files)."""
+        out: set[str] = set()
+        for m in self.modules:
+            head = m.rpartition(".")[0]
+            while head and head not in out:
+                out.add(head)
+                head = head.rpartition(".")[0]
+        return frozenset(out.difference(self.modules))
+
+    def provided(self, module: str) -> bool:
+        """Whether a file or a namespace folder of the project provides `module`."""
+        return module in self.modules or module in self.namespaces
+
+    def first_party_root(self, module: str) -> bool:
+        """Whether an import of `module` can only be answered by this project: its top-level
+        name is a project module, or a project folder that no standard-library module of
+        that name shadows (a namespace folder loses to a regular package anywhere on
+        `sys.path`, so `test/` without `__init__.py` is not the stdlib's `test`)."""
+        top = module.partition(".")[0]
+        if top in self.modules:
+            return True
+        return top in self.namespaces and top not in sys.stdlib_module_names
+
+    def defined_names(self, module: str) -> frozenset[str] | set[str]:
+        """Top-level names `module` defines itself (classes, functions, assignments)."""
+        return self._defined(module)
+
+    def names_unknowable(self, module: str) -> bool:
+        """Whether `module`'s namespace cannot be known statically: a module-level
+        `__getattr__`, dynamic `globals()` updates, `sys.modules` or `__path__` tricks."""
+        info = self.modules.get(module)
+        if info is None:
+            return False
+        facts = self.files[info.path]
+        if facts.dynamic_names:
+            return True
+        defined = self._defined(module)
+        return "__getattr__" in defined or "__path__" in defined
+
+    def dangling(self, importer: str | None, fact: ImportFact) -> DanglingImport | None:
+        """What `fact` (written in `importer`) names that does not exist, or None when it
+        exists, is not first-party, or cannot be known statically. Star imports name a
+        module only."""
+        if fact.level and importer is None:
+            return None
+        key = (importer or "" if fact.level else "", fact.module, fact.level, fact.name)
+        memo = self._dangling_memo.get(key, _MISSING)
+        if memo is _MISSING:
+            memo = self._dangling_memo[key] = self._dangling(importer or "", fact)
+        return memo  # type: ignore[return-value]
+
+    def _dangling(self, importer: str, fact: ImportFact) -> DanglingImport | None:
+        if fact.level:
+            base = self.package_of(importer)
+            if not base or fact.level - 1 >= base.count(".") + 1:
+                return None  # beyond the top-level package: the roots may be set wrong
+        module = self.absolute_module(importer, fact)
+        if not module or not self.first_party_root(module):
+            return None
+        if not self.provided(module):
+            probe = module.rpartition(".")[0]
+            while probe and not self.provided(probe):
+                probe = probe.rpartition(".")[0]
+            if not probe or self.names_unknowable(probe):
+                return None
+            return DanglingImport("module", module, None, probe)
+        name = fact.name
+        if name is None or name == "*":
+            return None
+        if self.provides_name(module, name) is False:
+            return DanglingImport("name", module, name, module)
+        return None
+
+    def provides_name(self, module: str, name: str) -> bool | None:
+        """Whether `from module import name` finds something: a definition, an import
+        binding, a submodule or folder, or a name its first-party star imports bind. None
+        when that cannot be known (a dynamic namespace, a star import from outside the
+        project); always None for a module outside the project."""
+        key = (module, name)
+        memo = self._provides_memo.get(key, _MISSING)
+        if memo is not _MISSING:
+            return memo  # type: ignore[return-value]
+        # Around a star-import cycle absence is never proved: the guard answers "found".
+        self._provides_memo[key] = True
+        found = self._provides_memo[key] = self._provides_name(module, name)
+        return found
+
+    def _provides_name(self, module: str, name: str) -> bool | None:
+        sub = f"{module}.{name}"
+        if sub in self.modules or sub in self.namespaces:
+            return True
+        info = self.modules.get(module)
+        if info is None:
+            return False if module in self.namespaces else None
+        if name in MODULE_DUNDERS:
+            return True
+        if self.names_unknowable(module):
+            return None
+        if name in self._defined(module) or name in self._bindings(module):
+            return True
+        unknown = False
+        for imp in self.files[info.path].imports:
+            if imp.name != "*" or imp.in_function:
+                continue
+            target = self.import_target(module, imp)[0]
+            if not target or not self.first_party_root(target):
+                unknown = True  # a star import from outside the project binds who knows what
+                continue
+            if target not in self.modules or target == module:
+                continue  # a namespace folder binds no name; a missing module is reported
+            if not self._star_exports(target, name):
+                continue
+            found = self.provides_name(target, name)
+            if found:
+                return True
+            if found is None:
+                unknown = True
+        return None if unknown else False
+
     # ------------------------------------------------------------ class hierarchy
     @cached_property
     def classes(self) -> dict[str, ClassRef]:
@@ -510,12 +664,14 @@ class ProjectIndex:
         prefix_of = self._first_party_prefix
         new = _new_edge
         kind_of = edge_kind  # one call per edge costs ~3 ms on 150,000 edges: not worth a copy
+        dangling = self.dangling
         for importer, info in sorted(self.modules.items()):
             for imp in self.files[info.path].imports:
                 target = prefix_of(target_of(importer, imp)[0])
                 if target is None or target == importer:
                     continue
-                append(new(importer, target, imp.span.line, kind_of(imp), imp))
+                kind = DANGLING if dangling(importer, imp) is not None else kind_of(imp)
+                append(new(importer, target, imp.span.line, kind, imp))
         return tuple(out)
 
     def _first_party_prefix(self, module: str) -> str | None:
@@ -551,6 +707,11 @@ class ProjectIndex:
                 sites.below.setdefault(head, set()).add(mod)
                 head = head.rpartition(".")[0]
         return sites
+
+    def imports_naming(self, module: str) -> list[tuple[str, ImportFact]]:
+        """(importer, import) of every first-party import statement that names the
+        absolute module `module` (`import module`, `from module import x`)."""
+        return self._import_sites.by_module.get(module, [])
 
     def module_fan_in(self, module: str) -> int:
         """`fan_in.get(module, 0)`, counted from the imports that can lead to `module` rather
