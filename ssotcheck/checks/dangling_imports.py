@@ -29,7 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssotcheck.catalogue import make_finding
-from ssotcheck.checks.legacy_imports import match_entry, rewritten, sorted_imports, spelling
+from ssotcheck.checks.legacy_imports import (
+    imported_path,
+    match_entry,
+    rewritten,
+    sorted_imports,
+    spelling,
+)
 from ssotcheck.config import Config
 from ssotcheck.index.project import DanglingImport, ProjectIndex
 from ssotcheck.model import CheckResult, FileFacts, Finding, Fix, ImportFact, Location, Severity
@@ -155,18 +161,34 @@ def _needs(d: DanglingImport, fact: ImportFact, names: set[str], leaves: set[str
     leaves.add(d.module.rpartition(".")[2])
 
 
+def _reported_as_legacy(index: ProjectIndex, legacy: dict[str, str], importer: str | None,
+                        fact: ImportFact) -> bool:
+    """Whether SSOT201 reports this import (with the same rewrite as its fix), as it does
+    when the registry covers its path outside the legacy package's own files."""
+    target = imported_path(index, importer, fact)
+    entry = match_entry(target, legacy) if target else None
+    if entry is None:
+        return False
+    old, new = entry
+    inside = importer is not None and (importer == old or importer.startswith(old + "."))
+    return not inside and new + target[len(old):] != target  # type: ignore[index]
+
+
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     found: list[tuple[str, ImportFact, DanglingImport]] = []
     names: set[str] = set()
     leaves: set[str] = set()
     dangling = index.dangling
+    # One finding per import: a registry entry already makes SSOT201 report it.
+    legacy = dict(config.legacy_imports) if config.rule_enabled("SSOT201") else {}
     for path, facts in index.files.items():
         if not facts.imports:
             continue
         importer = index.module_of.get(path)
         for fact in facts.imports:
             d = dangling(importer, fact)
-            if d is not None:
+            if d is not None and not (legacy and _reported_as_legacy(index, legacy, importer,
+                                                                      fact)):
                 found.append((path, fact, d))
                 _needs(d, fact, names, leaves)
     stale = _stale_all(index)
