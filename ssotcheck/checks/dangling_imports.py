@@ -109,6 +109,9 @@ class _Homes:
             home = self.module_home(module)
             if home.replacement is not None and self._exists(f"{home.replacement}.{name}"):
                 return Home(f"{home.replacement}.{name}")
+        sub = self.module_home(f"{module}.{name}")  # it may have been a submodule
+        if sub.replacement is not None:
+            return sub
         cands = [f"{m}.{name}" for m in self.definers.get(name, ()) if m != module]
         # A submodule of that name elsewhere (`from pkg import gone` after `gone` moved).
         cands += [m for m in self.by_leaf.get(name, ()) if m != f"{module}.{name}"]

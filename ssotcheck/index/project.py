@@ -28,6 +28,11 @@ IN_MAIN_GUARD = "main"  # under `if __name__ == "__main__":`, runs only as a scr
 # it raises ImportError, so its edge never closes an import cycle.
 DANGLING = "dangling"
 
+# Top-level names an installed module answers whatever the project holds (a folder
+# without `__init__.py` loses to a regular package anywhere on `sys.path`). The
+# regression-test package `test` ships with CPython but is not in stdlib_module_names.
+STDLIB_TOPS = frozenset(sys.stdlib_module_names) | {"test"}
+
 # Names every module has without binding them.
 MODULE_DUNDERS = frozenset({
     "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
@@ -196,6 +201,7 @@ class ProjectIndex:
     def _setup(self, paths: tuple[str, ...], src: tuple[str, ...]) -> None:
         self.paths: tuple[str, ...] = paths  # every analysed file, sorted (no facts needed)
         self.roots = source_roots(self.root, src)
+        self._src = src
         self.modules, self.module_of = build_module_table(list(paths), self.roots)
         self._symbol_memo: dict[tuple[str, str], tuple[str, str] | None] = {}
         # Rules ask the same questions about the same imports and bases many times over
@@ -427,7 +433,51 @@ class ProjectIndex:
         top = module.partition(".")[0]
         if top in self.modules:
             return True
-        return top in self.namespaces and top not in sys.stdlib_module_names
+        return top in self._namespace_tops_in_use
+
+    @cached_property
+    def _namespace_tops_in_use(self) -> frozenset[str]:
+        """Top-level namespace folders the project imports something that exists from, by
+        absolute name. A folder nothing imports that way (`packaging/` holding release
+        scripts, `test/` holding fixtures) is no evidence against an installed package or
+        standard-library module of the same name."""
+        tops = {n for n in self.namespaces if "." not in n}
+        used: set[str] = set()
+        for mod, sites in self._import_sites.by_module.items():
+            top, dot, _ = mod.partition(".")
+            if top not in tops or top in used or top in STDLIB_TOPS:
+                continue
+            for _, imp in sites:
+                if imp.level:
+                    continue
+                if (dot and self.provided(mod)) or (
+                        not dot and imp.name and self.provided(f"{top}.{imp.name}")):
+                    used.add(top)
+                    break
+        return frozenset(used)
+
+    @cached_property
+    def _overlay_suffixes(self) -> frozenset[str]:
+        """Dotted tails (two components or more) of modules outside every configured source
+        root. Such a file is loaded by path, not by its name here: a plugin folder, or
+        ansible's `module_utils/` beside a test module, that a loader mounts under a
+        package of the same last name at run time."""
+        if any(r in (".", "./", "") for r in self._src):
+            return frozenset()
+        inner = tuple(r for r in self.roots if r)
+        out: set[str] = set()
+        for name, info in self.modules.items():
+            if any(info.path.startswith(r + "/") for r in inner):
+                continue
+            parts = name.split(".")
+            out.update(".".join(parts[i:]) for i in range(len(parts) - 1))
+        return frozenset(out)
+
+    def _overlaid(self, package: str, rest: str) -> bool:
+        """Whether a module outside the source roots has the path `<last part of
+        package>.<rest>`: then a loader may answer the import (see `_overlay_suffixes`)."""
+        suffixes = self._overlay_suffixes
+        return bool(suffixes) and f"{package.rpartition('.')[2]}.{rest}" in suffixes
 
     def defined_names(self, module: str) -> frozenset[str] | set[str]:
         """Top-level names `module` defines itself (classes, functions, assignments)."""
@@ -469,14 +519,17 @@ class ProjectIndex:
             probe = module.rpartition(".")[0]
             while probe and not self.provided(probe):
                 probe = probe.rpartition(".")[0]
-            if not probe or self.names_unknowable(probe):
+            if not probe or self.names_unknowable(probe) or \
+                    self._overlaid(probe, module[len(probe) + 1:]):
                 return None
             return DanglingImport("module", module, None, probe)
         name = fact.name
         if name is None or name == "*":
             return None
-        if self.provides_name(module, name) is False:
-            return DanglingImport("name", module, name, module)
+        if self.provides_name(module, name) is False and not self._overlaid(module, name):
+            parent, _, leaf = module.rpartition(".")
+            if not (parent and self._overlaid(parent, leaf)):
+                return DanglingImport("name", module, name, module)
         return None
 
     def provides_name(self, module: str, name: str) -> bool | None:
