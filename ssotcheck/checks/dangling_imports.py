@@ -184,11 +184,15 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     dangling = index.dangling
     # One finding per import: a registry entry already makes SSOT201 report it.
     legacy = dict(config.legacy_imports) if config.rule_enabled("SSOT201") else {}
+    tops = index.first_party_tops
     for path, facts in index.files.items():
         if not facts.imports:
             continue
         importer = index.module_of.get(path)
         for fact in facts.imports:
+            # Most imports name a third-party top-level package: one set lookup each.
+            if not fact.level and fact.module.partition(".")[0] not in tops:
+                continue
             d = dangling(importer, fact)
             if d is not None and not (legacy and _reported_as_legacy(index, legacy, importer,
                                                                       fact)):

@@ -430,10 +430,12 @@ class ProjectIndex:
         name is a project module, or a project folder that no standard-library module of
         that name shadows (a namespace folder loses to a regular package anywhere on
         `sys.path`, so `test/` without `__init__.py` is not the stdlib's `test`)."""
-        top = module.partition(".")[0]
-        if top in self.modules:
-            return True
-        return top in self._namespace_tops_in_use
+        return module.partition(".")[0] in self.first_party_tops
+
+    @cached_property
+    def first_party_tops(self) -> frozenset[str]:
+        """The top-level names `first_party_root` accepts."""
+        return frozenset(m for m in self.modules if "." not in m) | self._namespace_tops_in_use
 
     @cached_property
     def _namespace_tops_in_use(self) -> frozenset[str]:
@@ -441,19 +443,21 @@ class ProjectIndex:
         absolute name. A folder nothing imports that way (`packaging/` holding release
         scripts, `test/` holding fixtures) is no evidence against an installed package or
         standard-library module of the same name."""
-        tops = {n for n in self.namespaces if "." not in n}
+        tops = {n for n in self.namespaces if "." not in n}.difference(STDLIB_TOPS)
         used: set[str] = set()
-        for mod, sites in self._import_sites.by_module.items():
-            top, dot, _ = mod.partition(".")
-            if top not in tops or top in used or top in STDLIB_TOPS:
-                continue
-            for _, imp in sites:
+        if not tops:
+            return frozenset()
+        for info in self.modules.values():
+            for imp in self.files[info.path].imports:
                 if imp.level:
+                    continue
+                mod = imp.module
+                top, dot, _ = mod.partition(".")
+                if top not in tops or top in used:
                     continue
                 if (dot and self.provided(mod)) or (
                         not dot and imp.name and self.provided(f"{top}.{imp.name}")):
                     used.add(top)
-                    break
         return frozenset(used)
 
     @cached_property
@@ -553,12 +557,11 @@ class ProjectIndex:
         info = self.modules.get(module)
         if info is None:
             return False if module in self.namespaces else None
-        if name in MODULE_DUNDERS:
+        if name in self._defined(module) or name in self._bindings(module) or \
+                name in MODULE_DUNDERS:
             return True
         if self.names_unknowable(module):
             return None
-        if name in self._defined(module) or name in self._bindings(module):
-            return True
         unknown = False
         for imp in self.files[info.path].imports:
             if imp.name != "*" or imp.in_function:
@@ -718,12 +721,20 @@ class ProjectIndex:
         new = _new_edge
         kind_of = edge_kind  # one call per edge costs ~3 ms on 150,000 edges: not worth a copy
         dangling = self.dangling
-        for importer, info in sorted(self.modules.items()):
+        modules = self.modules
+        known = self._provides_memo.get
+        for importer, info in sorted(modules.items()):
             for imp in self.files[info.path].imports:
-                target = prefix_of(target_of(importer, imp)[0])
+                named, name = target_of(importer, imp)
+                target = prefix_of(named)
                 if target is None or target == importer:
                     continue
-                kind = DANGLING if dangling(importer, imp) is not None else kind_of(imp)
+                # A module that exists, imported whole or for a name it is known to have,
+                # cannot dangle: most imports skip the question.
+                if named in modules and (name is None or name == "*" or known((named, name))):
+                    kind = kind_of(imp)
+                else:
+                    kind = DANGLING if dangling(importer, imp) is not None else kind_of(imp)
                 append(new(importer, target, imp.span.line, kind, imp))
         return tuple(out)
 
