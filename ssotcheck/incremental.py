@@ -79,6 +79,9 @@ def _projection(f: FileFacts, kind: str) -> object:
     raise ValueError(f"unknown input {kind!r}")
 
 
+_NAMESPACE_NAMES = frozenset({"__getattr__", "__path__"})
+
+
 def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | set[str]
                    ) -> frozenset[str]:
     """The inputs of a file that differ between two versions, positions aside. Defined
@@ -86,7 +89,11 @@ def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | 
     out = set()
     for kind in INPUTS:
         if kind == "defined":
-            if (old.defined_names() ^ new.defined_names()) & referenced:
+            # A module-level `__getattr__`, `__path__` or a dynamic namespace decides
+            # whether a module's names are knowable at all (SSOT205), referenced or not.
+            if (old.defined_names() ^ new.defined_names()) & (referenced | _NAMESPACE_NAMES) \
+                    or old.dynamic_names != new.dynamic_names \
+                    or old.attribute_assigns != new.attribute_assigns:
                 out.add(kind)
         elif _projection(old, kind) != _projection(new, kind):
             out.add(kind)
@@ -155,6 +162,8 @@ def _pairs(old: FileFacts, new: FileFacts) -> Iterator[tuple[Pos, Pos]]:
             _projection(old, "error") == _projection(new, "error"):
         yield (old.error.line, old.error.column, None, None), \
               (new.error.line, new.error.column, None, None)
+    if old.all_line and new.all_line and old.all_names == new.all_names:
+        yield (old.all_line, None, None, None), (new.all_line, None, None, None)
     # Functions are matched by name: appending one must not lose the others.
     olds, news = _unique_lines(old), _unique_lines(new)
     for name, line in olds.items():

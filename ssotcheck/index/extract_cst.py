@@ -119,7 +119,9 @@ def convert(node: cst.BaseExpression) -> ast.expr:
     if isinstance(node, cst.Attribute):
         return ast.Attribute(convert(node.value), node.attr.value, ast.Load())
     if isinstance(node, cst.Call):
-        return ast.Call(convert(node.func), [], [])
+        # Positional arguments only: `dynamic_statement` looks for `f(globals())`.
+        return ast.Call(convert(node.func), [convert(a.value) for a in node.args
+                                             if a.keyword is None and not a.star], [])
     if isinstance(node, cst.Subscript):
         elements = list(node.slice)
         if len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
@@ -338,6 +340,11 @@ class _CstExtractor:
             return self._at(ast.AnnAssign(_target(self.value(node.target)),
                                           self.value(node.annotation.annotation), value,
                                           simple=1), node)
+        if isinstance(node, cst.Global):
+            return self._at(ast.Global([n.name.value for n in node.names]), node)
+        if isinstance(node, cst.Expr):
+            # For `statements.dynamic_statement`: `globals().update(...)`, `exec(...)`.
+            return self._at(ast.Expr(self.value(node.value)), node)
         if isinstance(node, cst.AugAssign):
             return self._at(ast.AugAssign(_target(self.value(node.target)), ast.Add(),
                                           self.value(node.value)), node)

@@ -499,6 +499,26 @@ class ProjectIndex:
         defined = self._defined(module)
         return "__getattr__" in defined or "__path__" in defined
 
+    @cached_property
+    def _injected(self) -> dict[str, set[str]]:
+        """Names modules get from outside: `from pkg import base` then `base.dialect = d`
+        at module level gives `pkg.base` the name `dialect`."""
+        out: dict[str, set[str]] = {}
+        for module, info in self.modules.items():
+            for target in self.files[info.path].attribute_assigns:
+                head, _, attr = target.partition(".")
+                imp = self._bindings(module).get(head)
+                if imp is None:
+                    continue
+                if imp.name is None:  # `import a.b as x` binds a.b; `import a.b` binds a
+                    mod = imp.module if imp.alias else head
+                else:
+                    mod, name = self.import_target(module, imp)
+                    if name is not None:
+                        continue  # a name, not a module (or a submodule it cannot see)
+                out.setdefault(mod, set()).add(attr)
+        return out
+
     def dangling(self, importer: str | None, fact: ImportFact) -> DanglingImport | None:
         """What `fact` (written in `importer`) names that does not exist, or None when it
         exists, is not first-party, or cannot be known statically. Star imports name a
@@ -558,7 +578,7 @@ class ProjectIndex:
         if info is None:
             return False if module in self.namespaces else None
         if name in self._defined(module) or name in self._bindings(module) or \
-                name in MODULE_DUNDERS:
+                name in MODULE_DUNDERS or name in self._injected.get(module, ()):
             return True
         if self.names_unknowable(module):
             return None
