@@ -300,7 +300,7 @@ def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
 def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Known,
             on_parse_start: Callable[[int], None] | None,
             on_parsed: Callable[[int], None] | None,
-            timings: dict[str, float]) -> Checked | None:
+            timings: dict[str, float], extensions: tuple[str, ...] = ()) -> Checked | None:
     """The checks stage after a few edits: parse the edited files, re-use every family's
     previous findings whose inputs the edits left alone, run the others. None when the
     edits are too many or of a kind (files added or removed) this cannot vouch for."""
@@ -350,13 +350,13 @@ def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Know
         if not full:  # the cache is loaded and current: every file is a hit
             t1 = time.perf_counter()
             facts, _ = collect_facts(root, files, options, cache, 1, known_stats=digests.stats)
-            full.append(ProjectIndex(root, facts, config.src))
+            full.append(ProjectIndex(root, facts, config.src, extensions))
             timings["decode"] = time.perf_counter() - t1
         return full[0]
 
     t0 = time.perf_counter()
     edited_only = ProjectIndex.deferred(root, tuple(sorted(files)), lambda: list(new.values()),
-                                        config.src)
+                                        config.src, extensions)
     results: dict[str, FamilyResult] = {}
     rerun: list[str] = []
     for family in families():

@@ -281,3 +281,18 @@ def test_global_declarations_and_attribute_injection_bind(make_project) -> None:
         "pkg/user.py": "from pkg.base import LATE, dialect\n",
     })
     assert dangling(root) == []
+
+
+def test_extension_modules_exist_with_unknown_names(make_project) -> None:
+    """Cython sources, stubs and compiled modules provide a module without source to
+    read: an import of one is never dangling, whatever name it asks for."""
+    root = make_project({
+        "pkg/__init__.py": "",
+        "pkg/cyext/__init__.py": "",
+        "pkg/cyext/speedups.pyx": "def fast(): pass\n",
+        "pkg/_native.cpython-311-x86_64-linux-gnu.so": b"\x7fELF",
+        "pkg/typed.pyi": "X: int\n",
+        "pkg/user.py": ("from pkg.cyext.speedups import fast\nfrom pkg._native import thing\n"
+                        "import pkg.typed\nfrom pkg.cyext import speedups\nimport pkg.cyext.nope\n"),
+    })
+    assert [(f.path, f.line) for f in dangling(root)] == [("pkg/user.py", 5)]

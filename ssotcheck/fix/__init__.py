@@ -183,7 +183,7 @@ def _verify(index: ProjectIndex, config: Config, rules: tuple[str, ...],
         else:
             new_facts[path] = facts
     new_index = ProjectIndex(index.root, [new_facts.get(p, f) for p, f in index.files.items()],
-                             config.src)
+                             config.src, index.extension_paths)
     families = [m for m, r in ((legacy_imports, "SSOT201"), (reexports, "SSOT202")) if r in rules]
 
     def counts(ix: ProjectIndex) -> Counter[str]:

@@ -12,7 +12,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from ssotcheck.index.modules import ModuleInfo, build_module_table, source_roots
+from ssotcheck.index.modules import (
+    ModuleInfo,
+    build_module_table,
+    extension_module_names,
+    source_roots,
+)
 from ssotcheck.model import ClassFact, FileFacts, ImportFact
 
 if TYPE_CHECKING:
@@ -169,24 +174,26 @@ class _ImportSites:
 
 
 class ProjectIndex:
-    def __init__(self, root: Path, facts: list[FileFacts], src: tuple[str, ...] = (".",)) -> None:
+    def __init__(self, root: Path, facts: list[FileFacts], src: tuple[str, ...] = (".",),
+                 extensions: tuple[str, ...] = ()) -> None:
         self.root = root
         self._files: dict[str, FileFacts] | None = {
             f.path: f for f in sorted(facts, key=lambda f: f.path)}
         self._load: Callable[[], list[FileFacts]] | None = None
-        self._setup(tuple(self._files), src)
+        self._setup(tuple(self._files), src, extensions)
 
     @classmethod
     def deferred(cls, root: Path, paths: tuple[str, ...] | list[str],
                  load: Callable[[], list[FileFacts]],
-                 src: tuple[str, ...] = (".",)) -> "ProjectIndex":
+                 src: tuple[str, ...] = (".",), extensions: tuple[str, ...] = ()
+                 ) -> "ProjectIndex":
         """An index whose facts are loaded on first use. A run answered from the results
         cache needs only the file list; `graph` or `fix` on it still see every fact."""
         self = cls.__new__(cls)
         self.root = root
         self._files = None
         self._load = load
-        self._setup(tuple(sorted(paths)), src)
+        self._setup(tuple(sorted(paths)), src, extensions)
         return self
 
     @property
@@ -198,11 +205,17 @@ class ProjectIndex:
             self._load = None
         return self._files
 
-    def _setup(self, paths: tuple[str, ...], src: tuple[str, ...]) -> None:
+    def _setup(self, paths: tuple[str, ...], src: tuple[str, ...],
+               extensions: tuple[str, ...]) -> None:
         self.paths: tuple[str, ...] = paths  # every analysed file, sorted (no facts needed)
         self.roots = source_roots(self.root, src)
         self._src = src
         self.modules, self.module_of = build_module_table(list(paths), self.roots)
+        # Extension module files (`.pyx`, `.pyi`, `.so`, `.pyd`): their modules exist,
+        # their names are unknown.
+        self.extension_paths = extensions
+        self.extensions = extension_module_names(extensions, self.roots).difference(
+            self.modules)
         self._symbol_memo: dict[tuple[str, str], tuple[str, str] | None] = {}
         # Rules ask the same questions about the same imports and bases many times over
         # (every check classifies every class); all answers are pure functions of the facts.
@@ -414,7 +427,7 @@ class ProjectIndex:
         """Dotted folders that hold modules but are no module themselves (namespace
         packages, or folders of a tree without `__init__.py` files)."""
         out: set[str] = set()
-        for m in self.modules:
+        for m in (*self.modules, *self.extensions):
             head = m.rpartition(".")[0]
             while head and head not in out:
                 out.add(head)
@@ -423,7 +436,7 @@ class ProjectIndex:
 
     def provided(self, module: str) -> bool:
         """Whether a file or a namespace folder of the project provides `module`."""
-        return module in self.modules or module in self.namespaces
+        return module in self.modules or module in self.namespaces or module in self.extensions
 
     def first_party_root(self, module: str) -> bool:
         """Whether an import of `module` can only be answered by this project: its top-level
@@ -572,10 +585,10 @@ class ProjectIndex:
 
     def _provides_name(self, module: str, name: str) -> bool | None:
         sub = f"{module}.{name}"
-        if sub in self.modules or sub in self.namespaces:
+        if sub in self.modules or sub in self.namespaces or sub in self.extensions:
             return True
         info = self.modules.get(module)
-        if info is None:
+        if info is None:  # an extension module's names are unknown
             return False if module in self.namespaces else None
         if name in self._defined(module) or name in self._bindings(module) or \
                 name in MODULE_DUNDERS or name in self._injected.get(module, ()):
