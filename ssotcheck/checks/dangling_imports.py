@@ -252,12 +252,13 @@ def _what_is_missing(index: ProjectIndex, d: DanglingImport) -> str:
 
 
 def _binding_kept(fact: ImportFact, old_leaf: str, replacement: str) -> bool:
-    """Whether the rewrite binds the same name without renaming what it imports: the
-    imported leaf is unchanged, or an explicit alias already fixes the binding (`import
-    a.b as x`). A plain `import a.b.c` binds `a`: its uses have to change with it."""
-    if fact.name is None:
-        return fact.alias is not None
-    return replacement.rpartition(".")[2] == old_leaf
+    """Whether the rewrite binds the same name as the import did without adding an alias:
+    the imported leaf is unchanged, or an alias already fixes the binding (`import a.b as
+    x`, `from a import b as x`). A renamed thing (`from new import New as Old`) needs a
+    person to agree; a plain `import a.b.c` binds `a`, and its uses change with it."""
+    if fact.alias is not None:
+        return True
+    return fact.name is not None and replacement.rpartition(".")[2] == old_leaf
 
 
 def _finding(index: ProjectIndex, homes: _Homes, path: str, fact: ImportFact,
