@@ -232,6 +232,8 @@ def test_missing_submodule_never_closes_a_cycle(make_project, capsys) -> None:
     graph = json.loads(capsys.readouterr().out)
     edge = next(e for e in graph["edges"] if e["importer"] == "pkg.a")
     assert edge["imported"] == "pkg" and edge["kinds"] == ["dangling"]
+    assert main(["graph", "--format", "dot", "--no-cache", str(root)]) == 0
+    assert '"pkg.a" -> "pkg" [style=dotted, color=red];' in capsys.readouterr().out
 
 
 def test_a_real_cycle_next_to_a_dangling_import_is_still_reported(make_project) -> None:
