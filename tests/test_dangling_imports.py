@@ -298,3 +298,9 @@ def test_extension_modules_exist_with_unknown_names(make_project) -> None:
                         "import pkg.typed\nfrom pkg.cyext import speedups\nimport pkg.cyext.nope\n"),
     })
     assert [(f.path, f.line) for f in dangling(root)] == [("pkg/user.py", 5)]
+
+
+def test_a_module_that_does_not_parse_is_no_evidence(make_project) -> None:
+    root = make_project({"pkg/__init__.py": "", "pkg/broken.py": "def f(:\n",
+                         "pkg/user.py": "from pkg.broken import anything\n"})
+    assert [f.rule for f in run_on(root).findings] == ["SSOT000"]

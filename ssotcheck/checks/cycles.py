@@ -37,7 +37,7 @@ RULES = ("SSOT204",)
 # file alone (see ssotcheck.incremental).
 # "defined" and "all_names" too: an import of a name nothing provides is a `dangling`
 # edge, which closes no cycle (SSOT205).
-READS = frozenset({"imports", "defined", "all_names"})
+READS = frozenset({"imports", "defined", "all_names", "error"})
 LOCAL = False
 
 MAX_MODULES_IN_MESSAGE = 8

@@ -42,8 +42,9 @@ from ssotcheck.model import CheckResult, FileFacts, Finding, Fix, ImportFact, Lo
 
 RULES = ("SSOT205",)
 # What this family reads of each file, and whether a file's findings depend on that
-# file alone (see ssotcheck.incremental). "defined" covers the dynamic-namespace flag.
-READS = frozenset({"imports", "defined", "all_names"})
+# file alone (see ssotcheck.incremental). "defined" covers the dynamic-namespace flag;
+# "error": a file that failed to parse makes its names unknowable.
+READS = frozenset({"imports", "defined", "all_names", "error"})
 LOCAL = False
 
 MAX_CANDIDATES_IN_MESSAGE = 5

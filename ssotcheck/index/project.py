@@ -502,13 +502,14 @@ class ProjectIndex:
 
     def names_unknowable(self, module: str) -> bool:
         """Whether `module`'s namespace cannot be known statically: a module-level
-        `__getattr__`, dynamic `globals()` updates, `sys.modules` or `__path__` tricks."""
+        `__getattr__`, dynamic `globals()` updates, `sys.modules` or `__path__` tricks, or
+        a file that failed to parse (SSOT000 reports it)."""
         info = self.modules.get(module)
         if info is None:
             return False
         facts = self.files[info.path]
-        if facts.dynamic_names:
-            return True
+        if facts.dynamic_names or facts.error is not None:
+            return True  # a file that could not be read says nothing about its names
         defined = self._defined(module)
         return "__getattr__" in defined or "__path__" in defined
 
