@@ -260,6 +260,11 @@ def test_overlay_outside_the_source_roots_answers_the_import(make_project) -> No
     }, config='[tool.ssotcheck]\nsrc = ["lib"]\n')
     got = dangling(root)
     assert [(f.path, f.line) for f in got] == [("targets/mu/library/test.py", 3)]
+    (root / "targets/mu/module_utils/bar.py").parent.mkdir(parents=True, exist_ok=True)
+    (root / "targets/other/bar.py").parent.mkdir(parents=True)
+    (root / "targets/other/bar.py").write_text("x = 1\n")
+    (f,) = dangling(root)
+    assert "candidates" not in f.message and "lives" not in f.message and f.fix is None
 
 
 def test_relative_import_beyond_the_top_is_left_alone(make_project) -> None:

@@ -70,7 +70,11 @@ class _Homes:
         self.canonical = config.canonical_map()
         definers: dict[str, list[str]] = {n: [] for n in names}
         by_leaf: dict[str, list[str]] = {n: [] for n in leaves}
+        # A module outside the source roots is not importable under its name here.
+        outside = index.outside_roots
         for mod in sorted(index.modules):
+            if mod in outside:
+                continue
             if names:
                 for n in names.intersection(index.defined_names(mod)):
                     definers[n].append(mod)

@@ -479,16 +479,22 @@ class ProjectIndex:
         root. Such a file is loaded by path, not by its name here: a plugin folder, or
         ansible's `module_utils/` beside a test module, that a loader mounts under a
         package of the same last name at run time."""
-        if any(r in (".", "./", "") for r in self._src):
-            return frozenset()
-        inner = tuple(r for r in self.roots if r)
         out: set[str] = set()
-        for name, info in self.modules.items():
-            if any(info.path.startswith(r + "/") for r in inner):
-                continue
+        for name in self.outside_roots:
             parts = name.split(".")
             out.update(".".join(parts[i:]) for i in range(len(parts) - 1))
         return frozenset(out)
+
+    @cached_property
+    def outside_roots(self) -> frozenset[str]:
+        """Modules of files outside every configured source root (none when the project
+        root itself is one): named from the project root for the rules' sake, but not
+        importable under that name."""
+        if any(r in (".", "./", "") for r in self._src):
+            return frozenset()
+        inner = tuple(r for r in self.roots if r)
+        return frozenset(name for name, info in self.modules.items()
+                         if not any(info.path.startswith(r + "/") for r in inner))
 
     def _overlaid(self, package: str, rest: str) -> bool:
         """Whether a module outside the source roots has the path `<last part of
