@@ -79,6 +79,9 @@ def _projection(f: FileFacts, kind: str) -> object:
     raise ValueError(f"unknown input {kind!r}")
 
 
+_NAMESPACE_NAMES = frozenset({"__getattr__", "__path__"})
+
+
 def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | set[str]
                    ) -> frozenset[str]:
     """The inputs of a file that differ between two versions, positions aside. Defined
@@ -86,7 +89,11 @@ def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | 
     out = set()
     for kind in INPUTS:
         if kind == "defined":
-            if (old.defined_names() ^ new.defined_names()) & referenced:
+            # A module-level `__getattr__`, `__path__` or a dynamic namespace decides
+            # whether a module's names are knowable at all (SSOT205), referenced or not.
+            if (old.defined_names() ^ new.defined_names()) & (referenced | _NAMESPACE_NAMES) \
+                    or old.dynamic_names != new.dynamic_names \
+                    or old.attribute_assigns != new.attribute_assigns:
                 out.add(kind)
         elif _projection(old, kind) != _projection(new, kind):
             out.add(kind)
@@ -155,6 +162,8 @@ def _pairs(old: FileFacts, new: FileFacts) -> Iterator[tuple[Pos, Pos]]:
             _projection(old, "error") == _projection(new, "error"):
         yield (old.error.line, old.error.column, None, None), \
               (new.error.line, new.error.column, None, None)
+    if old.all_line and new.all_line and old.all_names == new.all_names:
+        yield (old.all_line, None, None, None), (new.all_line, None, None, None)
     # Functions are matched by name: appending one must not lose the others.
     olds, news = _unique_lines(old), _unique_lines(new)
     for name, line in olds.items():
@@ -291,7 +300,7 @@ def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
 def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Known,
             on_parse_start: Callable[[int], None] | None,
             on_parsed: Callable[[int], None] | None,
-            timings: dict[str, float]) -> Checked | None:
+            timings: dict[str, float], extensions: tuple[str, ...] = ()) -> Checked | None:
     """The checks stage after a few edits: parse the edited files, re-use every family's
     previous findings whose inputs the edits left alone, run the others. None when the
     edits are too many or of a kind (files added or removed) this cannot vouch for."""
@@ -341,13 +350,13 @@ def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Know
         if not full:  # the cache is loaded and current: every file is a hit
             t1 = time.perf_counter()
             facts, _ = collect_facts(root, files, options, cache, 1, known_stats=digests.stats)
-            full.append(ProjectIndex(root, facts, config.src))
+            full.append(ProjectIndex(root, facts, config.src, extensions))
             timings["decode"] = time.perf_counter() - t1
         return full[0]
 
     t0 = time.perf_counter()
     edited_only = ProjectIndex.deferred(root, tuple(sorted(files)), lambda: list(new.values()),
-                                        config.src)
+                                        config.src, extensions)
     results: dict[str, FamilyResult] = {}
     rerun: list[str] = []
     for family in families():

@@ -165,6 +165,16 @@ class FileFacts:
     functions: tuple[FunctionFact, ...] = ()
     constants: tuple[str, ...] = ()  # module-level assigned names
     all_names: tuple[str, ...] | None = None  # literal `__all__`, when present
+    all_line: int = 0  # the line of the (first) literal `__all__` assignment; 0: none
+    # The module's names cannot be known statically: at module level it updates
+    # `globals()`/`vars()`, hands its namespace to a call, calls `exec` or changes
+    # `sys.modules` (see index.statements.dynamic_statement).
+    dynamic_names: bool = False
+    # Names a function declares `global` (it binds them at module level when it runs).
+    global_names: tuple[str, ...] = ()
+    # Module-level assignments to an attribute of a name (`base.dialect = d`): when the
+    # name is an imported module, they give that module a name (sorted, unique).
+    attribute_assigns: tuple[str, ...] = ()
     dict_literals: tuple[DictLiteralFact, ...] = ()
     name_uses: tuple[NameUse, ...] = ()
     # line -> rule prefixes suppressed on that line ("" = all rules)
@@ -174,10 +184,12 @@ class FileFacts:
 
     def defined_names(self) -> frozenset[str]:
         """The names the module itself defines at module level (not what it imports):
-        top-level classes, functions and assigned names."""
+        top-level classes, functions, assigned names and names a function declares
+        `global`."""
         names = {c.name for c in self.classes if not c.nested}
         names.update(fn.name for fn in self.functions)
         names.update(self.constants)
+        names.update(self.global_names)
         return frozenset(names)
 
 

@@ -118,9 +118,10 @@ def _load_facts(config: Config, options: RunOptions, found: Discovery, cache: Fa
     return facts, pstats.parsed, pstats.cache_hits
 
 
-def _index(config: Config, facts: list[FileFacts], timings: dict[str, float]) -> ProjectIndex:
+def _index(config: Config, facts: list[FileFacts], timings: dict[str, float],
+           extensions: tuple[str, ...] = ()) -> ProjectIndex:
     t0 = time.perf_counter()
-    index = ProjectIndex(config.root, facts, config.src)
+    index = ProjectIndex(config.root, facts, config.src, extensions)
     timings["index"] = time.perf_counter() - t0
     return index
 
@@ -130,7 +131,7 @@ def build_index(config: Config, options: RunOptions) -> tuple[ProjectIndex, RunS
     found = _discover(config, options, timings)
     facts, parsed, _ = _load_facts(config, options, found, _facts_cache(config, options),
                                    timings)
-    index = _index(config, facts, timings)
+    index = _index(config, facts, timings, found.extension_modules)
     failed = frozenset(f.path for f in facts if f.error is not None)
     return index, _stats(found, index, Checked({}, failed, {}, index, parsed), timings)
 
@@ -171,13 +172,13 @@ def _run(config: Config, options: RunOptions) -> RunResult:
     timings: dict[str, float] = {}
     found = _discover(config, options, timings)
     cache = _facts_cache(config, options)
-    store = ResultsStore(cache, config)
+    store = ResultsStore(cache, config, found.extension_modules)
     known = store.lookup(found.files, timings)
     checked = _already_known(config, options, found, cache, known, timings)
     if checked is None:
         stats = known.digests.stats if known.digests else None
         facts, parsed, _ = _load_facts(config, options, found, cache, timings, stats)
-        index = _index(config, facts, timings)
+        index = _index(config, facts, timings, found.extension_modules)
         checked = _check(config, index, parsed, timings)
     if checked.hashes is not None:
         t0 = time.perf_counter()
@@ -203,7 +204,7 @@ def _already_known(config: Config, options: RunOptions, found: Discovery, cache:
         return None
     t0 = time.perf_counter()
     checked = recheck(config, found.files, cache, known, options.hooks.on_parse_start,
-                      options.hooks.on_parsed, timings)
+                      options.hooks.on_parsed, timings, found.extension_modules)
     timings["incremental"] = time.perf_counter() - t0
     return checked
 
@@ -225,7 +226,8 @@ def _deferred_index(config: Config, options: RunOptions, found: Discovery) -> Pr
     def load() -> list[FileFacts]:
         return _load_facts(config, options, found, _facts_cache(config, options), {})[0]
 
-    return ProjectIndex.deferred(config.root, tuple(sorted(found.files)), load, config.src)
+    return ProjectIndex.deferred(config.root, tuple(sorted(found.files)), load, config.src,
+                                 found.extension_modules)
 
 
 def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,

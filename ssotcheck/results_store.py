@@ -49,10 +49,12 @@ class Known:
                 for name, (fs, cs) in self.previous["families"].items()}
 
 
-def _env_key(config: Config) -> str:
+def _env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
     h = hashlib.blake2b(digest_size=20)
     h.update(package_fingerprint().encode())
     h.update(repr(config).encode())
+    # Extension module files are no facts, but decide whether an import dangles.
+    h.update(repr(extensions).encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
@@ -76,10 +78,11 @@ def _well_formed(res: dict[str, Any]) -> bool:
 
 
 class ResultsStore:
-    def __init__(self, facts: FactsCache, config: Config) -> None:
+    def __init__(self, facts: FactsCache, config: Config,
+                 extensions: tuple[str, ...] = ()) -> None:
         self.facts = facts
         self.root = config.root
-        self.env = _env_key(config)
+        self.env = _env_key(config, extensions)
 
     @property
     def enabled(self) -> bool:

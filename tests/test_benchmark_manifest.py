@@ -117,11 +117,11 @@ def test_every_site_points_at_the_code_it_describes(tree: Path, manifest: dict[s
 
 
 def test_generator_is_deterministic_and_seeded() -> None:
-    a = generate.Generator(120, 3)
+    a = generate.Generator(400, 3)
     a.generate()
-    b = generate.Generator(120, 3)
+    b = generate.Generator(400, 3)
     b.generate()
-    c = generate.Generator(120, 4)
+    c = generate.Generator(400, 4)
     c.generate()
     assert a.out == b.out and a.manifest() == b.manifest()
     assert a.out != c.out

@@ -20,7 +20,7 @@ def cycles(root) -> list:
 def test_two_module_cycle_with_import_lines(make_project) -> None:
     root = make_project({"pkg/__init__.py": "",
                          "pkg/a.py": "import os\nfrom pkg.b import helper\n",
-                         "pkg/b.py": "X = 1\n\nfrom pkg import a\n"})
+                         "pkg/b.py": "X = 1\n\nfrom pkg import a\n\n\ndef helper(): ...\n"})
     (f,) = cycles(root)
     assert f.message == "import cycle: `pkg.a` -> `pkg.b` -> `pkg.a`"
     assert (f.path, f.line) == ("pkg/a.py", 2)
@@ -52,7 +52,7 @@ def test_type_checking_and_function_imports_are_excluded_by_default(make_project
     files = {"p/__init__.py": "",
              "p/a.py": "from typing import TYPE_CHECKING\n"
                        "if TYPE_CHECKING:\n    from p.b import B\n",
-             "p/b.py": "import p.a\n",
+             "p/b.py": "import p.a\nB = 1\n",
              "p/c.py": "def f():\n    from p import d\n",
              "p/d.py": "import p.c\n"}
     root = make_project(files)
@@ -66,8 +66,9 @@ def test_type_checking_and_function_imports_are_excluded_by_default(make_project
 
 
 def test_try_import_counts_and_package_init_cycles_are_found(make_project) -> None:
-    files = {"q/__init__.py": "try:\n    from q.core import Thing\nexcept ImportError:\n    pass\n",
-             "q/core.py": "from q import VERSION\n"}
+    files = {"q/__init__.py": ("try:\n    from q.core import Thing\nexcept ImportError:\n"
+                               "    pass\nVERSION = 1\n"),
+             "q/core.py": "from q import VERSION\nclass Thing: ...\n"}
     root = make_project(files)
     (f,) = cycles(root)
     assert f.message == "import cycle: `q` -> `q.core` -> `q`"
@@ -75,7 +76,7 @@ def test_try_import_counts_and_package_init_cycles_are_found(make_project) -> No
 
 
 def test_relative_imports_form_edges(make_project) -> None:
-    files = {"r/__init__.py": "", "r/a.py": "from .b import x\n", "r/b.py": "from . import a\n"}
+    files = {"r/__init__.py": "", "r/a.py": "from .b import x\n", "r/b.py": "from . import a\nx = 1\n"}
     assert len(cycles(make_project(files))) == 1
 
 

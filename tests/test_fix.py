@@ -61,7 +61,7 @@ def test_golden(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert tree(root) == expected
 
     # A re-check agrees: nothing fixable is left unless the case says it must be.
-    left = legacy_findings(root, ("SSOT201", "SSOT202"))
+    left = legacy_findings(root, ("SSOT201", "SSOT202", "SSOT205"))
     assert (len(left) == 0) == (meta["exit"] == 0)
     out = capsys.readouterr()
     assert "Traceback" not in out.err
@@ -76,7 +76,13 @@ def test_golden_cases_cover_what_the_issue_lists() -> None:
                      "if True: from app.legacy import helpers"):
         assert spelling in spellings
     assert {"spellings", "split", "merge", "merge_safe", "attribute_uses",
-            "attribute_uses_refused", "names_and_stars"} <= {c.name for c in CASES}
+            "attribute_uses_refused", "names_and_stars", "dangling_safe", "dangling_unsafe",
+            "dangling_unsafe_applied", "dangling_ambiguous"} <= {c.name for c in CASES}
+    dangling = (FIXTURES / "fix/dangling_safe/input/app/services/runner.py").read_text()
+    for spelling in ("from app.core import (", "from ..core import", "import app.factory as",
+                     "from app import factory as", "if TYPE_CHECKING:",
+                     "def run() -> object:\n    from app.factory import"):
+        assert spelling in dangling
 
 
 # ----------------------------------------------------------------------- --diff
@@ -328,7 +334,7 @@ def test_nothing_to_fix(make_project, capsys) -> None:
     assert fix(root) == 0
     assert "ssotcheck fix: nothing to fix" in capsys.readouterr().out
     assert main(["fix", "--no-cache", "--ignore", "SSOT2", str(root)]) == 0
-    assert "SSOT201 and SSOT202 are not enabled" in capsys.readouterr().out
+    assert "SSOT201, SSOT202 and SSOT205 are not enabled" in capsys.readouterr().out
 
 
 def test_shim_is_reported_but_never_rewritten(make_project, capsys) -> None:
@@ -549,3 +555,14 @@ def test_a_crashing_worker_costs_only_its_file(make_project, monkeypatch, capsys
         assert (root / f"pkg/m{i}.py").read_text() == f"from pkg.new import thing{i}\n"
     assert "pkg/m3.py: left untouched (1 finding on line 1): the libcst parser crashed" in \
         capsys.readouterr().out
+
+
+def test_dangling_import_without_a_unique_home_is_listed(make_project, capsys) -> None:
+    root = make_project({"pkg/__init__.py": "", "pkg/a.py": "def h(): ...\n",
+                         "pkg/b.py": "def h(): ...\n", "pkg/c.py": "from pkg.gone import h\n"})
+    assert fix(root) == 0
+    out = capsys.readouterr().out
+    assert ("pkg/c.py:1:22: SSOT205 not fixed (no unique new home; edit by hand): "
+            "`from pkg.gone import h`") in out
+    assert "2 candidates: `pkg.a.h`, `pkg.b.h`" in out
+    assert (root / "pkg/c.py").read_text() == "from pkg.gone import h\n"

@@ -568,6 +568,22 @@ def op_add_constant(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str
     return f"add constant ADDED_CONSTANT_{k} at line {at + 1} of {rel}"
 
 
+@on_picked_file(parsed=True)
+def op_namespace_edit(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str | None:
+    """What decides whether a module's names can be known (SSOT205): a module-level
+    `__getattr__`, a dynamic `globals()` update, a `global` declaration, `__all__`."""
+    k = wb.unique()
+    new = wb.rng.choice([
+        ["def __getattr__(name):", "    raise AttributeError(name)"],
+        [f"globals()['dyn_{k}'] = {k}"],
+        [f"def _late_{k}():", f"    global LATE_{k}", f"    LATE_{k} = 1"],
+        [f"__all__ = ['missing_{k}']"],
+    ])
+    at = after_imports_index(tree)
+    wb.write(rel, insert_lines(text, at, new))
+    return f"add {new[0]!r} at line {at + 1} of {rel}"
+
+
 def op_edit_body(wb: Workbench) -> str | None:
     got = wb.pick_node(functions)
     if not got:
@@ -620,6 +636,11 @@ def op_add_import(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str |
         ["from typing import TYPE_CHECKING", "if TYPE_CHECKING:",
          f"    import {wb.some_module(rel)}"],
         [f"_é{k} = 'ü'; import os.path"],  # a column after non-ASCII text
+        # SSOT205: a name or a submodule that does not exist, guarded or not
+        [f"from {wb.some_module(rel)} import missing_{k}"],
+        [f"import {wb.some_module(rel)}.gone_{k}"],
+        ["try:", f"    from {wb.some_module(rel)} import fallback_{k}",
+         "except ImportError:", "    pass"],
     ] + [[line] for line in _legacy_import_lines(wb)]
     new = wb.rng.choice(choices)
     at = wb.rng.choice([first_body_index(tree), after_imports_index(tree)])
@@ -1228,6 +1249,7 @@ OPS: dict[str, Callable[[Workbench], str | None]] = {
     "insert_above_related": op_insert_above_related,
     "add_reexport": op_add_reexport,
     "define_imported": op_define_imported,
+    "namespace_edit": op_namespace_edit,
     "respace": op_respace,
     "prefix_statement": op_prefix_statement,
     "indent_block": op_indent_block,

@@ -46,7 +46,8 @@ TREE = {
         def f():
             from pkg import api
         """,
-    "pkg/api.py": "from pkg import Thing\nfrom somewhere_else import Mystery\nclass X(Mystery): pass\n",
+    "pkg/api.py": ("from pkg import Thing\nfrom somewhere_else import Mystery\nclass X(Mystery): pass\n"
+                   "def handler(): pass\n"),
     "nsp/mod.py": "import pkg.core.models\n",  # namespace package: no __init__.py
 }
 

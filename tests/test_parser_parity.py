@@ -444,3 +444,31 @@ def test_message_sinks_envelopes_and_field_defaults() -> None:
     deprecated = {c.name: c.deprecated for c in facts.classes}
     assert deprecated == {"Model": False, "Record": False, "EngineFactory": True,
                           "SphinxStyle": True, "MentionsIt": False}
+
+
+def test_namespace_facts() -> None:
+    """`__all__` made of expressions is unknown for good (a later `+= [...]` does not
+    make it a list); `global` declarations at any depth, attribute assignments and the
+    dynamic-namespace flag come out the same from both parsers."""
+    facts = assert_parity((CORPUS_DIR / "namespaces.py").read_text(encoding="utf-8"))
+    assert facts.all_names is None and facts.all_line == 7
+    assert facts.global_names == ("DEEP", "FROM_METHOD", "LATE_ONE", "LATE_TWO")
+    assert {"DEEP", "LATE_ONE"} <= facts.defined_names()
+    assert facts.attribute_assigns == ("base.dialect", "other.flag", "other.mode")
+    assert facts.dynamic_names
+
+
+@pytest.mark.parametrize("statement", [
+    "globals()['a'] = 1", "globals().update(a=1)", "vars()['a'] = 1", "exec('a = 1')",
+    "sys.modules[__name__] = object()", "sys.modules[__name__].a = 1",
+    "setattr(sys.modules[__name__], 'a', 1)", "_install(globals())", "_go(locals())",
+    "sys.modules[__name__].__dict__.update(a=1)"])
+def test_each_dynamic_namespace_spelling_is_flagged(statement: str) -> None:
+    assert assert_parity(f"import sys\n{statement}\n").dynamic_names
+    # the same statement inside a function is not read (only module-level ones are)
+    assert not assert_parity(f"import sys\ndef f():\n    {statement}\n").dynamic_names
+
+
+def test_literal_dunder_all_keeps_its_line_and_augments() -> None:
+    facts = assert_parity("import x\n\n__all__ = ['a']\n__all__ += ('b',)\nfrom y import a, b\n")
+    assert facts.all_names == ("a", "b") and facts.all_line == 3 and not facts.dynamic_names

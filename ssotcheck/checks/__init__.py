@@ -51,6 +51,7 @@ FAMILIES = (
     "classes",
     "legacy_imports",
     "reexports",
+    "dangling_imports",
     "banned_api",
     "cycles",
     "test_classes",

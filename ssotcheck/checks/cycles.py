@@ -35,7 +35,9 @@ from ssotcheck.model import CheckResult, Finding, Location
 RULES = ("SSOT204",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports"})
+# "defined" and "all_names" too: an import of a name nothing provides is a `dangling`
+# edge, which closes no cycle (SSOT205).
+READS = frozenset({"imports", "defined", "all_names", "error"})
 LOCAL = False
 
 MAX_MODULES_IN_MESSAGE = 8
@@ -45,6 +47,8 @@ MAX_SEARCH_STARTS = 400
 
 
 def edge_kinds(config: Config) -> frozenset[str]:
+    # Never DANGLING: an import of a missing module raises ImportError, so what it names
+    # cannot be half-initialised by it (SSOT205 reports it instead).
     kinds = {MODULE_LEVEL, IN_TRY}
     if config.cycles_include_type_checking:
         kinds.add(TYPE_CHECKING_KIND)

@@ -1,10 +1,11 @@
-"""`ssotcheck fix`: rewrite the imports that SSOT201 (and, when enabled, SSOT202) report.
+"""`ssotcheck fix`: rewrite the imports that SSOT201, SSOT205 (and, when enabled, SSOT202)
+report.
 
 The list of what to fix comes from the pipeline's findings, so `fix` touches exactly
 what `check` reports (inline suppressions are honoured; the baseline is not, because
 fixing a baselined import is what the baseline is waiting for). For each file the
 codemod (`ssotcheck.fix.imports`) produces new bytes, then every rewritten file is
-re-extracted and both rules re-run on the updated index: a file whose rewrite does not
+re-extracted and the import rules re-run on the updated index: a file whose rewrite does not
 parse or still carries a finding it claimed to fix is left untouched and listed.
 Only then are files written, each atomically, so an interrupted run leaves every file
 either as it was or fully fixed.
@@ -26,13 +27,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from ssotcheck.config import Config
 from ssotcheck.atomic import atomic_write
+from ssotcheck.fix import dangling
 from ssotcheck.fix.imports import FileFix, Request, rewrite
 from ssotcheck.model import Finding, Severity
 
 if TYPE_CHECKING:
     from ssotcheck.index.project import ProjectIndex
 
-FIXABLE_RULES = ("SSOT201", "SSOT202")
+FIXABLE_RULES = ("SSOT201", "SSOT202", dangling.RULE)
 EXIT_OK, EXIT_REMAINING = 0, 1
 
 _ARG_DEFAULTS = {"diff": False, "unsafe_fixes": False, "quiet": False, "verbose": 0, "jobs": 0,
@@ -57,7 +59,8 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
     out: TextIO = sys.stderr if args.diff else sys.stdout
     rules = tuple(r for r in FIXABLE_RULES if config.rule_enabled(r))
     if not rules:
-        print("ssotcheck fix: nothing to do; SSOT201 and SSOT202 are not enabled", file=out)
+        print("ssotcheck fix: nothing to do; SSOT201, SSOT202 and SSOT205 are not enabled",
+              file=out)
         return EXIT_OK
     from ssotcheck.runner import run_pipeline
 
@@ -69,7 +72,8 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
     # Shims are reported as info; the rest are uses through a module (`pkg.models.Old`),
     # which need a hand edit: there is no import at their location to rewrite.
     shims = sum(1 for f in unfixable if f.severity is Severity.INFO)
-    by_hand = len(unfixable) - shims
+    homeless = dangling.homeless(unfixable)  # listed, not counted as uses to edit
+    by_hand = len(unfixable) - shims - len(homeless)
     by_path: dict[str, list[Finding]] = {}
     for f in fixable:
         by_path.setdefault(f.path, []).append(f)
@@ -95,6 +99,7 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
             first = done[aliases[p]]
             outcomes.append(replace(first, path=p, new=None, findings=tuple(by_path[p])))
     outcomes.sort(key=lambda o: o.path)
+    dangling.report_homeless(homeless, out)
     remaining = _report(outcomes, shims, by_hand, args, out, aliases)
     return EXIT_REMAINING if remaining else EXIT_OK
 
@@ -167,7 +172,7 @@ def _verify(index: ProjectIndex, config: Config, rules: tuple[str, ...],
     changed = {o.path: o for o in outcomes if o.new is not None}
     if not changed:
         return outcomes
-    from ssotcheck.checks import legacy_imports, reexports
+    from ssotcheck.checks import dangling_imports, legacy_imports, reexports
     from ssotcheck.index.extract import extract
     from ssotcheck.index.options import ExtractOptions
     from ssotcheck.index.project import ProjectIndex
@@ -183,8 +188,9 @@ def _verify(index: ProjectIndex, config: Config, rules: tuple[str, ...],
         else:
             new_facts[path] = facts
     new_index = ProjectIndex(index.root, [new_facts.get(p, f) for p, f in index.files.items()],
-                             config.src)
-    families = [m for m, r in ((legacy_imports, "SSOT201"), (reexports, "SSOT202")) if r in rules]
+                             config.src, index.extension_paths)
+    families = [m for m, r in ((legacy_imports, "SSOT201"), (reexports, "SSOT202"),
+                               (dangling_imports, dangling.RULE)) if r in rules]
 
     def counts(ix: ProjectIndex) -> Counter[str]:
         c: Counter[str] = Counter()

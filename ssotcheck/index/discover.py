@@ -37,10 +37,22 @@ OUTPUT_DIRS = frozenset({"build", "dist"})
 _SETUPTOOLS_BUILD_PREFIXES = ("lib", "bdist.", "temp.", "scripts-")
 
 
+# Files that provide an importable module without Python source to read: Cython
+# sources, stubs of compiled modules, compiled extension modules.
+EXTENSION_SUFFIXES = (".pyx", ".pyi", ".so", ".pyd")
+
+
 @dataclass(frozen=True)
 class Discovery:
     files: tuple[str, ...]  # posix paths relative to root, sorted
     excluded: int  # python files left out by `exclude`, root-escaping or duplicate links
+    # Module files that are not Python source (EXTENSION_SUFFIXES), sorted: they are not
+    # analysed, but an import of them does not dangle (SSOT205).
+    extension_modules: tuple[str, ...] = ()
+
+
+def _extension(name: str) -> bool:
+    return name.endswith(EXTENSION_SUFFIXES)
 
 
 def _skipped_dir(parent: Path, name: str) -> bool:
@@ -92,9 +104,10 @@ def _in_skipped_dir(root: Path, rel: str) -> bool:
     return False
 
 
-def _git_files(root: Path) -> dict[str, int | None] | None:
+def _git_files(root: Path, extensions: list[str]) -> dict[str, int | None] | None:
     """Python files git tracks plus untracked ones it does not ignore, each with its
-    `st_mode` when already looked up (tracked files), else None."""
+    `st_mode` when already looked up (tracked files), else None. Extension module files
+    it lists are added to `extensions`."""
     if _git(root, ["rev-parse", "--show-toplevel"]) is None:
         return None
     # One call for both lists: `-t` tags untracked files `? ` and tracked ones with
@@ -111,6 +124,8 @@ def _git_files(root: Path) -> dict[str, int | None] | None:
     for entry in _entries(raw):
         tag, rel = entry[:2], entry[2:]
         if not rel.endswith(".py") or rel in files:
+            if _extension(rel) and not _in_skipped_dir(root, rel):
+                extensions.append(rel)
             continue  # an unmerged file is listed once per stage
         if tag != "? ":
             # A tracked file deleted from the work tree is gone, not broken (a dangling
@@ -142,7 +157,7 @@ def _load_gitignore(path: str) -> pathspec.PathSpec | None:
         return None  # unreadable, or a pattern pathspec rejects: ignore the file, like git
 
 
-def _walk_files(root: Path) -> list[str]:
+def _walk_files(root: Path, extensions: list[str]) -> list[str]:
     out: list[str] = []
     seen_dirs: set[tuple[int, int]] = set()
     specs: dict[str, pathspec.PathSpec] = {}  # directory ("" = root) -> its .gitignore
@@ -188,6 +203,10 @@ def _walk_files(root: Path) -> list[str]:
         dirnames[:] = keep
         for f in filenames:
             if not f.endswith(".py"):
+                if _extension(f):
+                    rel = f"{rel_dir}/{f}" if rel_dir else f
+                    if not ignored(rel, False):
+                        extensions.append(rel)
                 continue
             rel = f"{rel_dir}/{f}" if rel_dir else f
             if not ignored(rel, False):
@@ -232,7 +251,8 @@ def _link_target(root: Path, rel: str, mode: int | None = None) -> str | None | 
 
 def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = ()) -> Discovery:
     root = root.resolve()
-    listed = _git_files(root)
+    extensions: list[str] = []
+    listed = _git_files(root, extensions)
     modes: dict[str, int] = {}
     if listed:
         files: list[str] = list(listed)
@@ -240,7 +260,8 @@ def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = (
     else:
         # Not a work tree, or git lists no Python file here (the directory is ignored or
         # belongs to another repository's untracked area): walk it instead.
-        files = _walk_files(root)
+        extensions = []
+        files = _walk_files(root, extensions)
     files_set = set(files)
     # Files named on the command line are analysed even when git does not know them.
     for e in explicit:
@@ -261,4 +282,5 @@ def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = (
             excluded += 1  # an alias of a file analysed under its own name
             continue
         kept.append(rel)
-    return Discovery(tuple(kept), excluded)
+    ext = sorted({rel for rel in extensions if rx is None or not rx.match(rel)})
+    return Discovery(tuple(kept), excluded, tuple(ext))

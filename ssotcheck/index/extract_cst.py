@@ -120,12 +120,13 @@ def convert(node: cst.BaseExpression) -> ast.expr:
     if isinstance(node, cst.Attribute):
         return ast.Attribute(convert(node.value), node.attr.value, ast.Load())
     if isinstance(node, cst.Call):
-        # The first positional argument and the keyword names are what
-        # `extract.normalise_value` asks of a call (does `Field(...)` have a default?).
-        first = [convert(a.value) for a in node.args if a.keyword is None and not a.star][:1]
+        # Positional arguments and keyword names: `dynamic_statement` looks for
+        # `f(globals())`, and `statements.normalise_value` asks whether `Field(...)` has a
+        # default (the first positional argument or a default keyword).
+        positional = [convert(a.value) for a in node.args if a.keyword is None and not a.star]
         keywords = [ast.keyword(a.keyword.value, _opaque()) for a in node.args
                     if a.keyword is not None]
-        return ast.Call(convert(node.func), first, keywords)
+        return ast.Call(convert(node.func), positional, keywords)
     if isinstance(node, cst.Subscript):
         elements = list(node.slice)
         if len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
@@ -390,6 +391,11 @@ class _CstExtractor:
             return self._at(ast.AnnAssign(_target(self.value(node.target)),
                                           self.value(node.annotation.annotation), value,
                                           simple=1), node)
+        if isinstance(node, cst.Global):
+            return self._at(ast.Global([n.name.value for n in node.names]), node)
+        if isinstance(node, cst.Expr):
+            # For `statements.dynamic_statement`: `globals().update(...)`, `exec(...)`.
+            return self._at(ast.Expr(self.value(node.value)), node)
         if isinstance(node, cst.AugAssign):
             return self._at(ast.AugAssign(_target(self.value(node.target)), ast.Add(),
                                           self.value(node.value)), node)

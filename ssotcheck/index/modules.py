@@ -61,3 +61,19 @@ def build_module_table(paths: tuple[str, ...] | list[str], roots: tuple[str, ...
         modules[name] = ModuleInfo(name, p, is_pkg)
         by_path[p] = name
     return modules, by_path
+
+
+def extension_module_names(paths: tuple[str, ...] | list[str], roots: tuple[str, ...]
+                           ) -> frozenset[str]:
+    """Module names of extension module files: `pkg/_speedups.pyx`, `pkg/_c.pyi`,
+    `pkg/_c.cpython-311-x86_64-linux-gnu.so` all name `pkg._c...`."""
+    out: set[str] = set()
+    for p in paths:
+        folder, _, name = p.rpartition("/")
+        stem = name.partition(".")[0]
+        if not stem or stem == "__init__":
+            continue
+        named = module_name(f"{folder}/{stem}.py" if folder else f"{stem}.py", roots)
+        if named is not None:
+            out.add(named[0])
+    return frozenset(out)

@@ -6,12 +6,18 @@ Built once per run from FileFacts; every check reads it and nothing else.
 from __future__ import annotations
 
 import builtins
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from ssotcheck.index.modules import ModuleInfo, build_module_table, source_roots
+from ssotcheck.index.modules import (
+    ModuleInfo,
+    build_module_table,
+    extension_module_names,
+    source_roots,
+)
 from ssotcheck.model import ClassFact, FileFacts, ImportFact
 
 if TYPE_CHECKING:
@@ -23,6 +29,19 @@ IN_FUNCTION = "function"
 TYPE_CHECKING_KIND = "type_checking"
 IN_TRY = "try"
 IN_MAIN_GUARD = "main"  # under `if __name__ == "__main__":`, runs only as a script
+# The import names a first-party module or name that does not exist (SSOT205): at run time
+# it raises ImportError, so its edge never closes an import cycle.
+DANGLING = "dangling"
+
+# Top-level names an installed module answers whatever the project holds (a folder
+# without `__init__.py` loses to a regular package anywhere on `sys.path`). The
+# regression-test package `test` ships with CPython but is not in stdlib_module_names.
+STDLIB_TOPS = frozenset(sys.stdlib_module_names) | {"test"}
+
+# Names every module has without binding them.
+MODULE_DUNDERS = frozenset({
+    "__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__",
+    "__builtins__", "__cached__", "__dict__", "__annotations__", "__all__"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +76,26 @@ class BaseResolution:
     qualified: str | None  # "pkg.mod.Class" or "unittest.TestCase"
     internal: bool
     reason: str = ""  # why it could not be resolved (star import, unknown name ...)
+
+
+@dataclass(frozen=True, slots=True)
+class DanglingImport:
+    """What an import names that does not exist.
+
+    kind "module": no file or namespace folder provides `module` (`provider` is its
+    deepest existing prefix); kind "name": `module` exists but binds no `name` and has no
+    such submodule.
+    """
+
+    kind: str
+    module: str  # the absolute module the import names
+    name: str | None  # the missing name (kind "name")
+    provider: str  # kind "module": the deepest prefix of `module` that exists
+
+    @property
+    def missing(self) -> str:
+        """The dotted path that does not exist."""
+        return f"{self.module}.{self.name}" if self.kind == "name" else self.module
 
 
 _MISSING = object()
@@ -135,24 +174,26 @@ class _ImportSites:
 
 
 class ProjectIndex:
-    def __init__(self, root: Path, facts: list[FileFacts], src: tuple[str, ...] = (".",)) -> None:
+    def __init__(self, root: Path, facts: list[FileFacts], src: tuple[str, ...] = (".",),
+                 extensions: tuple[str, ...] = ()) -> None:
         self.root = root
         self._files: dict[str, FileFacts] | None = {
             f.path: f for f in sorted(facts, key=lambda f: f.path)}
         self._load: Callable[[], list[FileFacts]] | None = None
-        self._setup(tuple(self._files), src)
+        self._setup(tuple(self._files), src, extensions)
 
     @classmethod
     def deferred(cls, root: Path, paths: tuple[str, ...] | list[str],
                  load: Callable[[], list[FileFacts]],
-                 src: tuple[str, ...] = (".",)) -> "ProjectIndex":
+                 src: tuple[str, ...] = (".",), extensions: tuple[str, ...] = ()
+                 ) -> "ProjectIndex":
         """An index whose facts are loaded on first use. A run answered from the results
         cache needs only the file list; `graph` or `fix` on it still see every fact."""
         self = cls.__new__(cls)
         self.root = root
         self._files = None
         self._load = load
-        self._setup(tuple(sorted(paths)), src)
+        self._setup(tuple(sorted(paths)), src, extensions)
         return self
 
     @property
@@ -164,10 +205,17 @@ class ProjectIndex:
             self._load = None
         return self._files
 
-    def _setup(self, paths: tuple[str, ...], src: tuple[str, ...]) -> None:
+    def _setup(self, paths: tuple[str, ...], src: tuple[str, ...],
+               extensions: tuple[str, ...]) -> None:
         self.paths: tuple[str, ...] = paths  # every analysed file, sorted (no facts needed)
         self.roots = source_roots(self.root, src)
+        self._src = src
         self.modules, self.module_of = build_module_table(list(paths), self.roots)
+        # Extension module files (`.pyx`, `.pyi`, `.so`, `.pyd`): their modules exist,
+        # their names are unknown.
+        self.extension_paths = extensions
+        self.extensions = extension_module_names(extensions, self.roots).difference(
+            self.modules)
         self._symbol_memo: dict[tuple[str, str], tuple[str, str] | None] = {}
         # Rules ask the same questions about the same imports and bases many times over
         # (every check classifies every class); all answers are pure functions of the facts.
@@ -183,6 +231,8 @@ class ProjectIndex:
         self._star_targets_memo: dict[str, tuple[str, ...]] = {}
         self._module_fan_in_memo: dict[str, int] = {}
         self._symbol_fan_in_memo: dict[tuple[str, str], int] = {}
+        self._dangling_memo: dict[tuple[str, str, int, str | None], DanglingImport | None] = {}
+        self._provides_memo: dict[tuple[str, str], bool | None] = {}
 
     # ------------------------------------------------------------------ modules
     def facts_for_module(self, module: str) -> FileFacts | None:
@@ -371,6 +421,206 @@ class ProjectIndex:
             self._star_memo[module] = found
         return found
 
+    # --------------------------------------------------------- dangling imports
+    @cached_property
+    def namespaces(self) -> frozenset[str]:
+        """Dotted folders that hold modules but are no module themselves (namespace
+        packages, or folders of a tree without `__init__.py` files)."""
+        out: set[str] = set()
+        for m in (*self.modules, *self.extensions):
+            head = m.rpartition(".")[0]
+            while head and head not in out:
+                out.add(head)
+                head = head.rpartition(".")[0]
+        return frozenset(out.difference(self.modules))
+
+    def provided(self, module: str) -> bool:
+        """Whether a file or a namespace folder of the project provides `module`."""
+        return module in self.modules or module in self.namespaces or module in self.extensions
+
+    def first_party_root(self, module: str) -> bool:
+        """Whether an import of `module` can only be answered by this project: its top-level
+        name is a project module, or a project folder that no standard-library module of
+        that name shadows (a namespace folder loses to a regular package anywhere on
+        `sys.path`, so `test/` without `__init__.py` is not the stdlib's `test`)."""
+        return module.partition(".")[0] in self.first_party_tops
+
+    @cached_property
+    def first_party_tops(self) -> frozenset[str]:
+        """The top-level names `first_party_root` accepts."""
+        return frozenset(m for m in self.modules if "." not in m) | self._namespace_tops_in_use
+
+    @cached_property
+    def _namespace_tops_in_use(self) -> frozenset[str]:
+        """Top-level namespace folders the project imports something that exists from, by
+        absolute name. A folder nothing imports that way (`packaging/` holding release
+        scripts, `test/` holding fixtures) is no evidence against an installed package or
+        standard-library module of the same name."""
+        tops = {n for n in self.namespaces if "." not in n}.difference(STDLIB_TOPS)
+        used: set[str] = set()
+        if not tops:
+            return frozenset()
+        for info in self.modules.values():
+            for imp in self.files[info.path].imports:
+                if imp.level:
+                    continue
+                mod = imp.module
+                top, dot, _ = mod.partition(".")
+                if top not in tops or top in used:
+                    continue
+                if (dot and self.provided(mod)) or (
+                        not dot and imp.name and self.provided(f"{top}.{imp.name}")):
+                    used.add(top)
+        return frozenset(used)
+
+    @cached_property
+    def _overlay_suffixes(self) -> frozenset[str]:
+        """Dotted tails (two components or more) of modules outside every configured source
+        root. Such a file is loaded by path, not by its name here: a plugin folder, or
+        ansible's `module_utils/` beside a test module, that a loader mounts under a
+        package of the same last name at run time."""
+        out: set[str] = set()
+        for name in self.outside_roots:
+            parts = name.split(".")
+            out.update(".".join(parts[i:]) for i in range(len(parts) - 1))
+        return frozenset(out)
+
+    @cached_property
+    def outside_roots(self) -> frozenset[str]:
+        """Modules of files outside every configured source root (none when the project
+        root itself is one): named from the project root for the rules' sake, but not
+        importable under that name."""
+        if any(r in (".", "./", "") for r in self._src):
+            return frozenset()
+        inner = tuple(r for r in self.roots if r)
+        return frozenset(name for name, info in self.modules.items()
+                         if not any(info.path.startswith(r + "/") for r in inner))
+
+    def _overlaid(self, package: str, rest: str) -> bool:
+        """Whether a module outside the source roots has the path `<last part of
+        package>.<rest>`: then a loader may answer the import (see `_overlay_suffixes`)."""
+        suffixes = self._overlay_suffixes
+        return bool(suffixes) and f"{package.rpartition('.')[2]}.{rest}" in suffixes
+
+    def defined_names(self, module: str) -> frozenset[str] | set[str]:
+        """Top-level names `module` defines itself (classes, functions, assignments)."""
+        return self._defined(module)
+
+    def names_unknowable(self, module: str) -> bool:
+        """Whether `module`'s namespace cannot be known statically: a module-level
+        `__getattr__`, dynamic `globals()` updates, `sys.modules` or `__path__` tricks, or
+        a file that failed to parse (SSOT000 reports it)."""
+        info = self.modules.get(module)
+        if info is None:
+            return False
+        facts = self.files[info.path]
+        if facts.dynamic_names or facts.error is not None:
+            return True  # a file that could not be read says nothing about its names
+        defined = self._defined(module)
+        return "__getattr__" in defined or "__path__" in defined
+
+    @cached_property
+    def _injected(self) -> dict[str, set[str]]:
+        """Names modules get from outside: `from pkg import base` then `base.dialect = d`
+        at module level gives `pkg.base` the name `dialect`."""
+        out: dict[str, set[str]] = {}
+        for module, info in self.modules.items():
+            for target in self.files[info.path].attribute_assigns:
+                head, _, attr = target.partition(".")
+                imp = self._bindings(module).get(head)
+                if imp is None:
+                    continue
+                if imp.name is None:  # `import a.b as x` binds a.b; `import a.b` binds a
+                    mod = imp.module if imp.alias else head
+                else:
+                    mod, name = self.import_target(module, imp)
+                    if name is not None:
+                        continue  # a name, not a module (or a submodule it cannot see)
+                out.setdefault(mod, set()).add(attr)
+        return out
+
+    def dangling(self, importer: str | None, fact: ImportFact) -> DanglingImport | None:
+        """What `fact` (written in `importer`) names that does not exist, or None when it
+        exists, is not first-party, or cannot be known statically. Star imports name a
+        module only."""
+        if fact.level and importer is None:
+            return None
+        key = (importer or "" if fact.level else "", fact.module, fact.level, fact.name)
+        memo = self._dangling_memo.get(key, _MISSING)
+        if memo is _MISSING:
+            memo = self._dangling_memo[key] = self._dangling(importer or "", fact)
+        return memo  # type: ignore[return-value]
+
+    def _dangling(self, importer: str, fact: ImportFact) -> DanglingImport | None:
+        if fact.level:
+            base = self.package_of(importer)
+            if not base or fact.level - 1 >= base.count(".") + 1:
+                return None  # beyond the top-level package: the roots may be set wrong
+        module = self.absolute_module(importer, fact)
+        if not module or not self.first_party_root(module):
+            return None
+        if not self.provided(module):
+            probe = module.rpartition(".")[0]
+            while probe and not self.provided(probe):
+                probe = probe.rpartition(".")[0]
+            if not probe or self.names_unknowable(probe) or \
+                    self._overlaid(probe, module[len(probe) + 1:]):
+                return None
+            return DanglingImport("module", module, None, probe)
+        name = fact.name
+        if name is None or name == "*":
+            return None
+        if self.provides_name(module, name) is False and not self._overlaid(module, name):
+            parent, _, leaf = module.rpartition(".")
+            if not (parent and self._overlaid(parent, leaf)):
+                return DanglingImport("name", module, name, module)
+        return None
+
+    def provides_name(self, module: str, name: str) -> bool | None:
+        """Whether `from module import name` finds something: a definition, an import
+        binding, a submodule or folder, or a name its first-party star imports bind. None
+        when that cannot be known (a dynamic namespace, a star import from outside the
+        project); always None for a module outside the project."""
+        key = (module, name)
+        memo = self._provides_memo.get(key, _MISSING)
+        if memo is not _MISSING:
+            return memo  # type: ignore[return-value]
+        # Around a star-import cycle absence is never proved: the guard answers "found".
+        self._provides_memo[key] = True
+        found = self._provides_memo[key] = self._provides_name(module, name)
+        return found
+
+    def _provides_name(self, module: str, name: str) -> bool | None:
+        sub = f"{module}.{name}"
+        if sub in self.modules or sub in self.namespaces or sub in self.extensions:
+            return True
+        info = self.modules.get(module)
+        if info is None:  # an extension module's names are unknown
+            return False if module in self.namespaces else None
+        if name in self._defined(module) or name in self._bindings(module) or \
+                name in MODULE_DUNDERS or name in self._injected.get(module, ()):
+            return True
+        if self.names_unknowable(module):
+            return None
+        unknown = False
+        for imp in self.files[info.path].imports:
+            if imp.name != "*" or imp.in_function:
+                continue
+            target = self.import_target(module, imp)[0]
+            if not target or not self.first_party_root(target):
+                unknown = True  # a star import from outside the project binds who knows what
+                continue
+            if target not in self.modules or target == module:
+                continue  # a namespace folder binds no name; a missing module is reported
+            if not self._star_exports(target, name):
+                continue
+            found = self.provides_name(target, name)
+            if found:
+                return True
+            if found is None:
+                unknown = True
+        return None if unknown else False
+
     # ------------------------------------------------------------ class hierarchy
     @cached_property
     def classes(self) -> dict[str, ClassRef]:
@@ -510,12 +760,22 @@ class ProjectIndex:
         prefix_of = self._first_party_prefix
         new = _new_edge
         kind_of = edge_kind  # one call per edge costs ~3 ms on 150,000 edges: not worth a copy
-        for importer, info in sorted(self.modules.items()):
+        dangling = self.dangling
+        modules = self.modules
+        known = self._provides_memo.get
+        for importer, info in sorted(modules.items()):
             for imp in self.files[info.path].imports:
-                target = prefix_of(target_of(importer, imp)[0])
+                named, name = target_of(importer, imp)
+                target = prefix_of(named)
                 if target is None or target == importer:
                     continue
-                append(new(importer, target, imp.span.line, kind_of(imp), imp))
+                # A module that exists, imported whole or for a name it is known to have,
+                # cannot dangle: most imports skip the question.
+                if named in modules and (name is None or name == "*" or known((named, name))):
+                    kind = kind_of(imp)
+                else:
+                    kind = DANGLING if dangling(importer, imp) is not None else kind_of(imp)
+                append(new(importer, target, imp.span.line, kind, imp))
         return tuple(out)
 
     def _first_party_prefix(self, module: str) -> str | None:
@@ -551,6 +811,11 @@ class ProjectIndex:
                 sites.below.setdefault(head, set()).add(mod)
                 head = head.rpartition(".")[0]
         return sites
+
+    def imports_naming(self, module: str) -> list[tuple[str, ImportFact]]:
+        """(importer, import) of every first-party import statement that names the
+        absolute module `module` (`import module`, `from module import x`)."""
+        return self._import_sites.by_module.get(module, [])
 
     def module_fan_in(self, module: str) -> int:
         """`fan_in.get(module, 0)`, counted from the imports that can lead to `module` rather

@@ -204,6 +204,11 @@ class StatementCollector:
         self.functions: list[FunctionFact] = []
         self.constants: list[str] = []
         self.all_names: tuple[str, ...] | None = None
+        self.all_line = 0  # the first `__all__` assignment's line
+        self._all_unknown = False  # `__all__` was once assigned a value that is no literal
+        self.global_names: list[str] = []  # declared `global` in a function
+        self.dynamic_names = False  # see `dynamic_statement`
+        self.attribute_assigns: list[str] = []  # module-level `name.attr = ...` targets
 
     # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
     # entry is an iterator over one body, so statements are visited in source order
@@ -263,6 +268,12 @@ class StatementCollector:
                 stack.append((iter(case.body), in_func, tc, in_try, main, top, prefix))
         elif top and isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self._module_assign(stmt)
+            if not self.dynamic_names:
+                self.dynamic_names = dynamic_statement(stmt)
+        elif isinstance(stmt, ast.Global):
+            self.global_names.extend(stmt.names)
+        elif top and not self.dynamic_names and isinstance(stmt, ast.Expr):
+            self.dynamic_names = dynamic_statement(stmt)
 
     def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
                 in_try: bool, main: bool) -> None:
@@ -282,17 +293,28 @@ class StatementCollector:
         for t in targets:
             names = t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]
             for n in names:
-                if isinstance(n, ast.Name):
+                if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
+                    # `base.dialect = ...`: sets a name in the module `base` may be.
+                    self.attribute_assigns.append(f"{n.value.id}.{n.attr}")
+                elif isinstance(n, ast.Name):
                     self.constants.append(n.id)
                     if n.id == "__all__" and stmt.value is not None:
+                        self.all_line = self.all_line or stmt.lineno
                         self._all(stmt.value, isinstance(stmt, ast.AugAssign))
 
     def _all(self, value: ast.AST, augment: bool) -> None:
         if isinstance(value, (ast.List, ast.Tuple)) and all(
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
         ):
+            if augment and self._all_unknown:
+                return  # `__all__ = a + b` then `__all__ += [...]`: still not all known
             names = tuple(e.value for e in value.elts)  # type: ignore[attr-defined]
             self.all_names = (self.all_names or ()) + names if augment else names
+            self._all_unknown = False
+        else:
+            # Not a literal: what it lists is unknown, whatever is added to it later.
+            self.all_names = None
+            self._all_unknown = True
 
     def _class(self, node: ast.ClassDef, prefix: str, nested: bool) -> ClassFact:
         members: list[MemberFact] = []
@@ -316,6 +338,47 @@ class StatementCollector:
         return ClassFact(node.name, prefix.replace(".<locals>", "") + node.name,
                          self.cols.span(node), bases, keywords, decorators, tuple(members), nested,
                          says_deprecated(node))
+
+
+_NAMESPACE_CALLS = frozenset({"globals", "vars", "locals"})
+
+
+def _namespace_call(node: ast.AST) -> bool:
+    """`globals()`, `vars()` or `locals()` (at module level, the module's namespace)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in _NAMESPACE_CALLS and not node.args and not node.keywords)
+
+
+def _sys_modules(node: ast.AST) -> bool:
+    """`sys.modules[...]`."""
+    return isinstance(node, ast.Subscript) and dotted(node.value) == "sys.modules"
+
+
+def dynamic_statement(stmt: ast.stmt) -> bool:
+    """Whether a module-level statement binds names no static reading can list:
+    `globals()[k] = v`, `globals().update(...)`, `vars()[k] = v`, a namespace handed to a
+    call (`exec(src, globals())`, `_install(locals())`), `exec(...)`, `sys.modules[...]`
+    replaced or changed (`sys.modules[__name__] = ...`, `setattr(sys.modules[...], ...)`)."""
+    if isinstance(stmt, ast.Expr):
+        call = stmt.value
+        if not isinstance(call, ast.Call):
+            return False
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            return _namespace_call(func.value) or _sys_modules(func.value) or (
+                isinstance(func.value, ast.Attribute) and _sys_modules(func.value.value))
+        if isinstance(func, ast.Name) and func.id == "exec":
+            return True
+        return any(_namespace_call(a) or _sys_modules(a) for a in call.args)
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+        [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
+    for t in targets:
+        if isinstance(t, ast.Subscript) and (_namespace_call(t.value) or _sys_modules(t)
+                                             or _sys_modules(t.value)):
+            return True
+        if isinstance(t, ast.Attribute) and _sys_modules(t.value):
+            return True
+    return False
 
 
 def shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], ...]],
@@ -343,7 +406,9 @@ def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: 
     return FileFacts(
         path=path, content_hash=digest, lines=line_count(text),
         imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
-        constants=tuple(col.constants), all_names=col.all_names,
+        constants=tuple(col.constants), all_names=col.all_names, all_line=col.all_line,
+        dynamic_names=col.dynamic_names, global_names=tuple(sorted(set(col.global_names))),
+        attribute_assigns=tuple(sorted(set(col.attribute_assigns))),
         dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
         name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
         suppressions=suppressions(text), parser=parser,

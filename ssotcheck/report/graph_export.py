@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from ssotcheck.index.project import ProjectIndex
+from ssotcheck.index.project import DANGLING, ProjectIndex
 
 
 def _edges(index: ProjectIndex) -> list[dict]:
@@ -35,7 +35,10 @@ def export(index: ProjectIndex, fmt: str) -> str:
         out = ["digraph imports {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
         out += [f"  {_dot_id(m)};" for m in modules]
         for e in edges:
-            style = "" if "module" in e["kinds"] else " [style=dashed]"
+            if e["kinds"] == [DANGLING]:  # raises ImportError at run time (SSOT205)
+                style = " [style=dotted, color=red]"
+            else:
+                style = "" if "module" in e["kinds"] else " [style=dashed]"
             out.append(f"  {_dot_id(e['importer'])} -> {_dot_id(e['imported'])}{style};")
         out.append("}")
         return "\n".join(out) + "\n"
