@@ -129,12 +129,13 @@ def make_finding(rule_id: str, message: str, location: Location, *,
                  related: tuple[Location, ...] | list[Location] = (), fix: Fix | None = None,
                  key: str = "", severity: Severity | None = None,
                  concept: str | None = None, confidence: str | None = None,
-                 confidence_reasons: tuple[str, ...] = ()) -> Finding:
+                 confidence_reasons: tuple[str, ...] = (),
+                 counted: bool | None = None) -> Finding:
     """A Finding with the rule's name and default severity filled in from the catalogue."""
     rule = get(rule_id)
     return Finding(
         rule=rule_id, name=rule.name, severity=severity or rule.severity, message=message,
         location=location, related=tuple(sorted(related, key=Location.sort_key)), fix=fix,
         key=key, concept=concept, confidence=confidence,
-        confidence_reasons=confidence_reasons,
+        confidence_reasons=confidence_reasons, counted=counted,
     )

@@ -299,6 +299,11 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
     empty = _nothing_analysed(args, config, result)
     if empty is not None:
         return empty
+    if full and args.verbose:
+        from ssotcheck.areas import captured_tests
+
+        for captured in captured_tests(result.index.paths, config):
+            print(f"warning: {captured.message()}", file=sys.stderr)
     color = want_color(args.color, sys.stdout) and not args.output
     options = RenderOptions(findings=getattr(args, "findings", False),
                             concepts=getattr(args, "concepts", RenderOptions.concepts),
@@ -319,7 +324,7 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
 
         record(config, result)
     if not full:
-        fails = any(f.severity.counts for f in result.findings)
+        fails = any(f.counts for f in result.findings)
         fu = config.fail_under
         if fu is not None and result.scores.overall < fu:
             print(f"ssotcheck: score {result.scores.overall:.1f}% is below fail-under {fu:.1f}%",

@@ -58,6 +58,8 @@ class Config:
     discriminators: tuple[str, ...] = DEFAULT_DISCRIMINATORS
     test_base_classes: tuple[str, ...] = ()
     test_allow: tuple[str, ...] = ()
+    # N test classes failing through one intermediate base -> one error on the base (0: off)
+    test_root_cause_threshold: int = 5
     banned_api: tuple[BannedApi, ...] = ()
     non_canonical_imports: bool = False  # SSOT202 is opt-in
     class_similarity: float = 0.5
@@ -70,6 +72,7 @@ class Config:
     envelopes: tuple[str, ...] = DEFAULT_ENVELOPES
     cycles_include_type_checking: bool = False
     cycles_include_function_imports: bool = False
+    legacy_probes: bool = True  # report SSOT201 probe imports (as warnings)
     # pytest collection settings (read from pytest's own config files when present)
     python_files: tuple[str, ...] = ("test_*.py", "*_test.py")
     python_classes: tuple[str, ...] = ("Test",)
@@ -122,6 +125,10 @@ def _bool(v: Any) -> bool:
     return isinstance(v, bool)
 
 
+def _count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
 def _table(v: Any) -> bool:
     return isinstance(v, dict)
 
@@ -150,6 +157,7 @@ _EVENTS = {
 _TESTS = {
     "base-classes": (_str_list, "a list of fully qualified class names"),
     "allow": (_str_list, "a list of glob strings"),
+    "root-cause-threshold": (_count, "a whole number >= 0 (0 turns grouping off)"),
 }
 _DUPLICATES = {
     "class-similarity": (_number, "a number between 0 and 1"),
@@ -160,6 +168,7 @@ _IMPORTS = {
     "non-canonical": (_bool, "true or false"),
     "cycles-include-type-checking": (_bool, "true or false"),
     "cycles-include-function-imports": (_bool, "true or false"),
+    "legacy-probes": (_bool, "true or false"),
 }
 _BANNED = {
     "use": (_str, "a string"),
@@ -279,6 +288,8 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
             _dotted("tests.base-classes", b)
         kw["test_base_classes"] = tuple(data["tests"].get("base-classes", ()))
         kw["test_allow"] = _check_globs("tests.allow", data["tests"].get("allow", []))
+        if "root-cause-threshold" in data["tests"]:
+            kw["test_root_cause_threshold"] = data["tests"]["root-cause-threshold"]
     if "duplicates" in data:
         _check_table(data["duplicates"], _DUPLICATES, "duplicates.")
         if "class-similarity" in data["duplicates"]:
@@ -302,6 +313,7 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
         kw["non_canonical_imports"] = imp.get("non-canonical", False)
         kw["cycles_include_type_checking"] = imp.get("cycles-include-type-checking", False)
         kw["cycles_include_function_imports"] = imp.get("cycles-include-function-imports", False)
+        kw["legacy_probes"] = imp.get("legacy-probes", True)
     if "banned-api" in data:
         banned = []
         for name, spec in sorted(data["banned-api"].items()):

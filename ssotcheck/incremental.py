@@ -37,7 +37,8 @@ from ssotcheck.results_store import Known
 MAX_EDITED = 32
 
 # Every input a family can declare in READS.
-INPUTS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "uses", "error"})
+INPUTS = frozenset({"imports", "classes", "defined", "kinds", "aliases", "all_names", "dicts",
+                    "uses", "error"})
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -68,8 +69,12 @@ def _projection(f: FileFacts, kind: str) -> object:
         return _what(f.classes)
     if kind == "defined":
         return f.defined_names()
+    if kind == "kinds":
+        return f.defined_kinds()
     if kind == "all_names":
         return f.all_names
+    if kind == "aliases":
+        return f.aliases
     if kind == "dicts":
         return _what(f.dict_literals)
     if kind == "uses":
@@ -95,6 +100,9 @@ def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | 
                     or old.dynamic_names != new.dynamic_names \
                     or old.attribute_assigns != new.attribute_assigns:
                 out.add(kind)
+        elif kind == "kinds":
+            if {name for name, _ in old.defined_kinds() ^ new.defined_kinds()} & referenced:
+                out.add(kind)
         elif _projection(old, kind) != _projection(new, kind):
             out.add(kind)
     return frozenset(out)
@@ -117,6 +125,8 @@ def _texts(files: Iterable[FileFacts]) -> list[str]:
         if f.all_names:
             out += f.all_names
         out += [u.chain for u in f.name_uses]
+        # an alias's value is looked up like a base (`Base = x.Base` reads `x`'s `Base`)
+        out += [value for _, value in f.aliases]
     return out
 
 

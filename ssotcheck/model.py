@@ -34,6 +34,10 @@ class Span:
     end_column: int
 
 
+# `ImportFact.guard` values, weakest first.
+HARD, PROBE, FALLBACK, ABSENCE = "hard", "probe", "fallback", "absence"
+
+
 @dataclass(frozen=True, slots=True)
 class ImportFact:
     """One imported binding.
@@ -56,6 +60,16 @@ class ImportFact:
     # Inside the body of a module-level `if __name__ == "__main__":` (at any depth): it
     # runs only when the file is executed as a script, never when it is imported.
     in_main_guard: bool = False
+    # What the statement around it says about the import (SSOT201 reads it):
+    # "fallback" - a `try:` whose ImportError handler imports an alternative (a shim);
+    # "probe"    - a `try:` whose handler only records, fails or logs (a test that the
+    #              path is gone, a logged optional import);
+    # "hard"     - any other `try:` catching ImportError (`raise`, `X = None`, `pass`);
+    # "absence"  - inside `with pytest.raises(ImportError):` / `self.assertRaises(...)`,
+    #              where the import is expected to fail;
+    # ""         - none of these. Nested contexts: the strongest wins, in the order above
+    #              reversed (absence > fallback > probe > hard).
+    guard: str = ""
 
     @property
     def bound_name(self) -> str:
@@ -175,6 +189,9 @@ class FileFacts:
     # Module-level assignments to an attribute of a name (`base.dialect = d`): when the
     # name is an imported module, they give that module a name (sorted, unique).
     attribute_assigns: tuple[str, ...] = ()
+    # Module-level `Name = value` assignments, in source order: (name, the value's
+    # normalised text, see extract.normalise_value): `Base = x.Base` -> ("Base", "x.Base").
+    aliases: tuple[tuple[str, str], ...] = ()
     dict_literals: tuple[DictLiteralFact, ...] = ()
     name_uses: tuple[NameUse, ...] = ()
     # line -> rule prefixes suppressed on that line ("" = all rules)
@@ -191,6 +208,13 @@ class FileFacts:
         names.update(self.constants)
         names.update(self.global_names)
         return frozenset(names)
+
+    def defined_kinds(self) -> frozenset[tuple[str, str]]:
+        """(name, "class" | "function") for the top-level classes and functions: what
+        SSOT201 compares when a registry entry renames a thing (class <-> factory)."""
+        kinds = {(c.name, "class") for c in self.classes if not c.nested}
+        kinds.update((fn.name, "function") for fn in self.functions)
+        return frozenset(kinds)
 
 
 # ------------------------------------------------------------------------ findings
@@ -247,6 +271,16 @@ class Finding:
     # ("high" | "medium" | "low"), and why, so a reader can weigh a finding before opening it.
     confidence: str | None = None
     confidence_reasons: tuple[str, ...] = ()
+    # Whether the finding lowers its file's score, when that differs from what its severity
+    # says. A root-cause finding (SSOT301: one error on an intermediate base) is advice
+    # and counts nowhere, while the per-class findings it groups drop to info but keep
+    # counting, so grouping changes the advice and never the numbers.
+    counted: bool | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether this finding lowers a compliance score (and fails `check`)."""
+        return self.severity.counts if self.counted is None else self.counted
 
     @property
     def path(self) -> str:

@@ -32,7 +32,7 @@ def compute(files: Iterable[str], findings: Iterable[Finding],
     bad: dict[str, set[str]] = {}
     counts: dict[str, int] = {}
     for f in findings:
-        if not f.severity.counts:
+        if not f.counts:
             continue
         area = area_of(f.path)
         if f.path not in per_area_files.get(area, ()):

@@ -338,7 +338,7 @@ def test_nothing_to_fix(make_project, capsys) -> None:
 
 
 def test_shim_is_reported_but_never_rewritten(make_project, capsys) -> None:
-    src = "try:\n    from pkg.old import x\nexcept ImportError:\n    x = None\n"
+    src = "try:\n    from pkg.old import x\nexcept ImportError:\n    from pkg.new import x\n"
     root = make_project({"pkg/__init__.py": "", "pkg/a.py": src}, config="""
         [tool.ssotcheck.legacy-imports]
         "pkg.old" = "pkg.new"

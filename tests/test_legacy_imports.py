@@ -85,7 +85,9 @@ def test_prefix_entries_cover_submodules_and_the_longest_entry_wins(make_project
         "app.modern.deep.er", "app.special.S", "app.modern"]
 
 
-def test_try_except_import_error_shim_is_info_without_fix(make_project) -> None:
+def test_only_a_shim_with_a_fallback_import_is_info_without_fix(make_project) -> None:
+    """`except ImportError: y = None` has no alternative import: the code depends on the
+    legacy path (an optional dependency on it), so it is a hard import with a fix."""
     src = """
         try:
             from app.websocket.manager import X
@@ -103,10 +105,10 @@ def test_try_except_import_error_shim_is_info_without_fix(make_project) -> None:
     root = make_project({**BASE, "app/x.py": src}, config=CONFIG)
     found = legacy(root)
     assert [(f.line, f.severity, f.fix is None) for f in found] == [
-        (2, Severity.INFO, True), (6, Severity.INFO, True), (10, Severity.ERROR, False)]
-    assert "compatibility shim" in found[0].message
+        (2, Severity.INFO, True), (6, Severity.ERROR, False), (10, Severity.ERROR, False)]
+    assert "compatibility shim with a fallback import" in found[0].message
     result = run_on(root)
-    assert result.scores.files_with_violations == 1  # info findings do not count
+    assert result.scores.files_with_violations == 1
 
 
 def test_legacy_package_may_import_itself(make_project) -> None:
@@ -133,8 +135,9 @@ def test_relative_import_in_a_file_outside_the_source_roots_is_skipped(make_proj
 
 
 def test_message_names_spelling_entry_and_what_to_write(make_project) -> None:
-    root = make_project({**BASE, "app/x.py": "from .websocket.manager import WSM as W\n"},
-                        config=CONFIG)
+    # the legacy module is still there (a shim, say): the import is legacy, not broken
+    root = make_project({**BASE, "app/x.py": "from .websocket.manager import WSM as W\n",
+                         "app/websocket/manager.py": "WSM = object\n"}, config=CONFIG)
     (f,) = legacy(root)
     assert f.message == (
         "`from .websocket.manager import WSM as W` imports the legacy path "
@@ -202,7 +205,9 @@ def test_rewritten_keeps_the_bound_name() -> None:
 
 def test_message_for_an_exact_entry_does_not_repeat_it(make_project) -> None:
     src = "from app.agents.execution_context import ExecutionStatus as S\n"
-    root = make_project({**BASE, "app/x.py": src}, config=CONFIG)
+    root = make_project({**BASE, "app/x.py": src,
+                         "app/agents/execution_context.py": "ExecutionStatus = 1\n"},
+                        config=CONFIG)
     (f,) = legacy(root)
     assert f.message == (
         "`from app.agents.execution_context import ExecutionStatus as S` imports the legacy "

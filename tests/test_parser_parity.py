@@ -472,3 +472,48 @@ def test_each_dynamic_namespace_spelling_is_flagged(statement: str) -> None:
 def test_literal_dunder_all_keeps_its_line_and_augments() -> None:
     facts = assert_parity("import x\n\n__all__ = ['a']\n__all__ += ('b',)\nfrom y import a, b\n")
     assert facts.all_names == ("a", "b") and facts.all_line == 3 and not facts.dynamic_names
+
+
+def test_import_context_facts() -> None:
+    """Both parsers give every import the same `guard`; the names say which it is."""
+    facts = assert_parity((CORPUS_DIR / "import_contexts.py").read_text(encoding="utf-8"))
+    by_name = {i.bound_name: i for i in facts.imports}
+    for fact in facts.imports:
+        name = fact.bound_name
+        expected = name.split("_", 1)[0] if name.split("_", 1)[0] in (
+            "fallback", "probe", "hard", "absence") else ""
+        assert fact.guard == expected, name
+        assert fact.in_try == (expected in ("fallback", "probe", "hard")) or \
+            expected == "absence", name
+    assert sum(1 for n in by_name if n.startswith("absence")) == 8
+    assert sum(1 for n in by_name if n.startswith("probe")) == 4
+    assert sum(1 for n in by_name if n.startswith("hard")) == 6
+    assert by_name["absence_over_try"].in_try  # a try inside the block keeps its flag
+
+
+def test_import_contexts_through_the_converter_alone() -> None:
+    """Sub-expressions that only the converter can read (3.12 syntax) keep the guards."""
+    for source, guard in [
+        ("with pytest.raises(ImportError):\n    import a\n", "absence"),
+        ("with self.assertRaises((KeyError, ModuleNotFoundError)):\n    import a\n", "absence"),
+        ("with pytest.raises(*errors):\n    import a\n", ""),
+        ("try:\n    import a\nexcept ImportError:\n    log.debug('x')\n", "probe"),
+        ("try:\n    import a\nexcept ImportError:\n    setup()\n", "hard"),
+    ]:
+        facts = facts_from_cst("m.py", source, "d", OPTIONS, reparse=False)
+        assert [i.guard for i in facts.imports] == [guard], source
+        assert_parity(source)
+
+
+def test_alias_facts() -> None:
+    facts = assert_parity((CORPUS_DIR / "aliases.py").read_text(encoding="utf-8"))
+    aliases = dict(facts.aliases)
+    assert aliases["BaseTestCase"] == "SSotBaseTestCase"
+    assert aliases["BaseUnitTest"] == "base_module.SSotBaseTestCase"
+    assert aliases["Chained"] == aliases["Again"] == "BaseTestCase"
+    assert aliases["Annotated"] == "unittest.TestCase"
+    assert aliases["Computed"] == "type()" and aliases["Factory"] == "make_base()"
+    assert aliases["Literal"] == "None"
+    assert [v for n, v in facts.aliases if n == "InTry"] == [
+        "base_module.Other", "unittest.TestCase"]
+    assert "NotModuleLevel" not in aliases and "left" not in aliases and "counter" in aliases

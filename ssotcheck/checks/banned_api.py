@@ -3,8 +3,9 @@
 There are two kinds of use site, and each is reported once:
 
 - an import that brings the banned thing itself into the file
-  (`from os import environ`, `import pickle` when `pickle` is banned). Later uses of
-  the name it binds are not reported again: the import is the place to fix.
+  (`from os import environ`, `import pickle` when `pickle` is banned, and star imports
+  of a banned module or one below it, `from cgi import *`). Later uses of the name it
+  binds are not reported again: the import is the place to fix.
 - an expression whose dotted chain resolves to a banned name through an import that is
   not itself banned (`import os as _os` ... `_os.environ.get("X")`). The extractor
   records only the longest chain at each site, so `os.environ.get(...)` is one use; it
@@ -30,7 +31,15 @@ from ssotcheck.checks.legacy_imports import (
 from ssotcheck.config import BannedApi, Config
 from ssotcheck.globs import matches
 from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import CheckResult, FileFacts, Finding, Location, NameUse, Span
+from ssotcheck.model import (
+    CheckResult,
+    FileFacts,
+    Finding,
+    ImportFact,
+    Location,
+    NameUse,
+    Span,
+)
 
 RULES = ("SSOT203",)
 # What this family reads of each file, and whether a file's findings depend on that
@@ -83,19 +92,22 @@ def _file_findings(index: ProjectIndex, banned: dict[str, BannedApi], path: str,
     plain: dict[str, list[str]] = {}
     banned_bindings: set[str] = set()
     for imp in sorted_imports(facts.imports):
-        if imp.name == "*":
-            continue
         target = imported_path(index, module, imp)
         entry = most_specific(target, banned) if target else None
+        if imp.name == "*":
+            # `from cgi import *` / `from cgi.foo import *` with `cgi` banned: the module
+            # itself is what the statement brings in. A star import of a module that only
+            # holds a banned name (`from typing import *` for `typing.TypedDict`) binds
+            # far more than that name and is left alone, as ruff's TID251 does.
+            if entry is not None and target is not None and not matches(path, entry.allow):
+                out.append(_import_finding(path, imp, target, entry, "star-imports",
+                                           f"*:{target}"))
+            continue
         if entry is not None and target is not None:
             banned_bindings.add(imp.bound_name)
             if not matches(path, entry.allow):
-                out.append(make_finding(
-                    "SSOT203",
-                    f"`{spelling(imp)}` imports `{target}`: `{entry.name}` is "
-                    f"{_allowed_text(entry)}{_advice(entry)}",
-                    _location(path, imp.span), key=f"{entry.name}:import:{imp.bound_name}",
-                ))
+                out.append(_import_finding(path, imp, target, entry, "imports",
+                                           imp.bound_name))
             continue
         bound = binding_target(index, module, imp)
         if bound is not None:
@@ -106,6 +118,16 @@ def _file_findings(index: ProjectIndex, banned: dict[str, BannedApi], path: str,
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _import_finding(path: str, imp: ImportFact, target: str, entry: BannedApi, verb: str,
+                    what: str) -> Finding:
+    return make_finding(
+        "SSOT203",
+        f"`{spelling(imp)}` {verb} `{target}`: `{entry.name}` is "
+        f"{_allowed_text(entry)}{_advice(entry)}",
+        _location(path, imp.span), key=f"{entry.name}:import:{what}",
+    )
 
 
 def _use_finding(path: str, use: NameUse, plain: dict[str, list[str]],

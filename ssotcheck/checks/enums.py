@@ -48,7 +48,7 @@ from ssotcheck.model import CheckResult, Concept, Finding, Severity
 RULES = ("SSOT101",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "all_names", "dicts"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases"})
 LOCAL = False
 
 # ------------------------------------------------------------------------- options

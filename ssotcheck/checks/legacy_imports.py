@@ -26,6 +26,9 @@ from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import (
+    ABSENCE,
+    FALLBACK,
+    PROBE,
     CheckResult,
     FileFacts,
     Finding,
@@ -40,8 +43,10 @@ from ssotcheck.model import (
 RULES = ("SSOT201",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "uses"})
-LOCAL = True
+# Not local: whether a rewrite renames a class to a function (or back) depends on the
+# definitions of the old and new homes, which live in other files.
+READS = frozenset({"imports", "uses", "defined", "kinds", "all_names"})
+LOCAL = False
 
 
 def imported_path(index: ProjectIndex, module: str | None, fact: ImportFact) -> str | None:
@@ -130,6 +135,90 @@ def _alone(fact: ImportFact, imports: Iterable[ImportFact]) -> bool:
     return sum(1 for other in imports if other.stmt_span == fact.stmt_span) == 1
 
 
+class Homes:
+    """What the index says about the old and new sides of registry entries: whether a
+    dotted path names a class or a function, and whether a module is gone."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._functions: dict[str, frozenset[str]] = {}
+        self.top_packages = frozenset(m.partition(".")[0] for m in index.modules)
+
+    def _module_functions(self, module: str) -> frozenset[str]:
+        got = self._functions.get(module)
+        if got is None:
+            facts = self.index.facts_for_module(module)
+            got = frozenset(fn.name for fn in facts.functions) if facts else frozenset()
+            self._functions[module] = got
+        return got
+
+    def kind(self, dotted: str) -> str | None:
+        """"class" | "function" | "module" for a first-party path, else None."""
+        index = self.index
+        if dotted in index.modules:
+            return "module"
+        module, _, name = dotted.rpartition(".")
+        if module not in index.modules:
+            return None
+        sym = index.resolve_symbol(module, name)
+        if sym is None or sym[0] not in index.modules or not sym[1]:
+            return None
+        if f"{sym[0]}.{sym[1]}" in index.classes:
+            return "class"
+        if sym[1] in self._module_functions(sym[0]):
+            return "function"
+        return None
+
+    def gone(self, module: str) -> bool:
+        """A module of this project that no longer exists: its nearest enclosing project
+        module neither has a file for the next part nor defines or imports that name.
+        `six.moves.x` is a module object six builds at run time (`moves = ...` in
+        `six/__init__.py`), and a star import or a module `__getattr__` may provide
+        anything: none of those is called gone."""
+        index = self.index
+        if module in index.modules or module.partition(".")[0] not in self.top_packages:
+            return False
+        parts = module.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            prefix = ".".join(parts[:i])
+            facts = index.facts_for_module(prefix)
+            if facts is None:
+                continue
+            nxt = parts[i]
+            return not (nxt in facts.defined_names()
+                        or index.binds_at_module_level(prefix, nxt)
+                        or index.has_star_import(prefix)
+                        or "__getattr__" in self._module_functions(prefix))
+        return True
+
+
+def kind_by_name(name: str) -> str:
+    """PEP 8's convention, for a name whose definition is gone: CapWords is a class."""
+    return "class" if name[:1].isupper() and not name.isupper() else "function"
+
+
+def kind_change(homes: Homes, fact: ImportFact, old_module_gone: bool, target: str,
+                replacement: str) -> str | None:
+    """Why binding `replacement` under the import's name changes what call sites get:
+    the old thing was a class and the new one a function, or the other way round."""
+    if fact.name is None or fact.name == "*":
+        return None
+    new_kind = homes.kind(replacement)
+    if new_kind not in ("class", "function"):
+        return None
+    old_kind = homes.kind(target)
+    how = ""
+    if old_kind is None and old_module_gone:
+        old_kind, how = kind_by_name(fact.name), " (judging by its name: its module is gone)"
+    if old_kind not in ("class", "function") or old_kind == new_kind:
+        return None
+    bound = fact.bound_name
+    article = {"class": "a class", "function": "a function"}
+    return (f"`{bound}` was {article[old_kind]}{how} and `{replacement}` is "
+            f"{article[new_kind]}: code that calls or subclasses `{bound}` now gets a "
+            f"different kind of object; check each use")
+
+
 def sorted_imports(facts: Iterable[ImportFact]) -> list[ImportFact]:
     return sorted(facts, key=lambda f: (f.span.line, f.span.column, f.span.end_line,
                                         f.span.end_column))
@@ -166,6 +255,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         return CheckResult()
     table = dict(config.legacy_imports)
     names_legacy = Verdicts(_can_name_legacy(table))
+    homes = Homes(index)
     findings: list[Finding] = []
     for path, facts in index.files.items():
         # Relative imports are rare and need resolving first: the full check takes them.
@@ -192,8 +282,16 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             replacement = new + target[len(old):]
             if replacement == target:
                 continue
-            findings.append(_finding(path, fact, target, old, new, replacement,
-                                     alone=_alone(fact, facts.imports)))
+            if module is not None and (replacement == module
+                                       or replacement.rpartition(".")[0] == module):
+                # The new home itself re-exporting from the old place (`django/test/
+                # __init__.py`: `from django.test.utils import ignore_warnings`): that is
+                # how the new path works, and rewriting it would import the file itself.
+                continue
+            if fact.guard == ABSENCE or (fact.guard == PROBE and not config.legacy_probes):
+                continue  # asserts the old path is gone / probes the user chose to skip
+            findings.append(_finding(homes, path, module, fact, target, old, new,
+                                     replacement, alone=_alone(fact, facts.imports)))
         if facts.name_uses:
             findings.extend(_use_findings(index, table, path, module, facts, legacy_bound))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
@@ -254,25 +352,58 @@ def _use_finding(table: dict[str, str], path: str, module: str | None, use: Name
     return None
 
 
-def _finding(path: str, fact: ImportFact, target: str, old: str, new: str,
-             replacement: str, alone: bool = False) -> Finding:
+def legacy_module(index: ProjectIndex, module: str | None, fact: ImportFact,
+                  target: str) -> str:
+    """The module the import statement loads: `import a.b` loads `a.b`; `from a.b import
+    c` loads `a.b` (and `a.b.c`, when that is a module)."""
+    if fact.name is None:
+        return target
+    if fact.level and module is not None:
+        return index.absolute_module(module, fact)
+    return fact.module
+
+
+def _finding(homes: Homes, path: str, module: str | None, fact: ImportFact, target: str,
+             old: str, new: str, replacement: str, alone: bool = False) -> Finding:
     span = fact.span
     location = Location(path, span.line, span.column, span.end_line, span.end_column)
     # Name the registry entry only when it is not the imported path itself.
     moved = "" if old == target else f" (`{old}` moved to `{new}`)"
     key = f"{fact.bound_name}:{target}"
-    if fact.in_try:
+    loaded = legacy_module(homes.index, module, fact, target)
+    gone = homes.gone(loaded)
+    broken = (f"; `{loaded}` is gone from this project, so the import is broken, not "
+              f"merely legacy" if gone else "")
+    if fact.guard == FALLBACK:
         return make_finding(
             "SSOT201",
             f"`{spelling(fact)}` imports the legacy path `{target}`{moved} inside a "
-            f"try/except ImportError compatibility shim; left as is, but drop the shim "
-            f"once nothing needs the old path",
+            f"try/except ImportError compatibility shim with a fallback import; left as "
+            f"is, but drop the shim once nothing needs the old path"
+            + (f"; `{loaded}` is gone from this project, so this branch never succeeds"
+               if gone else ""),
             location, key=key, severity=Severity.INFO,
         )
+    if fact.guard == PROBE:
+        return make_finding(
+            "SSOT201",
+            f"`{spelling(fact)}` imports the legacy path `{target}`{moved} as a probe "
+            f"(a try whose ImportError handler only records, fails or logs; no fallback "
+            f"import): if it checks that the old path is gone, assert that with "
+            f"`pytest.raises(ImportError)`; if the code needs the thing, import "
+            f"`{replacement}`{broken}. Not rewritten; `imports.legacy-probes = false` "
+            f"stops reporting probes",
+            location, key=key, severity=Severity.WARNING,
+        )
     fix = import_fix(fact, replacement, alone)
+    change = kind_change(homes, fact, gone, target, replacement)
+    if change is not None:
+        fix = Fix(f"{fix.description}; unsafe: {change}", safe=False,
+                  replacement=replacement)
     return make_finding(
         "SSOT201",
-        f"`{spelling(fact)}` imports the legacy path `{target}`{moved}; "
-        f"write `{rewritten(fact, replacement)}`",
+        f"`{spelling(fact)}` imports the legacy path `{target}`{moved}{broken}; "
+        f"write `{rewritten(fact, replacement)}`"
+        + (f" (careful: {change})" if change else ""),
         location, key=key, fix=fix,
     )

@@ -11,18 +11,20 @@ Options (all under `[tool.ssotcheck]`; pytest's own settings come from its confi
 
 A test class is compliant when any base, in any position and through any number of
 project classes, reaches a configured base. The walk follows the ProjectIndex (aliases,
-re-exports, `module.Class` bases); what it cannot see into - a star import, a
-third-party package, a module-level alias assignment - is named in the finding, which is
-then a warning instead of an error because the answer is unknown rather than "no".
+re-exports, `module.Class` bases, module-level aliases `Base = SSotBaseTestCase` or
+`Base = x.Base`, also re-exported); what it cannot see into - a star import, a
+third-party package, a computed or conditional assignment - is named in the finding,
+which is then a warning instead of an error because the answer is unknown rather than
+"no".
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
-from ssotcheck.areas import AreaMap
+from ssotcheck.areas import AreaMap, pytest_module
 from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.globs import compile_globs
@@ -32,7 +34,7 @@ from ssotcheck.model import CheckResult, Finding, Location, Severity
 RULES = ("SSOT301",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "all_names"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "aliases"})
 LOCAL = False
 
 RULE = "SSOT301"
@@ -219,8 +221,10 @@ class _Resolver:
 def _reason(res: BaseResolution) -> str:
     if "star import" in res.reason:
         return "it may come from a star import, which ssotcheck does not follow"
+    if res.reason.startswith("it "):
+        return res.reason  # an alias that cannot be followed, and why (ProjectIndex)
     if res.reason.startswith("assigned"):
-        return "it is assigned at module level (an alias?), which ssotcheck does not follow"
+        return "it is assigned at module level, but not from a name ssotcheck can follow"
     return res.reason or f"`{res.text}` could not be resolved"
 
 
@@ -231,19 +235,6 @@ def _pytest_class_name(name: str, patterns: tuple[str, ...]) -> bool:
         if name.startswith(p):
             return True
         if any(c in p for c in "*?[") and fnmatchcase(name, p):
-            return True
-    return False
-
-
-def _pytest_module(path: str, patterns: tuple[str, ...]) -> bool:
-    """pytest's `python_files` rule: a pattern without `/` matches the file name, one with
-    `/` matches the end of the path."""
-    name = path.rsplit("/", 1)[-1]
-    for p in patterns:
-        if "/" not in p:
-            if fnmatchcase(name, p):
-                return True
-        elif fnmatchcase(path, p) or fnmatchcase(path, "*/" + p):
             return True
     return False
 
@@ -300,6 +291,8 @@ class _Checker:
 
     def run(self) -> tuple[Finding, ...]:
         findings: list[Finding] = []
+        # intermediate base -> the findings of the test classes that fail through it
+        by_cause: dict[str, list[Finding]] = {}
         refs = tuple(self.index.iter_classes())
         # Most classes live outside test code: decide that once per file, then skip them
         # without a call per class.
@@ -307,15 +300,26 @@ class _Checker:
         for ref in refs:
             if ref.path not in judged:
                 continue
-            finding = self._judge(ref)
-            if finding is not None:
+            judged_class = self._judge(ref)
+            if judged_class is None:
+                continue
+            finding, cause = judged_class
+            if cause is None:
                 findings.append(finding)
+            else:
+                by_cause.setdefault(cause, []).append(finding)
+        threshold = self.config.test_root_cause_threshold
+        for cause, grouped in sorted(by_cause.items()):
+            if threshold and len(grouped) >= threshold:
+                findings.extend(root_cause(self.index.classes[cause], grouped, self.suggest))
+            else:
+                findings.extend(grouped)
         return tuple(findings)
 
     def _in_test_module(self, path: str) -> bool:
         got = self._test_module.get(path)
         if got is None:
-            got = self._test_module[path] = _pytest_module(path, self.config.python_files)
+            got = self._test_module[path] = pytest_module(path, self.config.python_files)
         return got
 
     def _judged_file(self, path: str) -> bool:
@@ -345,8 +349,9 @@ class _Checker:
             return False
         return self._collected_by_name(outer, outer_lin)
 
-    def _judge(self, ref: ClassRef) -> Finding | None:
-        """`ref` is in a file `_judged_file` accepts."""
+    def _judge(self, ref: ClassRef) -> tuple[Finding, str | None] | None:
+        """`ref` is in a file `_judged_file` accepts. The finding comes with the one project
+        base it fails through, when there is exactly one (see `root_cause`)."""
         if ref.qualified in self.allowed:
             return None  # the sanctioned base itself, often a TestCase helper
         lin = self.resolver.lineage(ref.qualified)
@@ -359,9 +364,10 @@ class _Checker:
             return None
         return self._finding(ref, lin)
 
-    def _finding(self, ref: ClassRef, lin: Lineage) -> Finding:
+    def _finding(self, ref: ClassRef, lin: Lineage) -> tuple[Finding, str | None]:
         # Nested test classes are named with their outer class so the message is unambiguous.
         name = ref.fact.qualname
+        cause: str | None = None
         related: list[Location] = []
         if lin.unknowns:
             parts = []
@@ -374,12 +380,13 @@ class _Checker:
             message = (f"cannot tell whether test class `{name}` inherits from {self.suggest}: "
                        + "; ".join(parts) + self.note)
             return make_finding(RULE, message, _location(ref), related=_dedupe(related),
-                                key=f"{name}:unknown", severity=Severity.WARNING)
+                                key=f"{name}:unknown", severity=Severity.WARNING), None
         via = lin.unittest_via
         if lin.unittest is not None and via is None:
             message = (f"test class `{name}` subclasses `{lin.unittest}` directly; inherit from "
                        f"{self.suggest} instead, so it gets the shared fixtures")
         elif lin.unittest is not None and via is not None:
+            cause = via
             related.append(_location(self.index.classes[via],
                                      f"`{via}` does not inherit from a base test class"))
             message = (f"test class `{name}` reaches `{lin.unittest}` through `{via}` but no "
@@ -388,6 +395,8 @@ class _Checker:
         else:
             project_bases = [res.qualified for res in self.resolver.bases(ref.qualified)
                              if res.qualified is not None and res.qualified in self.index.classes]
+            if len(project_bases) == 1:
+                cause = project_bases[0]
             if project_bases:
                 for q in project_bases:
                     related.append(_location(self.index.classes[q],
@@ -400,7 +409,38 @@ class _Checker:
                 message = (f"test class `{name}` does not inherit from a base test class; "
                            f"inherit from {self.suggest}")
         return make_finding(RULE, message + self.note, _location(ref), related=_dedupe(related),
-                            key=name)
+                            key=name), cause
+
+
+# How many of the grouped test classes a root-cause finding lists as related locations.
+MAX_RELATED_CLASSES = 5
+
+
+def root_cause(base: ClassRef, grouped: list[Finding], suggest: str) -> list[Finding]:
+    """One error on the intermediate base that `grouped` test classes fail through, and
+    each class's own finding lowered to info and pointing at it: one edit to the base
+    fixes them all, so that is the advice. The numbers must not move, so the per-class
+    findings keep counting in their files and the base's finding counts nowhere."""
+    n = len(grouped)
+    qualified = base.qualified
+    name = base.fact.qualname
+    where = _location(base, f"`{qualified}` does not inherit from a base test class")
+    listed = sorted((f.location for f in grouped), key=Location.sort_key)
+    related = [replace(loc, message="inherits it") for loc in listed[:MAX_RELATED_CLASSES]]
+    more = n - len(related)
+    also = f" ({len(related)} listed as related, {more} more)" if more > 0 else ""
+    head = make_finding(
+        RULE,
+        f"`{name}` does not inherit {suggest}; {n} test classes inherit it: add "
+        f"{suggest} to the bases of `{name}` to fix them all{also}",
+        _location(base), related=related, key=f"root-cause:{qualified}", counted=False)
+    out = [head]
+    for f in grouped:
+        out.append(replace(
+            f, severity=Severity.INFO, counted=True, related=tuple(sorted(set((where, *f.related)), key=Location.sort_key)),
+            message=(f"{f.message}; the root cause is `{qualified}`, which {n} test classes "
+                     f"inherit: fix it there (see the finding on `{name}`)")))
+    return out
 
 
 def _dedupe(locations: list[Location]) -> tuple[Location, ...]:

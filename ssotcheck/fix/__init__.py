@@ -71,9 +71,12 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
     unfixable = [f for f in findings if f.fix is None or not f.fix.replacement]
     # Shims are reported as info; the rest are uses through a module (`pkg.models.Old`),
     # which need a hand edit: there is no import at their location to rewrite.
+    # Guarded fallbacks are info and probes (a try whose handler only records, fails or
+    # logs) warnings: both are left as they are, on purpose.
     shims = sum(1 for f in unfixable if f.severity is Severity.INFO)
     homeless = dangling.homeless(unfixable)  # listed, not counted as uses to edit
-    by_hand = len(unfixable) - shims - len(homeless)
+    probes = sum(1 for f in unfixable if f.rule == "SSOT201" and f.severity is Severity.WARNING)
+    by_hand = len(unfixable) - shims - probes - len(homeless)
     by_path: dict[str, list[Finding]] = {}
     for f in fixable:
         by_path.setdefault(f.path, []).append(f)
@@ -100,7 +103,7 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
             outcomes.append(replace(first, path=p, new=None, findings=tuple(by_path[p])))
     outcomes.sort(key=lambda o: o.path)
     dangling.report_homeless(homeless, out)
-    remaining = _report(outcomes, shims, by_hand, args, out, aliases)
+    remaining = _report(outcomes, (shims, probes), by_hand, args, out, aliases)
     return EXIT_REMAINING if remaining else EXIT_OK
 
 
@@ -252,9 +255,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _report(outcomes: list[FileOutcome], shims: int, by_hand: int, args: argparse.Namespace,
-            out: TextIO, aliases: dict[str, str]) -> int:
-    """Print what happened; return how many fixable findings remain unfixed."""
+def _report(outcomes: list[FileOutcome], guarded: tuple[int, int], by_hand: int,
+            args: argparse.Namespace, out: TextIO, aliases: dict[str, str]) -> int:
+    """Print what happened; return how many fixable findings remain unfixed. `guarded` is
+    (fallback shims, probes) left as they are."""
+    shims, probes = guarded
     verb = "would fix" if args.diff else "fixed"
     total = sum(len(o.findings) for o in outcomes)
     applied = sum(len(o.applied) + len(o.superseded) - o.deferred for o in outcomes)
@@ -294,6 +299,8 @@ def _report(outcomes: list[FileOutcome], shims: int, by_hand: int, args: argpars
         if shims:
             summary += (f"; {_plural(shims, 'import')} in try/except ImportError shims "
                         f"left as is")
+        if probes:
+            summary += f"; {_plural(probes, 'probe import')} left as is"
         if by_hand:
             summary += (f"; {_plural(by_hand, 'use')} of a legacy path through a module "
                         f"to edit by hand")

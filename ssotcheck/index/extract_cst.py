@@ -120,13 +120,15 @@ def convert(node: cst.BaseExpression) -> ast.expr:
     if isinstance(node, cst.Attribute):
         return ast.Attribute(convert(node.value), node.attr.value, ast.Load())
     if isinstance(node, cst.Call):
-        # Positional arguments and keyword names: `dynamic_statement` looks for
-        # `f(globals())`, and `statements.normalise_value` asks whether `Field(...)` has a
-        # default (the first positional argument or a default keyword).
-        positional = [convert(a.value) for a in node.args if a.keyword is None and not a.star]
+        # Positional arguments (as ast has them, `*a` included) and keyword names:
+        # `dynamic_statement` looks for `f(globals())`, `statements.is_absence_assertion`
+        # reads the first argument of `pytest.raises(...)`, and `statements.normalise_value`
+        # asks whether `Field(...)` has a default (first positional or a default keyword).
+        args = [ast.Starred(convert(a.value), ast.Load()) if a.star == "*" else convert(a.value)
+                for a in node.args if a.keyword is None and a.star != "**"]
         keywords = [ast.keyword(a.keyword.value, _opaque()) for a in node.args
                     if a.keyword is not None]
-        return ast.Call(convert(node.func), positional, keywords)
+        return ast.Call(convert(node.func), args, keywords)
     if isinstance(node, cst.Subscript):
         elements = list(node.slice)
         if len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
@@ -237,6 +239,9 @@ _TARGET_FIELDS = _fields(
 _TARGET_CONTAINERS = (cst.Tuple, cst.List, cst.Element, cst.StarredElement)
 # Statements that hold no expressions ast would walk.
 _OPAQUE_STATEMENTS = (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)
+# Statements without fields that `statements.try_guard` reads in a `try:` statement.
+_SHAPE_STATEMENTS: tuple[tuple[type, type[ast.stmt]], ...] = (
+    (cst.Pass, ast.Pass), (cst.Continue, ast.Continue), (cst.Break, ast.Break))
 _SCOPES = (cst.FunctionDef, cst.ClassDef)
 _FUNCTION_SCOPES = (cst.FunctionDef, cst.Lambda)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
@@ -351,12 +356,15 @@ class _CstExtractor:
         return convert(node)
 
     # --------------------------------------------------------- statements
-    def _statements(self, body: Sequence[cst.CSTNode]) -> list[ast.stmt]:
+    def _statements(self, body: Sequence[cst.CSTNode], shapes: bool = False
+                    ) -> list[ast.stmt]:
+        """`shapes`: also lower the statements `statements.try_guard` reads in a `try:` body,
+        handler or `else:` (expression statements, pass, continue, break)."""
         out: list[ast.stmt] = []
         for stmt in body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
-                    lowered = self._small(small)
+                    lowered = self._small(small, shapes)
                     if lowered is not None:
                         out.append(lowered)
             else:
@@ -365,12 +373,18 @@ class _CstExtractor:
                     out.append(lowered)
         return out
 
-    def _suite(self, suite: cst.BaseSuite) -> list[ast.stmt]:
+    def _suite(self, suite: cst.BaseSuite, shapes: bool = False) -> list[ast.stmt]:
         if isinstance(suite, cst.SimpleStatementSuite):
-            return [s for s in (self._small(x) for x in suite.body) if s is not None]
-        return self._statements(suite.body)
+            return [s for s in (self._small(x, shapes) for x in suite.body) if s is not None]
+        return self._statements(suite.body, shapes)
 
-    def _small(self, node: cst.BaseSmallStatement) -> ast.stmt | None:
+    def _small(self, node: cst.BaseSmallStatement, shapes: bool = False) -> ast.stmt | None:
+        if shapes:
+            if isinstance(node, cst.Expr):
+                return self._at(ast.Expr(self.value(node.value)), node)
+            for cst_kind, ast_kind in _SHAPE_STATEMENTS:
+                if isinstance(node, cst_kind):
+                    return self._at(ast_kind(), node)
         if isinstance(node, cst.Import):
             names = [self._at(ast.alias(_dotted_name(a.name), self._asname(a)), a)
                      for a in node.names]
@@ -436,10 +450,12 @@ class _CstExtractor:
             # ast.TryStar is 3.11+; on 3.10 `StatementCollector` treats `except*` as a plain try.
             try_kind = ast.Try if isinstance(node, cst.Try) else getattr(ast, "TryStar", ast.Try)
             handlers = [ast.ExceptHandler(self.value(h.type) if h.type is not None else None,
-                                          None, self._suite(h.body)) for h in node.handlers]
+                                          None, self._suite(h.body, True))
+                        for h in node.handlers]
             final = self._suite(node.finalbody.body) if node.finalbody is not None else []
-            return self._at(try_kind(self._suite(node.body), handlers,
-                                     self._orelse(node.orelse), final), node)
+            orelse = self._suite(node.orelse.body, True) if node.orelse is not None else []
+            return self._at(try_kind(self._suite(node.body, True), handlers, orelse, final),
+                            node)
         if isinstance(node, cst.For):
             for_kind = ast.AsyncFor if node.asynchronous is not None else ast.For
             return self._at(for_kind(ast.Name("_", ast.Store()), _opaque(),
@@ -450,7 +466,9 @@ class _CstExtractor:
                                       self._orelse(node.orelse)), node)
         if isinstance(node, cst.With):
             with_kind = ast.AsyncWith if node.asynchronous is not None else ast.With
-            return self._at(with_kind([], self._suite(node.body), None), node)
+            # the items' expressions: `with pytest.raises(ImportError):` (statements reads them)
+            items = [ast.withitem(self.value(item.item), None) for item in node.items]
+            return self._at(with_kind(items, self._suite(node.body), None), node)
         if isinstance(node, cst.Match):
             cases = [ast.match_case(ast.MatchAs(), None, self._suite(c.body))
                      for c in node.cases]

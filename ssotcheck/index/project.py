@@ -227,6 +227,8 @@ class ProjectIndex:
         self._prefix_memo: dict[str, str | None] = {}
         self._defined_memo: dict[str, set[str] | frozenset[str]] = {}
         self._bindings_memo: dict[str, dict[str, ImportFact]] = {}
+        self._aliases_memo: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._aliases_active: set[tuple[str, str]] = set()
         self._star_memo: dict[str, bool] = {}
         self._star_targets_memo: dict[str, tuple[str, ...]] = {}
         self._module_fan_in_memo: dict[str, int] = {}
@@ -678,7 +680,7 @@ class ProjectIndex:
             if local in self.classes:
                 return BaseResolution(text, local, True)
             if text in self._defined(module):
-                return BaseResolution(text, local, True, "assigned, not a class statement")
+                return self._via_alias(module, text, "", text)
             if self.has_star_import(module):
                 sym = self._resolve_star(module, text, 0) if self._star_targets(module) else None
                 if sym is None:
@@ -688,7 +690,53 @@ class ProjectIndex:
             if hasattr(builtins, text):
                 return BaseResolution(text, f"builtins.{text}", False)
             return BaseResolution(text, None, False, f"`{text}` is not defined or imported")
+        if f"{module}.{head}" not in self.classes and head in self._aliases(module):
+            return self._via_alias(module, head, rest, text)  # `Base = x.Base` ... `Base.Inner`
         return self._resolve_dotted(text, text)
+
+    def _aliases(self, module: str) -> dict[str, tuple[str, ...]]:
+        """Module-level `Name = value` assignments of `module`: name -> distinct values."""
+        table = self._aliases_memo.get(module)
+        if table is None:
+            table = {}
+            info = self.modules.get(module)
+            for name, value in self.files[info.path].aliases if info is not None else ():
+                got = table.get(name, ())
+                if value not in got:
+                    table[name] = (*got, value)
+            self._aliases_memo[module] = table
+        return table
+
+    def _via_alias(self, module: str, name: str, rest: str, text: str) -> BaseResolution:
+        """A base that is a module-level assignment in `module` (`BaseTestCase =
+        SSotBaseTestCase`, `Base = x.Base`): resolved as the assigned name, in `module`.
+        A computed value, several different values (`try:`/`except:` branches) or a cycle
+        of aliases cannot be followed statically; the reason says which."""
+        values = self._aliases(module).get(name, ())
+        local = f"{module}.{name}"
+        if not values:
+            return BaseResolution(text, local, True, "assigned, not a class statement")
+        if len(values) > 1:
+            shown = ", ".join(f"`{v}`" for v in values)
+            return BaseResolution(text, None, False,
+                                  f"it is assigned more than once at module level ({shown}), "
+                                  f"so which one applies is decided at run time")
+        value = values[0]
+        if not all(part.isidentifier() for part in value.split(".")) or value in (
+                "None", "True", "False"):
+            return BaseResolution(text, None, False,
+                                  f"it is assigned a computed value at module level "
+                                  f"(`{value}`), which ssotcheck cannot evaluate")
+        key = (module, name)
+        if key in self._aliases_active:
+            return BaseResolution(text, None, False,
+                                  f"it is an alias of itself through `{value}`")
+        self._aliases_active.add(key)
+        try:
+            res = self.resolve_base(module, f"{value}.{rest}" if rest else value)
+        finally:
+            self._aliases_active.discard(key)
+        return BaseResolution(text, res.qualified, res.internal, res.reason)
 
     def _resolve_dotted(self, full: str, text: str) -> BaseResolution:
         if full in self.classes:
@@ -704,6 +752,12 @@ class ProjectIndex:
                 resolved = ".".join(p for p in (sym[0], sym[1], *parts[i + 1:]) if p)
                 if resolved in self.classes:
                     return BaseResolution(text, resolved, True)
+                if sym[0] in self.modules and sym[1] and \
+                        f"{sym[0]}.{sym[1]}" not in self.classes and \
+                        sym[1] in self._aliases(sym[0]):
+                    # an alias re-exported through another module (`pkg/__init__.py`:
+                    # `BaseTestCase = SSotBaseTestCase`), followed where it is assigned
+                    return self._via_alias(sym[0], sym[1], ".".join(parts[i + 1:]), text)
                 internal = sym[0] in self.modules
                 return BaseResolution(text, resolved, internal,
                                       "" if not internal else f"`{resolved}` is not a class")

@@ -15,6 +15,10 @@ from typing import Any, Iterator, cast
 
 from ssotcheck.index.source import NEWLINE_RE, line_count, suppressions
 from ssotcheck.model import (
+    ABSENCE,
+    FALLBACK,
+    HARD,
+    PROBE,
     ClassFact,
     DictLiteralFact,
     FileFacts,
@@ -161,6 +165,131 @@ def handler_catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     return False
 
 
+# The import contexts of `ImportFact.guard`, weakest first (see `stronger`).
+_GUARD_RANK = {"": 0, HARD: 1, PROBE: 2, FALLBACK: 3, ABSENCE: 4}
+# `pytest.raises(...)`, `self.assertRaises(...)`, `self.assertRaisesRegex(...)`
+_RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+# What a failing import raises, and what `pytest.importorskip` raises when it skips.
+_ABSENCE_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "skip.Exception",
+                             "Skipped"})
+
+
+def stronger(a: str, b: str) -> str:
+    return a if _GUARD_RANK[a] >= _GUARD_RANK[b] else b
+
+
+def _error_names(node: ast.AST) -> list[str]:
+    types = node.elts if isinstance(node, ast.Tuple) else [node]
+    return [d for d in (dotted(t) if isinstance(t, (ast.Name, ast.Attribute)) else None
+                        for t in types) if d]
+
+
+def is_absence_assertion(expr: ast.AST) -> bool:
+    """`pytest.raises(ImportError)`, `self.assertRaises(ModuleNotFoundError)`,
+    `raises((ImportError, AttributeError), match=...)`, `pytest.raises(pytest.skip.Exception)`:
+    a block whose imports are expected to fail."""
+    if not isinstance(expr, ast.Call) or not expr.args:
+        return False
+    func = dotted(expr.func) if isinstance(expr.func, (ast.Name, ast.Attribute)) else None
+    if func is None or func.rsplit(".", 1)[-1] not in _RAISES_CALLS:
+        return False
+    return any(name.endswith(err) and (name == err or name.endswith("." + err))
+               for name in _error_names(expr.args[0]) for err in _ABSENCE_ERRORS)
+
+
+def _walk_body(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement in these statements, nested blocks included, but not the bodies
+    of nested functions and classes."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            stack.extend(getattr(stmt, name, ()))
+        for h in getattr(stmt, "handlers", ()):
+            stack.extend(h.body)
+        for case in getattr(stmt, "cases", ()):
+            stack.extend(case.body)
+
+
+def _import_names(body: list[ast.stmt]) -> set[str]:
+    """The names the imports in these statements bind."""
+    names: set[str] = set()
+    for stmt in _walk_body(body):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for alias in stmt.names:
+                bound = alias.asname or alias.name
+                names.add(bound if isinstance(stmt, ast.ImportFrom) else bound.split(".")[0])
+    return names
+
+
+def _assigned_names(body: list[ast.stmt]) -> set[str]:
+    return {t.id for stmt in _walk_body(body) if isinstance(stmt, ast.Assign)
+            for t in stmt.targets if isinstance(t, ast.Name)}
+
+
+def _is_fallback(body_names: set[str], handler: list[ast.stmt]) -> bool:
+    """The handler imports an alternative for a name the `try:` body imports: the same
+    name (`import psycopg2 as Database`), or one it then binds to that name (`from
+    functools import lru_cache` + `cache = lru_cache(...)`). An unrelated import in a
+    broad handler (`except Exception: import traceback`) is no fallback."""
+    imported = _import_names(handler)
+    if not imported:
+        return False
+    return bool((imported | _assigned_names(handler)) & body_names)
+
+
+# Calls that record, fail, skip or log (by the callee's last name): `pytest.fail(...)`,
+# `self.fail(...)`, `violations.append(...)`, `logger.warning(...)`, `print(...)`.
+_RECORDING_CALLS = frozenset({
+    "fail", "skip", "xfail", "append", "add", "extend", "record", "report", "print", "warn",
+    "warning", "error", "exception", "info", "debug", "critical", "log"})
+
+
+def _records(stmt: ast.stmt) -> bool:
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    func = stmt.value.func
+    name = dotted(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+    return name is not None and name.rsplit(".", 1)[-1] in _RECORDING_CALLS
+
+
+def _only_records(body: list[ast.stmt]) -> bool:
+    """Every statement just passes, records, fails or logs (`pass`, a docstring or `...`,
+    continue/break, or a call `_records` accepts)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Pass, ast.Continue, ast.Break)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if not _records(stmt):
+            return False
+    return True
+
+
+def _calls(body: list[ast.stmt]) -> bool:
+    return any(_records(s) for s in body)
+
+
+def try_guard(stmt: ast.Try) -> str:
+    """What a `try:` says about the imports in it (see `ImportFact.guard`), "" when no
+    handler catches ImportError."""
+    if not handler_catches_import_error(stmt.handlers):
+        return ""
+    body_names = _import_names(stmt.body)
+    if any(_is_fallback(body_names, h.body) for h in stmt.handlers):
+        return FALLBACK
+    if all(_only_records(h.body) for h in stmt.handlers) and (
+            any(_calls(h.body) for h in stmt.handlers)
+            or _calls(stmt.body) or _calls(stmt.orelse)):
+        # `except ImportError: pytest.fail(...)`, or `except ImportError: pass` after a
+        # body / else that records the import succeeding (`violations.append(...)`)
+        return PROBE
+    return HARD
+
+
 class Columns:
     """ast columns are UTF-8 byte offsets; facts use character offsets (as libcst does)."""
 
@@ -190,10 +319,13 @@ class Columns:
                     self.char(end_line, end_col))
 
 
-# One body on `StatementCollector`'s walk stack: (statements, in_function, type_checking, in_try,
+# One body on `StatementCollector`'s walk stack: (statements, in_function, type_checking, guard,
 # in_main_guard, module_level, class_prefix). The flags hold for every statement of the
-# body and are inherited by the bodies nested in it.
-_Frame = tuple[Iterator[ast.stmt], bool, bool, bool, bool, bool, str]
+# body and are inherited by the bodies nested in it. `guard` is (ImportFact.in_try,
+# ImportFact.guard).
+_Guard = tuple[bool, str]
+_Frame = tuple[Iterator[ast.stmt], bool, bool, _Guard, bool, bool, str]
+_NO_GUARD: _Guard = (False, "")
 
 
 class StatementCollector:
@@ -203,6 +335,7 @@ class StatementCollector:
         self.classes: list[ClassFact] = []
         self.functions: list[FunctionFact] = []
         self.constants: list[str] = []
+        self.aliases: list[tuple[str, str]] = []
         self.all_names: tuple[str, ...] | None = None
         self.all_line = 0  # the first `__all__` assignment's line
         self._all_unknown = False  # `__all__` was once assigned a value that is no literal
@@ -214,7 +347,7 @@ class StatementCollector:
     # entry is an iterator over one body, so statements are visited in source order
     # (which `__all__ += [...]` and every ordered fact depend on).
     def run(self, module: ast.Module) -> None:
-        stack: list[_Frame] = [(iter(module.body), False, False, False, False, True, "")]
+        stack: list[_Frame] = [(iter(module.body), False, False, _NO_GUARD, False, True, "")]
         while stack:
             body, in_func, tc, in_try, main, top, prefix = stack[-1]
             depth = len(stack)
@@ -227,7 +360,7 @@ class StatementCollector:
             else:
                 stack.pop()
 
-    def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: bool, main: bool,
+    def _stmt(self, stmt: ast.stmt, in_func: bool, tc: bool, in_try: _Guard, main: bool,
               top: bool, prefix: str, stack: list[_Frame]) -> None:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             self._import(stmt, in_func, tc, in_try, main)
@@ -252,7 +385,8 @@ class StatementCollector:
             stack.append((iter(stmt.body), in_func, is_tc, in_try, is_main, top, prefix))
         elif isinstance(stmt, _TRY_NODES):
             stmt = cast(ast.Try, stmt)  # TryStar has the same fields
-            shim = in_try or handler_catches_import_error(stmt.handlers)
+            shim = (in_try[0] or handler_catches_import_error(stmt.handlers),
+                    stronger(in_try[1], try_guard(stmt)))
             stack.append((iter(stmt.finalbody), in_func, tc, in_try, main, top, prefix))
             stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
             for h in reversed(stmt.handlers):
@@ -262,7 +396,10 @@ class StatementCollector:
             stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
             stack.append((iter(stmt.body), in_func, tc, in_try, main, top, prefix))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            stack.append((iter(stmt.body), in_func, tc, in_try, main, top, prefix))
+            guard = in_try
+            if any(is_absence_assertion(item.context_expr) for item in stmt.items):
+                guard = (in_try[0], ABSENCE)
+            stack.append((iter(stmt.body), in_func, tc, guard, main, top, prefix))
         elif isinstance(stmt, getattr(ast, "Match", ())):
             for case in reversed(stmt.cases):  # type: ignore[attr-defined]
                 stack.append((iter(case.body), in_func, tc, in_try, main, top, prefix))
@@ -276,20 +413,27 @@ class StatementCollector:
             self.dynamic_names = dynamic_statement(stmt)
 
     def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
-                in_try: bool, main: bool) -> None:
+                context: _Guard, main: bool) -> None:
         stmt_span = self.cols.span(stmt)
+        in_try, guard = context
         for alias in stmt.names:
             span = self.cols.span(alias) if hasattr(alias, "lineno") else stmt_span
             if isinstance(stmt, ast.Import):
                 fact = ImportFact(alias.name, None, alias.asname, 0, span, stmt_span,
-                                  in_func, tc, in_try, main)
+                                  in_func, tc, in_try, main, guard)
             else:
                 fact = ImportFact(stmt.module or "", alias.name, alias.asname, stmt.level or 0,
-                                  span, stmt_span, in_func, tc, in_try, main)
+                                  span, stmt_span, in_func, tc, in_try, main, guard)
             self.imports.append(fact)
 
     def _module_assign(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if not isinstance(stmt, ast.AugAssign) and stmt.value is not None:
+            # `Base = SSotBaseTestCase`, `Base = x.Base`, `A = B = C`: an alias per name
+            value = normalise_value(stmt.value)
+            for t in targets:
+                if isinstance(t, ast.Name) and value is not None:
+                    self.aliases.append((t.id, value))
         for t in targets:
             names = t.elts if isinstance(t, (ast.Tuple, ast.List)) else [t]
             for n in names:
@@ -408,7 +552,7 @@ def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: 
         imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
         constants=tuple(col.constants), all_names=col.all_names, all_line=col.all_line,
         dynamic_names=col.dynamic_names, global_names=tuple(sorted(set(col.global_names))),
-        attribute_assigns=tuple(sorted(set(col.attribute_assigns))),
+        attribute_assigns=tuple(sorted(set(col.attribute_assigns))), aliases=tuple(col.aliases),
         dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
         name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
         suppressions=suppressions(text), parser=parser,

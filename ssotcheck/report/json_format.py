@@ -40,6 +40,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
             "replacement": f.fix.replacement,
         },
         "fingerprint": f.fingerprint,
+        # Whether it lowers its file's score: by severity, except for grouped root causes.
+        "counted": f.counts,
     }
 
 

@@ -59,7 +59,7 @@ def render(result: RunResult, **_: Any) -> str:
                              name=_rule_name(rule), time="0")
         suite.set("tests", str(int(suite.get("tests", "0")) + 1))
         totals["tests"] += 1
-        failing = [f for f in findings if f.severity.counts]
+        failing = [f for f in findings if f.counts]
         if failing:
             failure = ET.SubElement(case, "failure", type=rule, message=(
                 f"{plural(len(failing), 'violation')} in "
@@ -67,7 +67,7 @@ def render(result: RunResult, **_: Any) -> str:
             failure.text = "\n".join(_finding_line(f) for f in failing)
             suite.set("failures", str(int(suite.get("failures", "0")) + 1))
             totals["failures"] += 1
-        notes = [f for f in findings if not f.severity.counts]
+        notes = [f for f in findings if not f.counts]
         if notes:
             ET.SubElement(case, "system-out").text = "\n".join(_finding_line(f) for f in notes)
     for suite in suites.values():

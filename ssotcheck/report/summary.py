@@ -51,7 +51,7 @@ def rule_counts(findings: Iterable[Finding]) -> list[RuleCount]:
     out = []
     for rule_id in sorted(per_rule):
         fs = per_rule[rule_id]
-        bad = [f for f in fs if f.severity.counts]
+        bad = [f for f in fs if f.counts]
         rule = catalogue.get(rule_id)
         out.append(RuleCount(rule_id, rule.name, rule.severity.value, len(fs), len(bad),
                              len({f.path for f in bad})))
@@ -59,7 +59,7 @@ def rule_counts(findings: Iterable[Finding]) -> list[RuleCount]:
 
 
 def top_files(findings: Iterable[Finding], n: int = 10) -> list[tuple[str, int]]:
-    counts = Counter(f.path for f in findings if f.severity.counts)
+    counts = Counter(f.path for f in findings if f.counts)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 

@@ -26,6 +26,7 @@ from rich.table import Table
 
 from ssotcheck.model import Finding, Location
 from ssotcheck.report import RenderOptions
+from ssotcheck.report.causes import fold_note, fold_uses, top_causes
 from ssotcheck.report.summary import (
     NEXT_STEPS,
     RegisterRow,
@@ -147,8 +148,11 @@ def _grouped(findings: Iterable[Finding], paint: Paint, related: bool) -> list[s
 
 
 def finding_lines(findings: Iterable[Finding], options: RenderOptions, color: bool,
-                  width: int | None = None) -> list[str]:
-    """Every finding in `options.layout`; `width` wraps the `full` layout (report view)."""
+                  width: int | None = None, fold: bool = False) -> list[str]:
+    """Every finding in `options.layout`; `width` wraps the `full` layout (report view).
+    `fold` (report view, `full` layout): many uses of one banned API in one file are one
+    entry with a "N uses in this file" line (`report.causes.fold_uses`); each is still a
+    finding (and a baseline entry), and `check` keeps one line per use for grep."""
     paint = _paint(color)
     related = options.related()
     if options.layout == "grouped":
@@ -157,6 +161,14 @@ def finding_lines(findings: Iterable[Finding], options: RenderOptions, color: bo
     if options.layout == "concise":
         for f in findings:
             out += _concise(f, paint, related)
+    elif fold:
+        for f, folded in fold_uses(findings):
+            out += _full(f, paint, related, width)
+            if folded:
+                note = fold_note(f, folded)
+                wrapped = [f"    {note}"] if width is None else _wrap(note, width, "    ",
+                                                                      "      ")
+                out += [paint(line, "dim") for line in wrapped]
     else:
         for f in findings:
             out += _full(f, paint, related, width)
@@ -173,7 +185,7 @@ def findings_only(result: RunResult, *, color: bool = False,
 def summary_line(result: RunResult) -> str:
     scores = result.scores
     n = len(result.findings)
-    n_counted = sum(1 for f in result.findings if f.severity.counts)
+    n_counted = sum(1 for f in result.findings if f.counts)
     # Wording kept from the first release (`in M of F files`): scripts grep for it.
     summary = (f"{plural(n, 'finding')} ({n_counted} counted) in "
                f"{scores.files_with_violations} of {scores.files} files; "
@@ -285,6 +297,22 @@ def _register_table(result: RunResult, options: RenderOptions, color: bool) -> T
     return t
 
 
+def _top_causes_table(result: RunResult, color: bool) -> Table | None:
+    """Shown when a root cause exists (SSOT301: one base many test classes fail through);
+    it lists those first, then the files where one rule fires most."""
+    causes = top_causes(result.findings)
+    if not any(c.root_cause for c in causes):
+        return None
+    t = _table("Top causes (one change fixes many findings)", color)
+    t.add_column("cause", overflow="fold")
+    t.add_column("where", overflow="fold")
+    t.add_column("fixes", justify="right", no_wrap=True)
+    for cause in causes:
+        where = f"{cause.path}:{cause.line}" if cause.line else cause.path
+        t.add_row(escape(cause.title), escape(where), str(cause.fixes))
+    return t
+
+
 def _top_files_table(result: RunResult, color: bool) -> Table | None:
     top = top_files(result.findings, TOP_FILES)
     if not top:
@@ -358,7 +386,8 @@ def _summary(result: RunResult, options: RenderOptions, color: bool, width: int)
     if rest and len(result.concepts) > n_shown:
         p(escape(rest.pop(0)) if color else rest.pop(0))
         p("")
-    for t in (_top_files_table(result, color), _directory_table(result, color)):
+    for t in (_top_causes_table(result, color), _top_files_table(result, color),
+              _directory_table(result, color)):
         if t is not None:
             p(t)
             p("")
@@ -376,7 +405,8 @@ def render(result: RunResult, *, color: bool = False, width: int = 100,
         return check_view(result, options, color)
     out = [_summary(result, options, color, width)]
     if options.findings and result.findings:
-        out.append("\n".join(finding_lines(result.findings, options, color, width)) + "\n\n")
+        out.append("\n".join(finding_lines(result.findings, options, color, width, fold=True))
+                   + "\n\n")
     else:
         out.append("")
     lines = _wrap(summary_line(result), width, "", "  ")
