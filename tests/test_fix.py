@@ -339,7 +339,9 @@ def test_nothing_to_fix(make_project, capsys) -> None:
 
 def test_shim_is_reported_but_never_rewritten(make_project, capsys) -> None:
     src = "try:\n    from pkg.old import x\nexcept ImportError:\n    from pkg.new import x\n"
-    root = make_project({"pkg/__init__.py": "", "pkg/a.py": src}, config="""
+    # pkg.new exists, so the fallback import is not itself dangling (SSOT205)
+    root = make_project({"pkg/__init__.py": "", "pkg/a.py": src, "pkg/new.py": "x = 1\n"},
+                        config="""
         [tool.ssotcheck.legacy-imports]
         "pkg.old" = "pkg.new"
     """)
