@@ -128,7 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to report on")
     p.add_argument("--fail-under", type=float, metavar="SCORE",
                    help="fail when the overall score is below SCORE (overrides config)")
-    p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="ignore the baseline file (default: use it when it exists)")
+    p.add_argument("--strict-baseline", action="store_true",
+                   help="also fail when baseline entries no longer occur (config: "
+                        "baseline-strict = true), so the committed baseline keeps shrinking")
     p.add_argument("--statistics", action="store_true",
                    help="print the number of findings per rule (like ruff), not the findings")
     _layout_options(p)
@@ -137,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("report", "summary report: scores per area, rules, split-concept register, worst "
                       "files and folders (findings with --findings)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="project directory or files in it")
-    p.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="ignore the baseline file (default: use it when it exists)")
     p.add_argument("--record", action="store_true",
                    help="append the scores to .ssotcheck-history.jsonl for `ssotcheck trend`")
     p.add_argument("--findings", action="store_true",
@@ -154,12 +159,29 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also apply fixes marked unsafe (they re-order statements or change uses)")
     _common(p)
 
-    p = cmd("baseline", "record today's findings so `check` fails only on new ones")
+    p = cmd("baseline", "record today's findings so `check` fails only on new ones",
+            "Without a baseline file, record every current finding. Over an existing one,\n"
+            "only shrink it (the ratchet): entries whose finding is gone are dropped, new\n"
+            "findings are not added unless --add-new is given; --reset re-records everything.\n"
+            "`check` and `report` use the file automatically when it exists.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
     p.add_argument("--file", metavar="FILE",
                    help="baseline file (default: `baseline` from config, else "
                         ".ssotcheck-baseline.json)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--add-new", action="store_true",
+                      help="also add findings that are not in the baseline yet")
+    mode.add_argument("--reset", action="store_true",
+                      help="re-record the baseline from today's findings (also replaces an "
+                           "unreadable file)")
     _common(p)
+
+    p = cmd("suppressions", "list every inline suppression and baseline entry, for audit",
+            "One place to audit accepted exceptions: every inline suppression comment\n"
+            "(rules, reason, expiry, age from git blame, whether it is still used) and every\n"
+            "baseline entry (rule, path, count, when it was added).")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory or files in it")
+    _common(p, ("text", "json"))
 
     p = cmd("graph", "export the first-party import graph")
     p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
@@ -168,9 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("explain", "print a rule's documentation (or list all rules)")
     p.add_argument("rule", nargs="?", help="rule id or name, e.g. SSOT101 or split-enum")
 
-    p = cmd("init", "write a starter [tool.ssotcheck] configuration")
+    p = cmd("init", "analyse the project and write a proposed ssotcheck.toml",
+            "Reads the code (nothing is imported or run) and writes ssotcheck.toml with the\n"
+            "evidence for each proposal in comments: areas from the layout, a canonical home\n"
+            "for each split concept, base test classes, legacy-shim candidates, a banned-api\n"
+            "example. Never overwrites an existing configuration without --force.")
     p.add_argument("path", nargs="?", default=".", help="project directory (default: .)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing ssotcheck.toml")
+    p.add_argument("--force", action="store_true", help="overwrite an existing configuration")
+    p.add_argument("--stdout", action="store_true", help="print the proposal; write nothing")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="worker processes for parsing (default: CPU count)")
 
     p = cmd("trend", "show how the score changed across recorded `report` runs")
     p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
@@ -323,8 +352,16 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
         from ssotcheck.trend import record
 
         record(config, result)
+    stale = sum(e.count for e in result.baseline_stale)
+    strict = bool(getattr(args, "strict_baseline", False) or config.baseline_strict)
+    if stale and not full and (strict or not args.quiet):
+        them = "it" if stale == 1 else "them"
+        print(f"ssotcheck: {stale} baselined finding{'s' if stale != 1 else ''} no longer "
+              f"occur{'s' if stale == 1 else ''}; run `ssotcheck baseline` to drop {them} "
+              f"from {result.baseline_file}"
+              + (" (--strict-baseline: failing)" if strict else ""), file=sys.stderr)
     if not full:
-        fails = any(f.counts for f in result.findings)
+        fails = any(f.counts for f in result.findings) or (strict and stale > 0)
         fu = config.fail_under
         if fu is not None and result.scores.overall < fu:
             print(f"ssotcheck: score {result.scores.overall:.1f}% is below fail-under {fu:.1f}%",
@@ -372,17 +409,41 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     from ssotcheck.gates import baseline
-    from ssotcheck.runner import run_pipeline
+    from ssotcheck.pipeline import judged_by_run
+    from ssotcheck.runner import run_pipeline, today
 
     config, scope = load_config(args)
+    target = Path(args.file) if args.file else config.baseline_path()
+    old = None
+    if not args.reset:
+        old = baseline.load(target)  # an unreadable file stops here, untouched
     result = run_pipeline(args, config, scope, use_baseline=False)
-    target = Path(args.file) if args.file else config.root / (config.baseline or
-                                                              ".ssotcheck-baseline.json")
-    n = baseline.write(result.findings, target)
+    mode = "reset" if args.reset or old is None else ("add-new" if args.add_new else "shrink")
+    rec = baseline.record(result.findings, old, mode, today().isoformat(),
+                          lambda e: judged_by_run(e, config, scope))
+    baseline.write(rec.baseline, target)
     if not args.quiet:
-        print(f"wrote {n} finding{'s' if n != 1 else ''} to {target}")
-        if not config.baseline and not args.file:
-            print('add `baseline = ".ssotcheck-baseline.json"` to [tool.ssotcheck] to use it')
+        n = rec.baseline.total()
+        if mode == "reset":
+            print(f"wrote {n} finding{'s' if n != 1 else ''} to {target}")
+        else:
+            print(f"{target}: {rec.removed} fixed finding{'s' if rec.removed != 1 else ''} "
+                  f"removed, {rec.added} added; {n} remain{'s' if n == 1 else ''}")
+        if rec.not_added:
+            print(f"{rec.not_added} new finding{'s are' if rec.not_added != 1 else ' is'} not "
+                  f"in the baseline (the ratchet only shrinks it): fix "
+                  f"{'them' if rec.not_added != 1 else 'it'}, or run `ssotcheck baseline "
+                  f"--add-new`")
+    return EXIT_OK
+
+
+def cmd_suppressions(args: argparse.Namespace) -> int:
+    from ssotcheck.report.suppressions_format import audit, render
+    from ssotcheck.runner import run_pipeline, today, write_output
+
+    config, scope = load_config(args)
+    result = run_pipeline(args, config, scope, use_baseline=True)
+    write_output(render(audit(result, today()), args.format), args.output)
     return EXIT_OK
 
 
@@ -405,9 +466,19 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ssotcheck.init_config import write_starter
+    from ssotcheck.init_config import InitError, write_config
 
-    print(write_starter(Path(args.path), force=args.force))
+    try:
+        text, summary = write_config(Path(args.path), force=args.force, jobs=args.jobs,
+                                     stdout=args.stdout)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    if args.stdout:
+        from ssotcheck.runner import write_output
+
+        write_output(text, None)
+    else:
+        print(summary)
     return EXIT_OK
 
 
@@ -437,6 +508,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "fix": cmd_fix,
     "trend": cmd_trend,
+    "suppressions": cmd_suppressions,
 }
 
 

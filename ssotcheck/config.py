@@ -28,6 +28,7 @@ DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
 DEFAULT_DISCRIMINATORS = ("type", "event_type")
 DEFAULT_ENVELOPES = ("payload", "data")
 CONFIDENCE_LEVELS = ("low", "medium", "high")
+DEFAULT_BASELINE = ".ssotcheck-baseline.json"
 
 
 class ConfigError(Exception):
@@ -49,7 +50,9 @@ class Config:
     src: tuple[str, ...] = (".",)
     exclude: tuple[str, ...] = ()
     fail_under: float | None = None
-    baseline: str | None = None
+    baseline: str | None = None  # None: DEFAULT_BASELINE, used when it exists
+    baseline_strict: bool = False  # `check` fails on stale baseline entries
+    require_reason: bool = False  # an inline suppression needs reason="..." to suppress
     select: tuple[str, ...] = ("SSOT",)
     ignore: tuple[str, ...] = ()
     areas: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_AREAS
@@ -103,6 +106,10 @@ class Config:
         payload = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
+    def baseline_path(self) -> Path:
+        """Where the baseline lives: the configured `baseline`, else the default name."""
+        return self.root / (self.baseline or DEFAULT_BASELINE)
+
     def canonical_map(self) -> dict[str, str]:
         return dict(self.canonical)
 
@@ -138,6 +145,8 @@ _TOP: dict[str, tuple[Callable[[Any], bool], str]] = {
     "exclude": (_str_list, "a list of glob strings"),
     "fail-under": (_number, "a number between 0 and 100"),
     "baseline": (_str, "a path string"),
+    "baseline-strict": (_bool, "true or false"),
+    "require-reason": (_bool, "true or false"),
     "select": (_str_list, "a list of rule-id prefixes"),
     "ignore": (_str_list, "a list of rule-id prefixes"),
     "areas": (_table, "a table of area = [globs]"),
@@ -178,7 +187,7 @@ _BANNED = {
 
 KNOWN_RULE_IDS = (
     "SSOT000", "SSOT101", "SSOT102", "SSOT103", "SSOT201", "SSOT202", "SSOT203", "SSOT204",
-    "SSOT205", "SSOT301",
+    "SSOT205", "SSOT301", "SSOT900",
 )
 
 
@@ -246,7 +255,13 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
             raise ConfigError(f"`fail-under` must be between 0 and 100, got {fu}")
         kw["fail_under"] = fu
     if "baseline" in data:
+        if not data["baseline"].strip():
+            raise ConfigError("`baseline` must be a file path, got an empty string")
         kw["baseline"] = data["baseline"]
+    if "baseline-strict" in data:
+        kw["baseline_strict"] = data["baseline-strict"]
+    if "require-reason" in data:
+        kw["require_reason"] = data["require-reason"]
     if "select" in data:
         kw["select"] = _check_prefixes("select", data["select"])
     if "ignore" in data:

@@ -163,8 +163,25 @@ class ParseError:
     column: int = 0
 
 
-# Inline suppressions of one file: (line, rule prefixes) pairs; line 0 for the whole file.
-SuppressionTable = tuple[tuple[int, tuple[str, ...]], ...]
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """One inline suppression comment, as written; judged by `ssotcheck.gates.suppressions`.
+
+    `# ssotcheck: ignore[SSOT101] reason="moves in Q3" until=2027-03-31` ->
+    line=N, codes=("SSOT101",), reason="moves in Q3", until="2027-03-31".
+    """
+
+    line: int  # where the comment is
+    codes: tuple[str, ...]  # rule ids or prefixes as written; () = every rule
+    reason: str | None = None
+    until: str | None = None  # as written; a bad date is reported, not guessed at
+    style: str = "ssotcheck"  # "ssotcheck" (`# ssotcheck: ignore`) | "noqa"
+    column: int = 0  # where the suppression's `#` is, for `ssotcheck fix`
+    file_level: bool = False  # `ignore-file`: every line of the file
+
+
+# Inline suppressions of one file, in line order.
+SuppressionTable = tuple[Suppression, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +211,7 @@ class FileFacts:
     aliases: tuple[tuple[str, str], ...] = ()
     dict_literals: tuple[DictLiteralFact, ...] = ()
     name_uses: tuple[NameUse, ...] = ()
-    # line -> rule prefixes suppressed on that line ("" = all rules)
-    suppressions: SuppressionTable = ()
+    suppressions: SuppressionTable = ()  # inline suppression comments, by line
     parser: str = "ast"  # "ast" | "libcst" | "none"
     error: ParseError | None = None
 
@@ -263,7 +279,8 @@ class Finding:
     location: Location
     related: tuple[Location, ...] = ()
     fix: Fix | None = None
-    # Stable identity for baselines: rule + path + a line-independent key chosen by the check.
+    # The stable anchor a check chooses (the concept and home, the import, ...): with the
+    # rule and path it is the finding's line-independent identity (see `fingerprint`).
     key: str = ""
     area: str = ""
     concept: str | None = None  # for duplicate rules: the concept name in the register
@@ -291,13 +308,32 @@ class Finding:
         return self.location.line
 
     @property
+    def anchor(self) -> str:
+        """What identifies the finding within its file, without line numbers."""
+        return self.key or self.message
+
+    @property
     def fingerprint(self) -> str:
-        raw = "\x1f".join((self.rule, self.location.path, self.key or self.message))
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+        """THE line-independent identity of a finding: rule + path + anchor, hashed.
+
+        Everything that asks "is this the same finding as before?" uses this one property:
+        the baseline (`ssotcheck.gates.baseline`), SARIF `partialFingerprints`, JSON
+        `fingerprint`, and comparisons between two points in history (`ssotcheck diff`,
+        `check --diff-base`). It ignores line and column, so edits elsewhere in the file and
+        code moved within it keep the identity; two findings of one rule on one anchor in
+        one file share it (a baseline stores a count per identity).
+        """
+        return finding_identity(self.rule, self.location.path, self.anchor)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.rule, self.message)
+
+
+def finding_identity(rule: str, path: str, anchor: str) -> str:
+    """`Finding.fingerprint` from its parts (a baseline entry is checked against it)."""
+    raw = "\x1f".join((rule, path, anchor))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
 
 @dataclass(frozen=True, slots=True)

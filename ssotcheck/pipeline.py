@@ -6,6 +6,7 @@ left to `ssotcheck.report`.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import time
@@ -18,12 +19,13 @@ from ssotcheck.checks import Checked, flatten, run_all
 from ssotcheck.config import Config
 from ssotcheck.gates import baseline as baseline_gate
 from ssotcheck.gates import suppressions
+from ssotcheck.gates.suppressions import Suppressed
 from ssotcheck.incremental import recheck, referenced_names
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.discover import Discovery, discover
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores
+from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores, SuppressionTable
 from ssotcheck.results_store import Known, ResultsStore
 from ssotcheck.scoring import compute
 
@@ -46,6 +48,9 @@ class RunOptions:
     cache_dir: Path | None = None
     use_baseline: bool = True
     hooks: Hooks = field(default_factory=Hooks)
+    # The date suppression expiries are judged against (None: today). Gates only, so it
+    # never invalidates a cache.
+    today: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,24 @@ class RunResult:
     scores: Scores
     stats: RunStats
     scope: tuple[str, ...]  # files the findings and scores speak for
-    suppressed: int = 0
-    baselined: int = 0
+    suppressed: int = 0  # findings an inline suppression took out
+    baselined: int = 0  # findings the baseline took out
     # Files in scope that failed to parse and carry no SSOT000 finding (the rule is off):
     # scored as non-compliant all the same, so per-directory scores need them too.
     failed: tuple[str, ...] = ()
+    # Every finding a gate took out, with why (SARIF reports them as suppressed results).
+    held: tuple[Suppressed, ...] = ()
+    # Baseline entries that matched no finding in scope (count = how many are missing).
+    baseline_stale: tuple[baseline_gate.Entry, ...] = ()
+    baseline_file: str | None = None  # the baseline used, relative to the root
+    suppression_table: dict[str, SuppressionTable] = field(default_factory=dict)
+
+    def baselined_by_area(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for h in self.held:
+            if h.kind == "baseline":
+                counts[h.finding.area] = counts.get(h.finding.area, 0) + 1
+        return dict(sorted(counts.items()))
 
 
 def cache_directory(config: Config, options: RunOptions) -> Path | None:
@@ -237,15 +255,49 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
     area_of = AreaMap(config)
     scope = tuple(p for p in index.paths if in_scope(p, options.paths))
     scoped = [replace(f, area=area_of(f.path)) for f in findings if in_scope(f.path, options.paths)]
-    kept, suppressed = suppressions.apply(scoped, checked.suppressions)
-    baselined = 0
-    if options.use_baseline and config.baseline:
-        kept, baselined = baseline_gate.apply(kept, config.root / config.baseline)
+    inline = suppressions.apply(scoped, checked.suppressions, config,
+                                options.today or dt.date.today(), frozenset(scope))
+    kept = inline.kept + [replace(f, area=area_of(f.path)) for f in inline.unused]
+    held: list[Suppressed] = list(inline.suppressed)
+    stale: tuple[baseline_gate.Entry, ...] = ()
+    baseline_file: str | None = None
+    if options.use_baseline:
+        path = config.baseline_path()
+        recorded = baseline_gate.load(path)
+        if recorded is not None:
+            baseline_file = _display_path(path, config.root)
+            gate = baseline_gate.apply(kept, recorded,
+                                       lambda e: judged_by_run(e, config, options.paths))
+            kept = gate.kept
+            held += [Suppressed(f, "baseline", f"recorded in {baseline_file}")
+                     for f in gate.baselined]
+            stale = tuple(gate.stale)
     kept.sort(key=Finding.sort_key)
+    held.sort(key=lambda s: s.finding.sort_key())
     failed = () if config.rule_enabled("SSOT000") else tuple(
         p for p in scope if p in checked.failed)
     scores = compute(scope, kept, area_of, failed=failed)
     concepts.sort(key=lambda c: (-c.spread, c.kind, c.name))
     stats.seconds["gates_and_score"] = time.perf_counter() - t0
     return RunResult(config, index, tuple(kept), tuple(concepts), scores, stats, scope,
-                     suppressed, baselined, failed)
+                     suppressed=len(inline.suppressed),
+                     failed=failed,
+                     baselined=sum(1 for h in held if h.kind == "baseline"),
+                     held=tuple(held), baseline_stale=stale, baseline_file=baseline_file,
+                     suppression_table={p: t for p, t in checked.suppressions.items()
+                                        if t and in_scope(p, options.paths)})
+
+
+def judged_by_run(entry: baseline_gate.Entry, config: Config, paths: tuple[str, ...]) -> bool:
+    """Whether a run over `paths` with `config` can tell that a baseline entry is stale:
+    its file is in the report scope and its rule is enabled."""
+    if entry.rule and not config.rule_enabled(entry.rule):
+        return False
+    return in_scope(entry.path, paths) if entry.path else not paths
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

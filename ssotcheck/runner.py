@@ -6,6 +6,7 @@ import the other.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
@@ -14,7 +15,7 @@ from typing import Any, Callable
 
 from ssotcheck import __version__
 from ssotcheck.atomic import atomic_write
-from ssotcheck.config import Config
+from ssotcheck.config import Config, ConfigError
 from ssotcheck.pipeline import Hooks, RunOptions, RunResult, run
 
 
@@ -26,13 +27,25 @@ def write_output(text: str, output: str | None) -> None:
     atomic_write(Path(output), text.encode("utf-8"))
 
 
+def today() -> dt.date:
+    """The date suppression expiries and baseline ages are judged against.
+    `SSOTCHECK_TODAY=YYYY-MM-DD` pins it (reproducible CI runs; "what expires next month?")."""
+    pinned = os.environ.get("SSOTCHECK_TODAY")
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise ConfigError(f"SSOTCHECK_TODAY={pinned!r} is not a YYYY-MM-DD date") from None
+    return dt.date.today()
+
+
 def run_pipeline(args: argparse.Namespace, config: Config, scope: tuple[str, ...], *,
                  use_baseline: bool = True) -> RunResult:
     hooks, finish = _progress_hooks(args)
     options = RunOptions(
         paths=scope, jobs=args.jobs, use_cache=not args.no_cache,
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-        use_baseline=use_baseline, hooks=hooks,
+        use_baseline=use_baseline, hooks=hooks, today=today(),
     )
     try:
         result = run(config, options)

@@ -98,7 +98,7 @@ def test_baseline_ratchet(project: Path) -> None:
     made = ssot("baseline", str(project))
     assert made.returncode == 0 and "wrote 1 finding" in made.stdout
     data = json.loads((project / "b.json").read_text())
-    assert data["schema_version"] == 1 and sum(data["fingerprints"].values()) == 1
+    assert data["schema_version"] == 2 and sum(e["count"] for e in data["entries"]) == 1
     passed = ssot("check", str(project))
     assert passed.returncode == 0 and "1 in baseline" in passed.stdout
     # shifting the broken line keeps it baselined (fingerprints ignore line numbers) ...
@@ -125,16 +125,19 @@ def test_inline_suppressions(project: Path) -> None:
     write_tree(project, {"pkg/legacy.py": "import os  # ssotcheck: ignore[SSOT203]\n"})
     from ssotcheck.index.source import suppressions
 
-    assert suppressions("import os  # ssotcheck: ignore[SSOT203]\n") == ((1, ("SSOT203",)),)
-    assert suppressions("x = 1  # noqa: SSOT201, SSOT203\n") == ((1, ("SSOT201", "SSOT203")),)
-    assert suppressions("# ssotcheck: ignore-file\n") == ((0, ("",)),)
-    assert suppressions("x = 1  # noqa\n") == ()  # a bare noqa belongs to other linters
+    def brief(text: str) -> tuple:
+        return tuple((s.line, s.codes, s.file_level) for s in suppressions(text))
+
+    assert brief("import os  # ssotcheck: ignore[SSOT203]\n") == ((1, ("SSOT203",), False),)
+    assert brief("x = 1  # noqa: SSOT201, SSOT203\n") == ((1, ("SSOT201", "SSOT203"), False),)
+    assert brief("# ssotcheck: ignore-file\n") == ((1, (), True),)
+    assert brief("x = 1  # noqa\n") == ()  # a bare noqa belongs to other linters
 
 
 def test_usage_errors_exit_2(project: Path, tmp_path: Path) -> None:
     missing = ssot("check", str(project / "nope.py"))
     assert missing.returncode == 2 and "path does not exist" in missing.stderr
-    bad_rule = ssot("check", "--select", "SSOT9", str(project))
+    bad_rule = ssot("check", "--select", "SSOT8", str(project))
     assert bad_rule.returncode == 2 and "names no known rule" in bad_rule.stderr
     unknown = ssot("explain", "split-enums")
     assert unknown.returncode == 2 and "did you mean `split-enum`" in unknown.stderr
@@ -187,13 +190,13 @@ def test_json_has_design_keys(project: Path) -> None:
 def test_init_writes_a_loadable_config(tmp_path: Path) -> None:
     write_tree(tmp_path, {"mypkg/__init__.py": "", "other/__init__.py": ""})
     out = ssot("init", str(tmp_path))
-    assert out.returncode == 0 and "2 package areas" in out.stdout
+    assert out.returncode == 0 and "3 areas" in out.stdout
     from ssotcheck import config as cfgmod
 
     cfg = cfgmod.load(tmp_path / "ssotcheck.toml", tmp_path)
     assert [a for a, _ in cfg.areas] == ["tests", "mypkg", "other"]
     again = ssot("init", str(tmp_path))
-    assert "already exists" in again.stdout
+    assert again.returncode == 2 and "not overwritten" in again.stderr
 
 
 def test_report_record_and_trend(project: Path) -> None:

@@ -69,7 +69,7 @@ def test_design_example_loads_every_key(tmp_path: Path) -> None:
         ('fail-under = 120', "`fail-under` must be between 0 and 100"),
         ('exclude = "build"', "`exclude` must be a list of glob strings"),
         ('exclude = ["[abc"]', "`exclude` has a bad glob"),
-        ('select = ["SSOT9"]', "`select` names no known rule: `SSOT9`"),
+        ('select = ["SSOT8"]', "`select` names no known rule: `SSOT8`"),
         ('[tool.ssotcheck.tests]\nbase-class = ["a.B"]', "unknown key `tests.base-class`. Did you mean `tests.base-classes`?"),
         ('[tool.ssotcheck.areas]\nprod = "pkg/**"', "`areas.prod` must be a list of glob strings"),
         ('[tool.ssotcheck.canonical]\nX = "not a module"', "is not a dotted Python path"),

@@ -81,8 +81,9 @@ def test_suppressions() -> None:
             "z = 3  # noqa: SSOT203\n"
             "w = 4  # noqa: E501\n"
             "# ssotcheck: ignore-file\n")
-    assert suppressions(text) == ((1, ("",)), (2, ("SSOT101", "SSOT201")), (3, ("SSOT203",)),
-                                  (0, ("",)))
+    assert [(s.line, s.codes, s.file_level, s.style) for s in suppressions(text)] == [
+        (1, (), False, "ssotcheck"), (2, ("SSOT101", "SSOT201"), False, "ssotcheck"),
+        (3, ("SSOT203",), False, "noqa"), (5, (), True, "ssotcheck")]
     assert suppressions("x = 1\n") == ()
 
 
@@ -291,6 +292,6 @@ def test_depth_estimate_counts_operators_after_an_fstring(src: str) -> None:
     ("x = 1\rimport os  # noqa: SSOT203\r", 2),  # old Mac endings are
 ])
 def test_suppression_lines_are_counted_like_python_counts_them(text: str, line: int) -> None:
-    assert suppressions(text) == ((line, ("SSOT203",)),)
+    assert [(s.line, s.codes) for s in suppressions(text)] == [(line, ("SSOT203",))]
     stmt = ast.parse(text).body[-1]
     assert stmt.lineno == line

@@ -1196,7 +1196,8 @@ def op_config(wb: Workbench) -> str | None:
             return None
     if name == "baseline" and what == "add" and wb.last is not None:
         # record today's findings: later edits move them, and baselining must still match
-        baseline_gate.write(list(wb.last.findings), wb.root / "ssot-baseline.json")
+        recorded = baseline_gate.record(list(wb.last.findings), None, "reset", "2026-01-01")
+        baseline_gate.write(recorded.baseline, wb.root / "ssot-baseline.json")
     wb.write(rel, new)
     return f"config: {what} {name}"
 

@@ -94,3 +94,33 @@ def test_precommit_hook_blocks_a_bad_commit_and_passes_a_good_one(tmp_path: Path
                            capture_output=True, text=True)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "Passed" in fixed.stdout + fixed.stderr
+
+    # Adoption (issue 12): old findings recorded with `ssotcheck baseline` pass the hook
+    # with no configuration edit, also after an edit shifts their lines; a new finding in
+    # the same staged file still blocks the commit, and so does an unused suppression.
+    write_tree(project, {"pkg/legacy_user.py": "from pkg.old_mod import VALUE\n"})
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "--no-verify", "-m", "an old finding, before the hook")
+    recorded = subprocess.run([sys.executable, "-m", "ssotcheck", "baseline"], cwd=project,
+                              env=env, capture_output=True, text=True)
+    assert recorded.returncode == 0, recorded.stderr
+    assert (project / ".ssotcheck-baseline.json").is_file()
+    (project / "pkg/legacy_user.py").write_text(
+        '"""Uses the value."""\n\n\nfrom pkg.old_mod import VALUE\n', encoding="utf-8")
+    git(project, "add", "-A")
+    shifted = subprocess.run(["git", "commit", "-m", "baseline, and a line shift"],
+                             cwd=project, env=env, capture_output=True, text=True)
+    assert shifted.returncode == 0, shifted.stdout + shifted.stderr
+
+    (project / "pkg/legacy_user.py").write_text(
+        '"""Uses the value."""\n\n\nfrom pkg.old_mod import VALUE\n'
+        "from pkg.old_mod import VALUE as AGAIN  # ssotcheck: ignore[SSOT203]\n",
+        encoding="utf-8")
+    git(project, "add", "-A")
+    grown = subprocess.run(["git", "commit", "-m", "a new legacy import"], cwd=project,
+                           env=env, capture_output=True, text=True)
+    output = grown.stdout + grown.stderr
+    assert grown.returncode != 0
+    assert "pkg/legacy_user.py:5:" in output and "SSOT201" in output
+    assert "SSOT900" in output  # the suppression names the wrong rule
+    assert "pkg/legacy_user.py:4:" not in output  # the baselined one stays quiet

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ssotcheck.index.project import ProjectIndex
 
 FIXABLE_RULES = ("SSOT201", "SSOT202", dangling.RULE)
+UNUSED_SUPPRESSION = "SSOT900"  # fixed by ssotcheck.fix.suppressions
 EXIT_OK, EXIT_REMAINING = 0, 1
 
 _ARG_DEFAULTS = {"diff": False, "unsafe_fixes": False, "quiet": False, "verbose": 0, "jobs": 0,
@@ -58,10 +59,63 @@ def run_fix(args: argparse.Namespace, config: Config, scope: tuple[str, ...]) ->
     args = argparse.Namespace(**{**_ARG_DEFAULTS, **vars(args)})
     out: TextIO = sys.stderr if args.diff else sys.stdout
     rules = tuple(r for r in FIXABLE_RULES if config.rule_enabled(r))
-    if not rules:
-        print("ssotcheck fix: nothing to do; SSOT201, SSOT202 and SSOT205 are not enabled",
+    unused = config.rule_enabled(UNUSED_SUPPRESSION)
+    if not rules and not unused:
+        print("ssotcheck fix: nothing to do; SSOT201, SSOT202, SSOT205 and SSOT900 are not "
+              "enabled",
               file=out)
         return EXIT_OK
+    status = _fix_imports(args, config, scope, rules, out) if rules else EXIT_OK
+    if unused:
+        status = max(status, _fix_unused_suppressions(args, config, scope, out))
+    return status
+
+
+def _fix_unused_suppressions(args: argparse.Namespace, config: Config,
+                             scope: tuple[str, ...], out: TextIO) -> int:
+    """Remove what SSOT900 reports. It needs every rule's findings to know a suppression
+    is unused, so this is a run of the whole configuration (after any import rewrites)."""
+    from ssotcheck.runner import run_pipeline, write_output
+    from ssotcheck.fix.suppressions import plan
+
+    result = run_pipeline(args, config, scope, use_baseline=False)
+    by_path: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.rule == UNUSED_SUPPRESSION and f.fix is not None:
+            by_path.setdefault(f.path, []).append(f)
+    if not by_path:
+        return EXIT_OK
+    digests = {p: result.index.files[p].content_hash for p in by_path}
+    edits = [plan(lambda p: (config.root / p).read_bytes(), p, digests[p], fs)
+             for p, fs in sorted(by_path.items())]
+    if args.diff:
+        write_output("".join(_diff(FileOutcome(e.path, e.old, e.new, ()))
+                             for e in edits if e.new is not None), args.output)
+    fixed = 0
+    for e in edits:
+        if e.error is not None:
+            print(f"{e.path}: unused suppressions left as they are: {e.error}", file=out)
+            continue
+        if e.new is None:
+            continue
+        if not args.diff:
+            done = _write(config.root, FileOutcome(e.path, e.old, e.new, ()))
+            if done.error is not None:
+                print(f"{e.path}: unused suppressions left as they are: {done.error}", file=out)
+                continue
+            if not args.quiet:
+                print(f"fixed {e.path} ({_plural(e.fixed, 'unused suppression')})", file=out)
+        fixed += e.fixed
+    total = sum(len(fs) for fs in by_path.values())
+    if not args.quiet or fixed < total:
+        verb = "would remove" if args.diff else "removed"
+        print(f"ssotcheck fix: {verb} {fixed} of {_plural(total, 'unused suppression')}",
+              file=out)
+    return EXIT_OK if fixed == total else EXIT_REMAINING
+
+
+def _fix_imports(args: argparse.Namespace, config: Config, scope: tuple[str, ...],
+                 rules: tuple[str, ...], out: TextIO) -> int:
     from ssotcheck.runner import run_pipeline
 
     result = run_pipeline(args, replace(config, select=rules, ignore=()), scope,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ssotcheck.model import ParseError
+from ssotcheck.model import ParseError, Suppression
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -21,9 +21,11 @@ _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE
 NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
-_SUPPRESS_RE = re.compile(
-    r"#\s*(?:ssotcheck:\s*(ignore-file|ignore)(?:\[([A-Z0-9, ]+)\])?|noqa:\s*((?:SSOT\d*[, ]*)+))"
+SUPPRESS_RE = re.compile(
+    r"#\s*(?:ssotcheck:\s*(ignore-file|ignore)(?:\[([A-Za-z0-9, ]*)\])?|noqa:\s*((?:SSOT\d*[, ]*)+))"
 )
+# `reason="..."` (or '...', or one bare word) and `until=...` after the rule list.
+SUPPRESS_ARG_RE = re.compile(r"""\s*(reason|until)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s#]+)""")
 
 
 def line_count(text: str) -> int:
@@ -71,21 +73,72 @@ def decode_source(data: bytes) -> tuple[str | None, ParseError | None]:
         )
 
 
-def suppressions(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    """`# ssotcheck: ignore[SSOT201]`, `# noqa: SSOT201`, `# ssotcheck: ignore-file`."""
+def suppressions(text: str) -> tuple[Suppression, ...]:
+    """`# ssotcheck: ignore[SSOT201] reason="..." until=YYYY-MM-DD`, `# noqa: SSOT201`,
+    `# ssotcheck: ignore-file[...]`: every suppression *comment* in the text, by line.
+
+    Shared by both extractors (they agree by construction). Text that only looks like a
+    suppression inside a string or docstring is not one: when the cheap line scan finds a
+    candidate, the tokenizer confirms it is a comment.
+    """
     if "ssotcheck:" not in text and "noqa" not in text:
         return ()
-    out: list[tuple[int, tuple[str, ...]]] = []
     # Lines as Python counts them (not str.splitlines, which also breaks at form feeds and
     # \u2028): a `# noqa` after such a character must still name the statement's line.
     lines = NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
-    for lineno, line in enumerate(lines, 1):
-        if "#" not in line:
-            continue
-        m = _SUPPRESS_RE.search(line)
-        if not m:
-            continue
-        codes_txt = m.group(2) or m.group(3) or ""
-        codes = tuple(sorted({c for c in re.split(r"[,\s]+", codes_txt) if c})) or ("",)
-        out.append((0 if m.group(1) == "ignore-file" else lineno, codes))
+    candidates = [n for n, line in enumerate(lines, 1)
+                  if "#" in line and SUPPRESS_RE.search(line)]
+    if not candidates:
+        return ()
+    comments = _comment_columns(text)
+    out: list[Suppression] = []
+    for n in candidates:
+        start = 0 if comments is None else comments.get(n)
+        if start is None:
+            continue  # only inside a string
+        m = SUPPRESS_RE.search(lines[n - 1], start)
+        # It must open the comment or a `# ...` segment of it: a comment that mentions
+        # the syntax (`# write \`# noqa: SSOT201\` here`) suppresses nothing.
+        if m and (m.start() == start or lines[n - 1][m.start() - 1] in " \t"):
+            out.append(_suppression(n, lines[n - 1], m))
     return tuple(out)
+
+
+def _suppression(lineno: int, line: str, m: re.Match[str]) -> Suppression:
+    codes_txt = m.group(2) or m.group(3) or ""
+    codes = tuple(sorted({c.upper() for c in re.split(r"[,\s]+", codes_txt) if c}))
+    reason = until = None
+    rest = line[m.end():]
+    while True:
+        a = SUPPRESS_ARG_RE.match(rest)
+        if not a:
+            break
+        value = a.group(2)
+        if value[:1] in "\"'" and len(value) >= 2:
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        if a.group(1) == "reason":
+            reason = value
+        else:
+            until = value
+        rest = rest[a.end():]
+    return Suppression(
+        line=lineno, codes=codes, reason=reason, until=until,
+        style="noqa" if m.group(3) is not None else "ssotcheck", column=m.start(),
+        file_level=m.group(1) == "ignore-file")
+
+
+def _comment_columns(text: str) -> dict[int, int] | None:
+    """line -> column of the comment on it, or None when the tokenizer cannot read the text
+    (e.g. syntax newer than the host's): then every candidate stands."""
+    import io
+    import tokenize
+
+    cols: dict[int, int] = {}
+    try:
+        # Universal newlines, so lone `\r` ends a line here as it does for the parser.
+        for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+            if tok.type == tokenize.COMMENT:
+                cols[tok.start[0]] = tok.start[1]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return cols

@@ -33,6 +33,7 @@ from ssotcheck.report.summary import (
     plural,
     printable,
     rule_counts,
+    stale_count,
     top_files,
     violations_phrase,
 )
@@ -639,6 +640,9 @@ def render(result: RunResult, **_: Any) -> str:
         stats.append(("Suppressed inline", result.suppressed))
     if result.baselined:
         stats.append(("In baseline", result.baselined))
+        stats += [(f"In baseline: {a}", n) for a, n in result.baselined_by_area().items()]
+    if stale_count(result):
+        stats.append(("Baselined, now gone", stale_count(result)))
     stat_html = "".join(f'<div><dt>{_e(k)}</dt><dd data-stat="{_e(k.lower())}">{v}</dd></div>'
                         for k, v in stats)
     parts = [

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ssotcheck import __version__
 from ssotcheck.model import Finding, Location
 from ssotcheck.report import jsonlines
-from ssotcheck.report.summary import SCHEMA_VERSION, directory_scores, rule_counts
+from ssotcheck.report.summary import SCHEMA_VERSION, directory_scores, rule_counts, stale_count
 
 if TYPE_CHECKING:
     from ssotcheck.pipeline import RunResult
@@ -83,12 +83,27 @@ def document(result: RunResult) -> dict[str, Any]:
         "suppressed": result.suppressed,
         "baselined": result.baselined,
         "findings": [finding_dict(f) for f in result.findings],
+        # Added in issue 12 (new keys only; the ones above keep their meaning).
+        "baseline": None if result.baseline_file is None else {
+            "file": result.baseline_file,
+            "baselined": result.baselined,
+            "areas": [{"name": a, "baselined": n} for a, n in result.baselined_by_area().items()],
+            "stale": stale_count(result),
+            "stale_entries": [{"rule": e.rule, "path": e.path, "anchor": e.anchor,
+                               "count": e.count, "fingerprint": e.fingerprint,
+                               "message": e.message} for e in result.baseline_stale],
+        },
+        "suppressed_findings": [
+            {**finding_dict(h.finding), "suppression": {"kind": h.kind,
+                                                        "justification": h.justification}}
+            for h in result.held],
     }
 
 
 def render(result: RunResult, **_: Any) -> str:
     # Key order is part of the contract (humans read it top-down), so no sort_keys.
     doc = document(result)
-    findings = doc["findings"]
-    doc["findings"] = jsonlines.placeholder("findings")
-    return jsonlines.dumps(doc, {"findings": findings})
+    long_lists = {key: doc[key] for key in ("findings", "suppressed_findings")}
+    for key in long_lists:
+        doc[key] = jsonlines.placeholder(key)
+    return jsonlines.dumps(doc, long_lists)

@@ -25,6 +25,7 @@ from ssotcheck.report.summary import (
     format_score,
     plural,
     rule_counts,
+    stale_count,
     top_files,
     violations_phrase,
 )
@@ -91,7 +92,8 @@ def render(result: RunResult, **_: Any) -> str:
         f"{st.files_analyzed} analysed, {st.files_failed} failed to parse, "
         f"{st.files_excluded} excluded"
         + (f", {result.suppressed} suppressed inline" if result.suppressed else "")
-        + (f", {result.baselined} in baseline" if result.baselined else ""),
+        + (f", {result.baselined} in baseline" if result.baselined else "")
+        + (f", {stale_count(result)} baselined no longer occur" if stale_count(result) else ""),
         "",
         "### Compliance by area",
         "",
@@ -105,6 +107,11 @@ def render(result: RunResult, **_: Any) -> str:
         if i == len(rows) - 1:
             cells = [f"**{c}**" for c in cells]
         out.append(_row(cells))
+    by_area = result.baselined_by_area()
+    if by_area:
+        out += ["", f"### In the baseline ({code(result.baseline_file or '')})", "",
+                _row(["Area", "Baselined"]), _row([":--", "--:"])]
+        out += [_row([text(a), str(n)]) for a, n in by_area.items()]
     counts = rule_counts(result.findings)
     if counts:
         out += ["", "### Findings by rule", "",

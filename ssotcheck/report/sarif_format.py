@@ -20,6 +20,7 @@ from ssotcheck.report import jsonlines
 from ssotcheck.report.summary import SCHEMA_VERSION, directory_scores
 
 if TYPE_CHECKING:
+    from ssotcheck.gates.suppressions import Suppressed
     from ssotcheck.pipeline import RunResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,7 +28,8 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "ssotcheck/v1"
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_TAGS = {"0": "analysis", "1": "duplicate-definition", "2": "imports", "3": "tests"}
+_TAGS = {"0": "analysis", "1": "duplicate-definition", "2": "imports", "3": "tests",
+         "9": "suppressions"}
 
 
 def _prose(text: str) -> str:
@@ -94,6 +96,20 @@ def fix_object(f: Finding) -> dict[str, Any]:
                 for e in f.fix.edits],
         }],
     }
+
+
+def suppressed_object(h: Suppressed, rule_index: dict[str, int]) -> dict[str, Any]:
+    """A result a gate took out: still in the log, marked so viewers show it as accepted
+    (`inSource` for an inline comment, `external` for the baseline file)."""
+    out = result_object(h.finding, rule_index)
+    entry: dict[str, Any] = {"kind": "inSource" if h.kind == "inline" else "external",
+                             "status": "accepted"}
+    if h.justification:
+        entry["justification"] = h.justification
+    out["suppressions"] = [entry]
+    if h.kind == "baseline":
+        out["baselineState"] = "unchanged"
+    return out
 
 
 def result_object(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -172,7 +188,8 @@ def document(result: RunResult) -> dict[str, Any]:
                 "description": {"text": "The project root: the directory of its configuration."},
             }},
             "columnKind": "unicodeCodePoints",
-            "results": [result_object(f, index) for f in result.findings],
+            "results": [result_object(f, index) for f in result.findings]
+            + [suppressed_object(h, index) for h in result.held],
             "properties": score_properties(result),
         }],
     }

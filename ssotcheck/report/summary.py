@@ -108,6 +108,11 @@ def rule_area_findings(result: RunResult) -> list[tuple[str, str, list[Finding]]
     return [(rule, area, by_pair.get((rule, area), [])) for area in areas for rule in sorted(rules)]
 
 
+def stale_count(result: RunResult) -> int:
+    """Baselined findings that no longer occur (what `ssotcheck baseline` would drop)."""
+    return sum(e.count for e in result.baseline_stale)
+
+
 def fix_available(findings: Iterable[Finding]) -> bool:
     return any(f.fix is not None for f in findings)
 

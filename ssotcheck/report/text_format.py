@@ -40,6 +40,7 @@ from ssotcheck.report.summary import (
     register,
     register_title,
     rule_counts,
+    stale_count,
     top_files,
 )
 
@@ -194,6 +195,10 @@ def summary_line(result: RunResult) -> str:
         summary += f"; {result.suppressed} suppressed inline"
     if result.baselined:
         summary += f"; {result.baselined} in baseline"
+    stale = stale_count(result)
+    if stale:
+        summary += (f"; {plural(stale, 'baselined finding')} no longer "
+                    f"{'occurs' if stale == 1 else 'occur'}")
     return summary
 
 
@@ -258,6 +263,19 @@ def _area_table(result: RunResult, color: bool) -> Table:
         t.add_row(escape(a.name), str(a.files), str(a.files_with_violations),
                   str(a.violations), format_score(a.score), _bar(a.score, color),
                   style="bold" if color and is_total else None, end_section=i == len(rows) - 2)
+    return t
+
+
+def _baseline_table(result: RunResult, color: bool) -> Table | None:
+    """Baselined findings per area: the debt the scores beside it do not count."""
+    by_area = result.baselined_by_area()
+    if not by_area:
+        return None
+    t = _table(f"In the baseline ({result.baseline_file})", color)
+    t.add_column("area", no_wrap=True)
+    t.add_column("baselined", justify="right", no_wrap=True)
+    for area, n in by_area.items():
+        t.add_row(escape(area), str(n))
     return t
 
 
@@ -374,8 +392,8 @@ def _summary(result: RunResult, options: RenderOptions, color: bool, width: int)
     for line in _header(result, color, width):
         p(line)
     p("")
-    tables = (_area_table(result, color), _rule_table(result, color),
-              _register_table(result, options, color))
+    tables = (_area_table(result, color), _baseline_table(result, color),
+              _rule_table(result, color), _register_table(result, options, color))
     for t in tables:
         if t is not None:
             p(t)
