@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -17,14 +18,17 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.checks import Checked, flatten, run_all
 from ssotcheck.config import Config
 from ssotcheck.gates import baseline as baseline_gate
+from ssotcheck.gates import new_code
 from ssotcheck.gates import suppressions
 from ssotcheck.incremental import recheck, referenced_names
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.discover import Discovery, discover
+from ssotcheck.index.git_revision import Repository, Revision, RevisionCaches
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores
 from ssotcheck.results_store import Known, ResultsStore
+from ssotcheck.revisions import check_revision
 from ssotcheck.scoring import compute
 
 DEFAULT_CACHE_DIR = ".ssotcheck_cache"
@@ -46,6 +50,9 @@ class RunOptions:
     cache_dir: Path | None = None
     use_baseline: bool = True
     hooks: Hooks = field(default_factory=Hooks)
+    # `check --diff-base`: the findings the base revision has, by identity; a finding
+    # counts only when it is beyond these (and not baselined either).
+    known: Counter[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ class RunResult:
     # Files in scope that failed to parse and carry no SSOT000 finding (the rule is off):
     # scored as non-compliant all the same, so per-directory scores need them too.
     failed: tuple[str, ...] = ()
+    at_base: int = 0  # findings left out because the --diff-base revision has them too
+    diff_base: str | None = None  # that revision's commit id (set by the CLI)
 
 
 def cache_directory(config: Config, options: RunOptions) -> Path | None:
@@ -221,6 +230,41 @@ def _check(config: Config, index: ProjectIndex, parsed: int,
                    referenced=frozenset(referenced_names(files.values())))
 
 
+def run_revision(config: Config, repo: Repository, revision: Revision, caches: RevisionCaches,
+                 options: RunOptions = RunOptions()) -> RunResult:
+    """A past revision through the same stages: git is its discover + read stage
+    (`ssotcheck.index.git_revision`), its checks stage answers from the revision store or
+    from the revision analysed before when it can (`ssotcheck.revisions`), gates and
+    score are the ones above. No baseline applies (a baseline speaks for the working
+    tree); inline suppressions do, as of that revision. `caches` are shared by the
+    revisions of one command (`caches_for`)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        timings: dict[str, float] = {}
+        found = Discovery(revision.files, revision.excluded, revision.extension_modules)
+        checked, load = check_revision(config, repo, revision, caches,
+                                       options.jobs or os.cpu_count() or 1,
+                                       options.hooks.on_parse_start, options.hooks.on_parsed,
+                                       timings)
+        index = checked.index or ProjectIndex.deferred(
+            config.root, revision.files, load, config.src, revision.extension_modules)
+        return _gate_and_score(config, replace(options, use_baseline=False, known=None),
+                               index, checked, _stats(found, index, checked, timings))
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def caches_for(config: Config, options: RunOptions,
+               known: dict[tuple[Path | None, str], RevisionCaches]) -> RevisionCaches:
+    """The revision caches for `config`'s extraction settings, made once per command."""
+    key = (cache_directory(config, options), config.extraction_key())
+    if key not in known:
+        known[key] = RevisionCaches(*key)
+    return known[key]
+
+
 def _deferred_index(config: Config, options: RunOptions, found: Discovery) -> ProjectIndex:
     """The project's index with facts loaded only if someone asks (graph, fix)."""
     def load() -> list[FileFacts]:
@@ -238,9 +282,17 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
     scope = tuple(p for p in index.paths if in_scope(p, options.paths))
     scoped = [replace(f, area=area_of(f.path)) for f in findings if in_scope(f.path, options.paths)]
     kept, suppressed = suppressions.apply(scoped, checked.suppressions)
-    baselined = 0
+    fresh = None if options.known is None else {
+        id(f) for f in new_code.beyond(kept, options.known)}
+    baselined = at_base = 0
     if options.use_baseline and config.baseline:
         kept, baselined = baseline_gate.apply(kept, config.root / config.baseline)
+    if fresh is not None:
+        # Both gates pass over the first findings of an identity in the same order, so a
+        # finding fails when it is beyond the base's count AND the baseline's.
+        before = len(kept)
+        kept = [f for f in kept if id(f) in fresh]
+        at_base = before - len(kept)
     kept.sort(key=Finding.sort_key)
     failed = () if config.rule_enabled("SSOT000") else tuple(
         p for p in scope if p in checked.failed)
@@ -248,4 +300,4 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
     concepts.sort(key=lambda c: (-c.spread, c.kind, c.name))
     stats.seconds["gates_and_score"] = time.perf_counter() - t0
     return RunResult(config, index, tuple(kept), tuple(concepts), scores, stats, scope,
-                     suppressed, baselined, failed)
+                     suppressed, baselined, failed, at_base)

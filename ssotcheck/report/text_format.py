@@ -182,6 +182,8 @@ def summary_line(result: RunResult) -> str:
         summary += f"; {result.suppressed} suppressed inline"
     if result.baselined:
         summary += f"; {result.baselined} in baseline"
+    if result.at_base:
+        summary += f"; {result.at_base} also at the diff base"
     return summary
 
 
