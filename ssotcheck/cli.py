@@ -465,7 +465,10 @@ def _history(args: argparse.Namespace, config: Config) -> History:
     from ssotcheck.runner import run_options
 
     fixed = config if getattr(args, "config", None) else None
-    return History(config.root, run_options(args, use_baseline=False), os.environ, fixed)
+    overrides = {k: getattr(config, k) for k in ("select", "ignore")
+                 if getattr(args, k, None)}  # given on the command line: every revision
+    return History(config.root, run_options(args, use_baseline=False), os.environ, fixed,
+                   overrides)
 
 
 def _trend_args(args: argparse.Namespace) -> tuple[str | None, list[str]]:

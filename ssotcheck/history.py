@@ -9,9 +9,9 @@ index or facts, so fifty points cost the memory of one run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from ssotcheck.config import Config
 from ssotcheck.gates import new_code
@@ -60,8 +60,10 @@ class History:
     """Analyses revisions of one repository, sharing caches between them."""
 
     def __init__(self, root: Path, options: RunOptions, environ: Mapping[str, str],
-                 fixed: Config | None = None) -> None:
+                 fixed: Config | None = None, overrides: Mapping[str, Any] | None = None
+                 ) -> None:
         self.root = root
+        self.overrides = dict(overrides or {})  # --select / --ignore, for every revision
         self.repo = Repository(root, environ)
         self.options = options
         self.fixed = fixed  # --config: one configuration for every revision
@@ -74,7 +76,7 @@ class History:
             rc = config_at(self.repo, commit.oid, self.root, self.fixed)
             if rc.config is None:
                 return None, rc.error
-            config = rc.config
+            config = replace(rc.config, **self.overrides) if self.overrides else rc.config
         revision, _ = discover_revision(self.repo, commit, config.exclude)
         return run_revision(config, self.repo, revision,
                             caches_for(config, self.options, self._caches), self.options), None

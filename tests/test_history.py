@@ -399,3 +399,9 @@ def test_parallel_extraction_of_many_unknown_blobs(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
     point = json.loads(outs[0])["points"][0]
     assert point["rules"] == {"SSOT000": 1, "SSOT101": 2} and point["files"] == 302
+
+
+def test_select_and_ignore_apply_to_every_revision(history: tuple[Path, list[str]]) -> None:
+    repo, _ = history
+    points = trend_json(repo, "--ignore", "SSOT101")
+    assert [p["score"] for p in points] == [100.0, 100.0, 100.0, None, 100.0, 100.0]
