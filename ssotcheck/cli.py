@@ -16,6 +16,7 @@ from ssotcheck import __version__
 
 if TYPE_CHECKING:
     from ssotcheck.config import Config
+    from ssotcheck.history import History, Point
     from ssotcheck.pipeline import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -135,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "baseline-strict = true), so the committed baseline keeps shrinking")
     p.add_argument("--statistics", action="store_true",
                    help="print the number of findings per rule (like ruff), not the findings")
+    p.add_argument("--diff-base", metavar="REF",
+                   help="new-code gate: fail only on findings that REF (a branch, tag or "
+                        "commit) does not have; REF is read from git objects")
     _layout_options(p)
     _common(p, ("text",) + tuple(f for f in FORMATS if f != "text"))
 
@@ -144,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true",
                    help="ignore the baseline file (default: use it when it exists)")
     p.add_argument("--record", action="store_true",
-                   help="append the scores to .ssotcheck-history.jsonl for `ssotcheck trend`")
+                   help="append the scores to .ssotcheck-history.jsonl for `ssotcheck trend` "
+                        "(for projects outside git)")
+    p.add_argument("--trend", type=int, metavar="N",
+                   help="with --format html: embed a chart of the last N commits")
     p.add_argument("--findings", action="store_true",
                    help="text: list every finding after the summary (`check` lists them too)")
     p.add_argument("--concepts", metavar="N|all", type=_concept_rows, default=REGISTER_ROWS,
@@ -201,9 +208,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                    help="worker processes for parsing (default: CPU count)")
 
-    p = cmd("trend", "show how the score changed across recorded `report` runs")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="project directory")
-    _common(p)
+    p = cmd("trend", "scores per commit, computed from git history (no checkout)",
+            "Analyse past commits straight from git objects (the working tree, index and\n"
+            "HEAD are left alone), each under the configuration as of that commit.\n"
+            "Outside git, shows the points `report --record` appended.")
+    p.add_argument("args", nargs="*", metavar="[REVISIONS] [PATH]",
+                   help="a revision range such as v1.0..HEAD (default: first-parent history "
+                        "of HEAD), and the project directory")
+    p.add_argument("--commits", "-n", type=int, metavar="N",
+                   help="at most N points (default: 20 unless a range or --since is given)")
+    p.add_argument("--since", metavar="DATE", help="only commits after DATE (as git log --since)")
+    p.add_argument("--every", type=int, default=1, metavar="N", help="sample every N-th commit")
+    p.add_argument("--recorded", action="store_true",
+                   help="show the points `report --record` appended instead")
+    _common(p, ("text", "json", "markdown", "html", "csv"))
+
+    p = cmd("diff", "what changed between two states: new and fixed findings, scores",
+            "Compare BASE with HEAD (default: the working tree): findings new and fixed\n"
+            "(matched without line numbers, so moved code is neither), concepts newly\n"
+            "split or merged, score movement per area. Commits are read from git objects.")
+    p.add_argument("base", metavar="BASE", help="base revision")
+    p.add_argument("head", nargs="?", metavar="HEAD", help="head revision (default: working tree)")
+    p.add_argument("--path", metavar="DIR", help="project directory (default: .)")
+    _common(p, ("text", "markdown", "json"))
 
     p = cmd("cache", "manage the facts cache")
     p.add_argument("action", choices=("clear", "dir"), help="clear: delete it; dir: print its path")
@@ -319,12 +346,27 @@ def _nothing_analysed(args: argparse.Namespace, config: Config, result: RunResul
 
 
 def cmd_check(args: argparse.Namespace, full: bool) -> int:
+    from dataclasses import replace
+
     from ssotcheck.report import RenderOptions, render
     from ssotcheck.runner import run_pipeline, write_output
 
     config, scope = load_config(args)
     fmt, layout = _output_choice(args)
-    result = run_pipeline(args, config, scope, use_baseline=not args.no_baseline)
+    known = None
+    base_commit = None
+    if getattr(args, "diff_base", None):
+        from ssotcheck.history import base_counts
+
+        base_commit, known = base_counts(_history(args, config), args.diff_base, config)
+    trend = None
+    if getattr(args, "trend", None) is not None:
+        if fmt != "html":
+            raise UsageError("--trend needs --format html")
+        trend = trend_points(args, config, None, args.trend)
+    result = run_pipeline(args, config, scope, use_baseline=not args.no_baseline, known=known)
+    if base_commit is not None:
+        result = replace(result, diff_base=base_commit.oid)
     empty = _nothing_analysed(args, config, result)
     if empty is not None:
         return empty
@@ -345,6 +387,11 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
         from ssotcheck.report.text_format import findings_only
 
         text = findings_only(result, color=color, options=options)
+    elif trend is not None:
+        from ssotcheck.report import html_format
+        from ssotcheck.report.trend_format import section
+
+        text = html_format.render(result, sections=(section(trend),), options=options)
     else:
         text = render(result, fmt, color=color, full=full, options=options)
     write_output(text, args.output)
@@ -489,13 +536,74 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return run_fix(args, config, scope)
 
 
+def _history(args: argparse.Namespace, config: Config) -> History:
+    from ssotcheck.history import History
+    from ssotcheck.runner import run_options
+
+    fixed = config if getattr(args, "config", None) else None
+    overrides = {k: getattr(config, k) for k in ("select", "ignore")
+                 if getattr(args, k, None)}  # given on the command line: every revision
+    return History(config.root, run_options(args, use_baseline=False), os.environ, fixed,
+                   overrides)
+
+
+def _trend_args(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """Split TREND's positionals: an existing path is the project, anything else a range."""
+    revisions = [a for a in args.args if not Path(a).exists()]
+    paths = [a for a in args.args if Path(a).exists()]
+    if len(revisions) > 1:
+        raise UsageError(f"one revision range at most, got {' '.join(revisions)}")
+    return (revisions[0] if revisions else None), paths
+
+
+def trend_points(args: argparse.Namespace, config: Config, revisions: str | None,
+                 count: int | None) -> list[Point]:
+    from ssotcheck.history import trend
+
+    every = getattr(args, "every", 1)
+    if every < 1 or (count is not None and count < 1):
+        raise UsageError("--commits, --every and --trend must be at least 1")
+    if count is None and revisions is None and not getattr(args, "since", None):
+        count = 20
+    return trend(_history(args, config), revisions, count, getattr(args, "since", None), every)
+
+
 def cmd_trend(args: argparse.Namespace) -> int:
-    from ssotcheck.trend import show
+    from ssotcheck.index.git_revision import GitError, Repository
+    from ssotcheck.report.trend_format import render as render_trend
+    from ssotcheck.runner import write_output
+    from ssotcheck.trend import HISTORY, show
+
+    revisions, paths = _trend_args(args)
+    args.paths = paths
+    config, _ = load_config(args)
+    if args.recorded:
+        write_output(show(config), args.output)
+        return EXIT_OK
+    try:
+        Repository(config.root, os.environ)
+    except GitError:
+        if revisions is None and (config.root / HISTORY).exists():
+            write_output(show(config), args.output)  # outside git: the recorded points
+            return EXIT_OK
+        raise
+    points = trend_points(args, config, revisions, args.commits)
+    write_output(render_trend(points, args.format), args.output)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from ssotcheck.history import diff_states
+    from ssotcheck.report.diff_format import render as render_diff
     from ssotcheck.runner import write_output
 
+    args.paths = [args.path] if args.path else []
     config, _ = load_config(args)
-    write_output(show(config), args.output)
+    d = diff_states(_history(args, config), args.base, args.head, config)
+    write_output(render_diff(d, args.format), args.output)
     return EXIT_OK
+
+
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -509,12 +617,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fix": cmd_fix,
     "trend": cmd_trend,
     "suppressions": cmd_suppressions,
+    "diff": cmd_diff,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ssotcheck.config import ConfigError
     from ssotcheck.gates.baseline import BaselineError
+    from ssotcheck.index.git_revision import GitError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -523,7 +633,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, UsageError, BaselineError) as exc:
+    except (ConfigError, UsageError, BaselineError, GitError) as exc:
         print(f"ssotcheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -29,6 +29,7 @@ DEFAULT_DISCRIMINATORS = ("type", "event_type")
 DEFAULT_ENVELOPES = ("payload", "data")
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 DEFAULT_BASELINE = ".ssotcheck-baseline.json"
+Reader = Callable[[str], "str | None"]  # file name beside the configuration -> its text
 
 
 class ConfigError(Exception):
@@ -241,7 +242,11 @@ def _dotted(key: str, value: str) -> None:
         raise ConfigError(f"`{key}`: `{value}` is not a dotted Python path")
 
 
-def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = None) -> Config:
+def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = None,
+                 read: Reader | None = None) -> Config:
+    """`read` returns the text of a file beside the configuration (None when absent) for
+    pytest's settings; default: the file system under `root` (a past revision passes its
+    git objects instead)."""
     """Validate a `[tool.ssotcheck]` table and build a Config."""
     _check_table(data, _TOP, "")
     kw: dict[str, Any] = {"root": root, "config_path": config_path}
@@ -343,11 +348,20 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
                 message=spec.get("message", ""),
             ))
         kw["banned_api"] = tuple(banned)
-    kw.update(_pytest_settings(root))
+    kw.update(_pytest_settings(read or _file_reader(root)))
     return Config(**kw)
 
 
-def _pytest_settings(root: Path) -> dict[str, Any]:
+def _file_reader(root: Path) -> Reader:
+    def read(name: str) -> str | None:
+        p = root / name
+        if not p.is_file():
+            return None
+        return p.read_text(encoding="utf-8")
+    return read
+
+
+def _pytest_settings(read: Reader) -> dict[str, Any]:
     """Read `python_files` / `python_classes` the way pytest would, first file found wins."""
     import configparser
 
@@ -359,25 +373,25 @@ def _pytest_settings(root: Path) -> dict[str, Any]:
         return tuple(str(v).split())
 
     for name in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"):
-        p = root / name
-        if not p.is_file():
-            continue
         try:
+            text = read(name)
+            if text is None:
+                continue
             if name == "pyproject.toml":
-                data = tomllib.loads(p.read_text(encoding="utf-8"))
+                data = tomllib.loads(text)
                 section = data.get("tool", {}).get("pytest", {}).get("ini_options")
                 if section is None:
                     continue
             else:
                 cp = configparser.ConfigParser(interpolation=None)
-                cp.read(p, encoding="utf-8")
+                cp.read_string(text, source=name)
                 sect = "tool:pytest" if name == "setup.cfg" else "pytest"
                 if not cp.has_section(sect):
                     if name == "pytest.ini":
                         break  # pytest uses a pytest.ini even when it has no [pytest] section
                     continue
                 section = dict(cp.items(sect))
-        except (OSError, ValueError, configparser.Error):
+        except (OSError, ValueError, configparser.Error):  # UnicodeDecodeError is a ValueError
             continue
         if "python_files" in section:
             out["python_files"] = split(section["python_files"])
@@ -426,15 +440,24 @@ def load(path: Path | None, root_hint: Path, root: Path | None = None) -> Config
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    if path.name == "pyproject.toml":
+    table = parse_table(text, str(path), path.name == "pyproject.toml")
+    return from_mapping(table, (root or path.parent).resolve(), path.resolve())
+
+
+def parse_table(text: str, where: str, pyproject: bool) -> dict[str, Any]:
+    """The `[tool.ssotcheck]` table of a configuration file's text; `where` names the
+    file in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    if pyproject:
         table = data.get("tool", {}).get("ssotcheck", {})
     else:
         table = data.get("tool", {}).get("ssotcheck", data)
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.ssotcheck] must be a table")
-    return from_mapping(table, (root or path.parent).resolve(), path.resolve())
+        raise ConfigError(f"{where}: [tool.ssotcheck] must be a table")
+    return table

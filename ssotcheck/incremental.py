@@ -307,6 +307,46 @@ def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
     return out_f, out_c
 
 
+def reuse_families(config: Config, paths: tuple[str, ...], previous: dict[str, FamilyResult],
+                   old: dict[str, FileFacts], new: dict[str, FileFacts], referenced: set[str],
+                   whole_index: Callable[[], ProjectIndex], extensions: tuple[str, ...] = ()
+                   ) -> tuple[dict[str, FamilyResult], list[str], set[str]]:
+    """Each family's findings after the edits `old` -> `new` (same set of files, `paths`):
+    a local family re-checks the edited files only, another keeps its previous findings
+    (positions moved) when no edit touched what it READS, else runs again over
+    `whole_index()`. Returns the results, the families run again, and the names
+    referenced now. Shared by the working tree's re-check and `trend`'s walk through
+    consecutive revisions."""
+    edited = sorted(new)
+    for f in new.values():
+        referenced |= tokens(f)
+    inputs = {p: changed_inputs(old[p], new[p], referenced) for p in edited}
+    maps = {p: PositionMap(old[p], new[p]) for p in edited}
+    edited_only = ProjectIndex.deferred(config.root, paths, lambda: list(new.values()),
+                                        config.src, extensions)
+    results: dict[str, FamilyResult] = {}
+    rerun: list[str] = []
+    for family in families():
+        if not enabled(family, config):
+            continue
+        name = family_name(family)
+        before = previous.get(name)
+        if before is not None and family.LOCAL:
+            # Findings of a local family live in the file they come from.
+            kept = [f for f in before[0] if f.location.path not in new]
+            fresh, _ = run_family(family, edited_only, config)
+            results[name] = (sorted(kept + fresh, key=Finding.sort_key), [])
+            continue
+        if before is not None and not any(inputs[p] & family.READS for p in edited):
+            moved = move_results(before[0], before[1], maps)
+            if moved is not None:
+                results[name] = moved
+                continue
+        rerun.append(name)
+        results[name] = run_family(family, whole_index(), config)
+    return results, rerun, referenced
+
+
 def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Known,
             on_parse_start: Callable[[int], None] | None,
             on_parsed: Callable[[int], None] | None,
@@ -348,12 +388,6 @@ def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Know
             cache.put_raw(p, *digests.stats[p], entry[2], entry[3])
     cache.save()
 
-    referenced = set(res["referenced"])
-    for f in new.values():
-        referenced |= tokens(f)
-    inputs = {p: changed_inputs(old[p], new[p], referenced) for p in edited}
-    maps = {p: PositionMap(old[p], new[p]) for p in edited}
-    previous = known.families()
     full: list[ProjectIndex] = []
 
     def whole_index() -> ProjectIndex:
@@ -365,28 +399,9 @@ def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Know
         return full[0]
 
     t0 = time.perf_counter()
-    edited_only = ProjectIndex.deferred(root, tuple(sorted(files)), lambda: list(new.values()),
-                                        config.src, extensions)
-    results: dict[str, FamilyResult] = {}
-    rerun: list[str] = []
-    for family in families():
-        if not enabled(family, config):
-            continue
-        name = family_name(family)
-        before = previous.get(name)
-        if before is not None and family.LOCAL:
-            # Findings of a local family live in the file they come from.
-            kept = [f for f in before[0] if f.location.path not in new]
-            fresh, _ = run_family(family, edited_only, config)
-            results[name] = (sorted(kept + fresh, key=Finding.sort_key), [])
-            continue
-        if before is not None and not any(inputs[p] & family.READS for p in edited):
-            moved = move_results(before[0], before[1], maps)
-            if moved is not None:
-                results[name] = moved
-                continue
-        rerun.append(name)
-        results[name] = run_family(family, whole_index(), config)
+    results, rerun, referenced = reuse_families(
+        config, tuple(sorted(files)), known.families(), old, new, set(res["referenced"]),
+        whole_index, extensions)
     timings["checks"] = time.perf_counter() - t0
 
     failed = frozenset(p for p in res["failed"] if p not in new) | frozenset(

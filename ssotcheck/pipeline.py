@@ -10,6 +10,7 @@ import datetime as dt
 import gc
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -18,15 +19,18 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.checks import Checked, flatten, run_all
 from ssotcheck.config import Config
 from ssotcheck.gates import baseline as baseline_gate
+from ssotcheck.gates import new_code
 from ssotcheck.gates import suppressions
 from ssotcheck.gates.suppressions import Suppressed
 from ssotcheck.incremental import recheck, referenced_names
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.discover import Discovery, discover
+from ssotcheck.index.git_revision import Repository, Revision, RevisionCaches
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores, SuppressionTable
 from ssotcheck.results_store import Known, ResultsStore
+from ssotcheck.revisions import check_revision
 from ssotcheck.scoring import compute
 
 DEFAULT_CACHE_DIR = ".ssotcheck_cache"
@@ -51,6 +55,9 @@ class RunOptions:
     # The date suppression expiries are judged against (None: today). Gates only, so it
     # never invalidates a cache.
     today: dt.date | None = None
+    # `check --diff-base`: the findings the base revision has, by identity; a finding
+    # counts only when it is beyond these (and not baselined either).
+    known: Counter[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class RunResult:
             if h.kind == "baseline":
                 counts[h.finding.area] = counts.get(h.finding.area, 0) + 1
         return dict(sorted(counts.items()))
+    at_base: int = 0  # findings left out because the --diff-base revision has them too
+    diff_base: str | None = None  # that revision's commit id (set by the CLI)
 
 
 def cache_directory(config: Config, options: RunOptions) -> Path | None:
@@ -239,6 +248,41 @@ def _check(config: Config, index: ProjectIndex, parsed: int,
                    referenced=frozenset(referenced_names(files.values())))
 
 
+def run_revision(config: Config, repo: Repository, revision: Revision, caches: RevisionCaches,
+                 options: RunOptions = RunOptions()) -> RunResult:
+    """A past revision through the same stages: git is its discover + read stage
+    (`ssotcheck.index.git_revision`), its checks stage answers from the revision store or
+    from the revision analysed before when it can (`ssotcheck.revisions`), gates and
+    score are the ones above. No baseline applies (a baseline speaks for the working
+    tree); inline suppressions do, as of that revision. `caches` are shared by the
+    revisions of one command (`caches_for`)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        timings: dict[str, float] = {}
+        found = Discovery(revision.files, revision.excluded, revision.extension_modules)
+        checked, load = check_revision(config, repo, revision, caches,
+                                       options.jobs or os.cpu_count() or 1,
+                                       options.hooks.on_parse_start, options.hooks.on_parsed,
+                                       timings)
+        index = checked.index or ProjectIndex.deferred(
+            config.root, revision.files, load, config.src, revision.extension_modules)
+        return _gate_and_score(config, replace(options, use_baseline=False, known=None),
+                               index, checked, _stats(found, index, checked, timings))
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def caches_for(config: Config, options: RunOptions,
+               known: dict[tuple[Path | None, str], RevisionCaches]) -> RevisionCaches:
+    """The revision caches for `config`'s extraction settings, made once per command."""
+    key = (cache_directory(config, options), config.extraction_key())
+    if key not in known:
+        known[key] = RevisionCaches(*key)
+    return known[key]
+
+
 def _deferred_index(config: Config, options: RunOptions, found: Discovery) -> ProjectIndex:
     """The project's index with facts loaded only if someone asks (graph, fix)."""
     def load() -> list[FileFacts]:
@@ -261,6 +305,8 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
     held: list[Suppressed] = list(inline.suppressed)
     stale: tuple[baseline_gate.Entry, ...] = ()
     baseline_file: str | None = None
+    fresh = None if options.known is None else {
+        id(f) for f in new_code.beyond(kept, options.known)}
     if options.use_baseline:
         path = config.baseline_path()
         recorded = baseline_gate.load(path)
@@ -272,6 +318,13 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
             held += [Suppressed(f, "baseline", f"recorded in {baseline_file}")
                      for f in gate.baselined]
             stale = tuple(gate.stale)
+    at_base = 0
+    if fresh is not None:
+        # Both gates pass over the first findings of an identity in the same order, so a
+        # finding fails when it is beyond the base's count AND the baseline's.
+        before = len(kept)
+        kept = [f for f in kept if id(f) in fresh]
+        at_base = before - len(kept)
     kept.sort(key=Finding.sort_key)
     held.sort(key=lambda s: s.finding.sort_key())
     failed = () if config.rule_enabled("SSOT000") else tuple(
@@ -281,7 +334,7 @@ def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
     stats.seconds["gates_and_score"] = time.perf_counter() - t0
     return RunResult(config, index, tuple(kept), tuple(concepts), scores, stats, scope,
                      suppressed=len(inline.suppressed),
-                     failed=failed,
+                     failed=failed, at_base=at_base,
                      baselined=sum(1 for h in held if h.kind == "baseline"),
                      held=tuple(held), baseline_stale=stale, baseline_file=baseline_file,
                      suppression_table={p: t for p, t in checked.suppressions.items()

@@ -10,6 +10,7 @@ import datetime as dt
 import gc
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -39,14 +40,18 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def run_options(args: argparse.Namespace, **kw: Any) -> RunOptions:
+    """RunOptions from the common command-line options, plus `kw`."""
+    return RunOptions(jobs=args.jobs, use_cache=not args.no_cache,
+                      cache_dir=Path(args.cache_dir) if args.cache_dir else None, **kw)
+
+
 def run_pipeline(args: argparse.Namespace, config: Config, scope: tuple[str, ...], *,
-                 use_baseline: bool = True) -> RunResult:
+                 use_baseline: bool = True, known: Counter[str] | None = None) -> RunResult:
+    """`known`: the --diff-base revision's findings (see `RunOptions.known`)."""
     hooks, finish = _progress_hooks(args)
-    options = RunOptions(
-        paths=scope, jobs=args.jobs, use_cache=not args.no_cache,
-        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-        use_baseline=use_baseline, hooks=hooks, today=today(),
-    )
+    options = run_options(args, paths=scope, use_baseline=use_baseline, hooks=hooks,
+                          known=known, today=today())
     try:
         result = run(config, options)
     finally:

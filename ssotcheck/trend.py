@@ -1,4 +1,5 @@
-"""`ssotcheck trend`: scores over time, from the history `report --record` appends to."""
+"""Scores over time for projects outside git: `report --record` appends a point to a local
+file and `trend` replays them. Inside git, `trend` reads the commits (`ssotcheck.history`)."""
 
 from __future__ import annotations
 

@@ -200,7 +200,10 @@ def test_init_writes_a_loadable_config(tmp_path: Path) -> None:
 
 
 def test_report_record_and_trend(project: Path) -> None:
-    assert "no history yet" in ssot("trend", str(project)).stdout
+    # Outside git, with nothing recorded: a clear error pointing at `report --record`.
+    first = ssot("trend", str(project))
+    assert first.returncode == 2
+    assert "not inside a git repository" in first.stderr and "report --record" in first.stderr
     ssot("report", "--record", str(project))
     (project / "pkg" / "broken.py").write_text("x = 1\n", encoding="utf-8")
     ssot("report", "--record", str(project))

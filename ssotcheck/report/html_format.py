@@ -629,7 +629,8 @@ def _next_steps(result: RunResult) -> list[str]:
             "</section>"]
 
 
-def render(result: RunResult, **_: Any) -> str:
+def render(result: RunResult, sections: tuple[str, ...] = (), **_: Any) -> str:
+    """`sections`: ready HTML cards placed after the summary (the trend chart)."""
     s, st = result.scores, result.stats
     name = result.config.root.name or "."
     level = _level(s.overall)
@@ -643,6 +644,8 @@ def render(result: RunResult, **_: Any) -> str:
         stats += [(f"In baseline: {a}", n) for a, n in result.baselined_by_area().items()]
     if stale_count(result):
         stats.append(("Baselined, now gone", stale_count(result)))
+    if result.at_base:
+        stats.append(("Also at the diff base", result.at_base))
     stat_html = "".join(f'<div><dt>{_e(k)}</dt><dd data-stat="{_e(k.lower())}">{v}</dd></div>'
                         for k, v in stats)
     parts = [
@@ -673,6 +676,7 @@ def render(result: RunResult, **_: Any) -> str:
         f"{st.files_failed} failed to parse. A file is compliant when no error or warning finding "
         "points at it; the overall score is the file-weighted mean of the area scores.</p>",
         "</div></section>",
+        *sections,
         *_areas(result),
         *_rules(result),
         *_concepts(result),

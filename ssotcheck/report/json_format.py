@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ssotcheck import __version__
-from ssotcheck.model import Finding, Location
+from ssotcheck.model import AreaScore, Finding, Location
 from ssotcheck.report import jsonlines
 from ssotcheck.report.summary import SCHEMA_VERSION, directory_scores, rule_counts, stale_count
 
@@ -51,6 +51,12 @@ def directory_rows(result: RunResult) -> list[dict[str, Any]]:
              "violations": d.violations, "score": d.score} for d in directory_scores(result)]
 
 
+def area_dict(a: AreaScore) -> dict[str, Any]:
+    """An area's scores under the report's JSON keys (also `trend`'s)."""
+    return {"name": a.name, "files": a.files, "files_with_violations": a.files_with_violations,
+            "violations": a.violations, "score": a.score}
+
+
 def document(result: RunResult) -> dict[str, Any]:
     s = result.scores
     return {
@@ -64,11 +70,7 @@ def document(result: RunResult) -> dict[str, Any]:
         "violations": s.violations,
         "score": s.overall,
         "fail_under": result.config.fail_under,
-        "areas": [
-            {"name": a.name, "files": a.files, "files_with_violations": a.files_with_violations,
-             "violations": a.violations, "score": a.score}
-            for a in s.areas
-        ],
+        "areas": [area_dict(a) for a in s.areas],
         "rules": [
             {"rule": r.rule, "name": r.name, "severity": r.severity, "findings": r.findings,
              "violations": r.violations, "files": r.files}
@@ -82,6 +84,8 @@ def document(result: RunResult) -> dict[str, Any]:
         "directories": directory_rows(result),
         "suppressed": result.suppressed,
         "baselined": result.baselined,
+        **({"diff_base": {"commit": result.diff_base, "also_at_base": result.at_base}}
+           if result.diff_base else {}),
         "findings": [finding_dict(f) for f in result.findings],
         # Added in issue 12 (new keys only; the ones above keep their meaning).
         "baseline": None if result.baseline_file is None else {

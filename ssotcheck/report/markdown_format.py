@@ -93,7 +93,8 @@ def render(result: RunResult, **_: Any) -> str:
         f"{st.files_excluded} excluded"
         + (f", {result.suppressed} suppressed inline" if result.suppressed else "")
         + (f", {result.baselined} in baseline" if result.baselined else "")
-        + (f", {stale_count(result)} baselined no longer occur" if stale_count(result) else ""),
+        + (f", {stale_count(result)} baselined no longer occur" if stale_count(result) else "")
+        + (f", {result.at_base} also at the diff base" if result.at_base else ""),
         "",
         "### Compliance by area",
         "",

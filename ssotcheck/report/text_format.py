@@ -199,6 +199,8 @@ def summary_line(result: RunResult) -> str:
     if stale:
         summary += (f"; {plural(stale, 'baselined finding')} no longer "
                     f"{'occurs' if stale == 1 else 'occur'}")
+    if result.at_base:
+        summary += f"; {result.at_base} also at the diff base"
     return summary
 
 
