@@ -320,3 +320,33 @@ def test_tiny_copies_nobody_imports_are_module_helpers(make_project) -> None:
     mixin = "class _FormatMixin:\n    def _format(self): ...\n    def bind(self): ...\n"
     files = {"app/a.py": mixin, "app/b.py": mixin, "app/use.py": "import app.a, app.b\n"}
     assert class_findings(make_project(files)) == []
+
+
+RUNTIME = """
+from typing import Optional
+from pydantic import BaseModel
+
+
+class Runtime(BaseModel):
+    type: {annotation}
+    host: str
+    path: str
+    ip: Optional[str] = ""
+    platform: str
+    os: str
+    os_version: str
+"""
+
+
+def test_a_copy_one_side_of_which_names_an_event_is_still_a_class_copy(make_project) -> None:
+    # langchain-community: pebblo's `Runtime` in `utilities/pebblo.py` has
+    # `type: str = "local"` (a schema of event `local` to SSOT102, alone there) and its copy
+    # in `chains/pebblo_retrieval/models.py` has `type: Optional[str] = ""`: no event.
+    root = make_project({
+        "app/__init__.py": "",
+        "app/pebblo.py": RUNTIME.format(annotation='str = "local"'),
+        "app/retrieval.py": RUNTIME.format(annotation='Optional[str] = ""'),
+        "app/use.py": "from app.pebblo import Runtime\n",
+    })
+    found = [f for f in run_on(root).findings if f.rule in ("SSOT102", "SSOT103")]
+    assert [(f.rule, f.path) for f in found] == [("SSOT103", "app/retrieval.py")]

@@ -295,6 +295,30 @@ def test_a_split_only_tests_see_is_reported_but_not_counted(make_project) -> Non
     assert result.scores.overall == 100.0
 
 
+
+def test_an_enum_only_example_scripts_and_tests_define_is_not_counted(make_project) -> None:
+    # openai-python: `examples/parsing_tools.py`, `examples/responses/*.py` and a test helper
+    # each declare their own `Table` enum; each example is a standalone script.
+    table = ("from enum import Enum\nclass Table(str, Enum):\n    orders = 'orders'\n"
+             "    customers = 'customers'\n    products = 'products'\n")
+    root = make_project({"examples/parsing_tools.py": table,
+                         "examples/responses/streaming_tools.py": table,
+                         "tests/lib/query.py": table})
+    result = run_on(root)
+    found = [f for f in result.findings if f.rule == "SSOT101"]
+    assert len(found) == 2
+    assert {f.severity for f in found} == {Severity.INFO}
+    assert result.scores.overall == 100.0
+
+
+def test_an_example_copy_of_a_production_enum_still_counts(make_project) -> None:
+    table = ("from enum import Enum\nclass Table(str, Enum):\n    orders = 'orders'\n"
+             "    customers = 'customers'\n    products = 'products'\n")
+    root = make_project({"app/__init__.py": "", "app/tables.py": table,
+                         "examples/parsing_tools.py": table})
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT101"]
+    assert (f.path, f.severity) == ("examples/parsing_tools.py", Severity.ERROR)
+
 DJANGO_LIKE = {
     "django/__init__.py": "",
     "django/db/__init__.py": "",

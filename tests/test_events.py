@@ -396,3 +396,44 @@ def test_another_services_schema_and_payloads_are_info(make_project) -> None:
         "svc_b/events.py": Severity.INFO, "svc_b/emit.py": Severity.INFO}
     assert found["svc_b/emit.py"].message.endswith(
         "it is in service svc_b, which shares no code with service svc_a")
+
+
+PROGRAM_ITEM = """
+from typing import Literal
+from pydantic import BaseModel
+
+
+class Program(BaseModel):
+    type: Literal["program"]
+    id: str
+    code: str
+    call_id: str
+"""
+
+PROGRAM_CALLER = """
+from typing import Literal
+from pydantic import BaseModel
+
+
+class CallerProgram(BaseModel):
+    type: Literal["program"]
+    caller_id: str
+"""
+
+
+def test_schemas_sharing_only_the_discriminator_value_are_different_events(make_project) -> None:
+    # openai-python: a tool call's `caller` (`{type: "program", caller_id}`) and an output item
+    # (`{type: "program", id, code, call_id}`) are members of different tagged unions.
+    root = make_project({
+        "sdk/__init__.py": "",
+        "sdk/output_item.py": PROGRAM_ITEM,
+        "sdk/shell_call.py": PROGRAM_CALLER,
+        "sdk/patch_call.py": PROGRAM_CALLER,
+        "sdk/uses.py": "from sdk.output_item import Program\n",
+        "sdk/output_item_copy.py": PROGRAM_ITEM.replace("    call_id: str\n", ""),
+    })
+    found = sorted((f.path, f.severity) for f in event_findings(root))
+    # Each copy is compared with its own group's schema only: the caller copies with each
+    # other, the drifted output item with the output item.
+    assert found == [("sdk/output_item_copy.py", Severity.ERROR),
+                     ("sdk/shell_call.py", Severity.WARNING)]

@@ -16,7 +16,7 @@ conventions (same-name classes at the same place in sibling packages on one base
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Collection
+from typing import Callable, Collection, Mapping
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
@@ -44,7 +44,7 @@ from ssotcheck.checks._concepts import (
     related_locations,
     service_name,
 )
-from ssotcheck.checks._kinds import Classifier, classifier, is_dunder, is_local
+from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, is_dunder, is_local
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import CheckResult, Concept, Finding, Severity
@@ -290,6 +290,17 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
     return declared or not (ref.fact.nested or is_local(ref, index))
 
 
+def _owned_by_events(refs: list[ClassRef], events: Mapping[str, EventSchema]) -> frozenset[str]:
+    """The same-name classes SSOT102 judges as one event's schemas: only when every copy is
+    a schema of the same event. A pydantic `Runtime` whose `type: str = "local"` makes it a
+    schema of event `local`, and its copy with `type: Optional[str] = ""` that names no
+    event, are two copies of one class that SSOT102 never compares."""
+    found = {events[r.qualified].event for r in refs if r.qualified in events}
+    if len(found) == 1 and all(r.qualified in events for r in refs):
+        return frozenset(r.qualified for r in refs)
+    return frozenset()
+
+
 class _Check:
     """One run of SSOT103: the index, its classifier and what every name check shares."""
 
@@ -312,8 +323,9 @@ class _Check:
             declared = name in self.declared
             if not declared and is_test_class(name, self.config):
                 continue
+            owned = _owned_by_events(refs, events)
             for ref in refs:
-                if not _candidate(ref, declared, self.kinds, events, self.index):
+                if not _candidate(ref, declared, self.kinds, owned, self.index):
                     continue
                 if not declared and (declared_convention(ref, self.config)
                                      or _constants_only(ref)):

@@ -35,7 +35,6 @@ from ssotcheck.checks._concepts import (
     more_note,
     names_list,
     one_per_module,
-    only_in_tests,
     plural,
     related_locations,
     service_name,
@@ -302,7 +301,9 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                         not in stubs and not members[h.qualified].keys() & ref_members.keys()]
         homonym_set = {h.qualified for h in homonyms}
         homes = [h for h in unit.homes + renamed if h.qualified not in homonym_set]
-        test_only = only_in_tests(homes)
+        # Tests, examples and scripts re-declare enums freely (each example script is a
+        # world of its own): shown, not counted, as SSOT103 leaves such copies alone.
+        test_only = bool(homes) and all(h.throwaway for h in homes)
         concept_findings: list[Finding] = []
         for home in unit.homes + renamed:
             if canonical.is_home(home):
@@ -379,7 +380,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                 "SSOT101", f"{head}; " + "; ".join(details), home.location(), related=related,
                 key=key, concept=concept,
                 severity=Severity.INFO if test_only else severity,
-                **(_confidence("low", "only test code defines it") if test_only else conf),  # type: ignore[arg-type]
+                **(_confidence("low", "only tests, examples or scripts define it")
+                   if test_only else conf),  # type: ignore[arg-type]
             ))
         findings.extend(concept_findings)
         if len({h.module for h in homes}) >= 2:

@@ -230,40 +230,82 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
 
     findings: list[Finding] = []
     concepts: list[Concept] = []
+    discriminators = frozenset(config.discriminators)
     for event in sorted(by_event):
         derived = _derived_copies(by_event[event], kinds)
         group = [s for s in by_event[event] if s.ref.qualified not in derived]
-        homes = [home_of(s.ref, index, area_of) for s in group]
-        schema_of = {h.qualified: s for h, s in zip(homes, group)}
-        canonical = choose_canonical(
-            homes, _declared(config, event, {s.ref.fact.name for s in group}))
-        reference = schema_of[canonical.home.qualified] if canonical.home is not None else None
-        event_findings: list[Finding] = []
-        if len(group) >= 2:
-            for home in homes:
-                if not canonical.is_home(home):
-                    event_findings.append(_schema_finding(
-                        schema_of[home.qualified], home, homes, canonical, reference, event,
-                        schema_of))
-        sites: list[Location] = []
-        if reference is not None and canonical.home is not None:
-            uses, sites = _payload_findings(event, payloads.get(event, []), reference,
-                                            canonical.home, canonical, config, area_of)
-            event_findings += uses
-        for i, f in enumerate(event_findings):
-            note = cross_service(services, f.path, canonical)
-            if note:
-                # Services deliberately share no code: another service's own schema or
-                # payload is shown, not counted.
-                event_findings[i] = replace(
-                    f, message=f.message + note, severity=Severity.INFO, confidence="low",
-                    confidence_reasons=f.confidence_reasons + ("copies in different services",))
-        if event_findings:
-            if only_in_tests(homes):
-                # Only test code defines this event: a fixture's business, shown but not
-                # counted against the score.
-                event_findings = [replace(f, severity=Severity.INFO) for f in event_findings]
-            findings.extend(event_findings)
-            concepts.append(concept_entry(event, "event", homes, canonical, sites))
+        declared = _declared(config, event, {s.ref.fact.name for s in group})
+        for first, (canonical, homes, schema_of) in enumerate(_event_groups(
+                group, declared, discriminators, index, area_of)):
+            _one_event(event, canonical, homes, schema_of, first == 0, payloads, config,
+                       area_of, services, findings, concepts)
     return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))
+
+
+def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) -> bool:
+    """Two schemas tagged with one discriminator value that share no other field: members
+    of different tagged unions (a tool-call `caller` `{type: "program", caller_id}` and an
+    output item `{type: "program", id, code}`), not one event's schema defined twice."""
+    if a.identified_by != "discriminator" or b.identified_by != "discriminator":
+        return False
+    mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
+    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
+def _event_groups(group: list[EventSchema], declared: str | None,
+                  discriminators: frozenset[str], index: ProjectIndex, area_of: AreaMap
+                  ) -> list[tuple[Canonical, list[Home], dict[str, EventSchema]]]:
+    """The schemas of one event value, split where copies share no field with the canonical
+    schema: the best schema left anchors a group of those it shares fields with (no
+    chaining); only the first group can hold the declared home."""
+    rest = [(home_of(s.ref, index, area_of), s) for s in group]
+    out: list[tuple[Canonical, list[Home], dict[str, EventSchema]]] = []
+    while rest:
+        canonical = choose_canonical([h for h, _ in rest], declared)
+        anchor = next((s for h, s in rest if canonical.is_home(h)), None)
+        taken = [(h, s) for h, s in rest if anchor is None or s is anchor
+                 or not _homonyms(anchor, s, discriminators)]
+        rest = [(h, s) for h, s in rest if all(s is not t for _, t in taken)]
+        homes = [h for h, _ in taken]
+        out.append((choose_canonical(homes, declared), homes,
+                    {h.qualified: s for h, s in taken}))
+        declared = None
+    return out
+
+
+def _one_event(event: str, canonical: Canonical, homes: list[Home],
+               schema_of: dict[str, EventSchema], judges_payloads: bool,
+               payloads: dict[str, list[tuple[str, DictLiteralFact]]], config: Config,
+               area_of: AreaMap, services: Services, findings: list[Finding],
+               concepts: list[Concept]) -> None:
+    """Findings and the register entry of one group of an event's schemas."""
+    group = list(schema_of.values())
+    reference = schema_of[canonical.home.qualified] if canonical.home is not None else None
+    event_findings: list[Finding] = []
+    if len(group) >= 2:
+        for home in homes:
+            if not canonical.is_home(home):
+                event_findings.append(_schema_finding(
+                    schema_of[home.qualified], home, homes, canonical, reference, event,
+                    schema_of))
+    sites: list[Location] = []
+    if judges_payloads and reference is not None and canonical.home is not None:
+        uses, sites = _payload_findings(event, payloads.get(event, []), reference,
+                                        canonical.home, canonical, config, area_of)
+        event_findings += uses
+    for i, f in enumerate(event_findings):
+        note = cross_service(services, f.path, canonical)
+        if note:
+            # Services deliberately share no code: another service's own schema or
+            # payload is shown, not counted.
+            event_findings[i] = replace(
+                f, message=f.message + note, severity=Severity.INFO, confidence="low",
+                confidence_reasons=f.confidence_reasons + ("copies in different services",))
+    if event_findings:
+        if only_in_tests(homes):
+            # Only test code defines this event: a fixture's business, shown but not
+            # counted against the score.
+            event_findings = [replace(f, severity=Severity.INFO) for f in event_findings]
+        findings.extend(event_findings)
+        concepts.append(concept_entry(event, "event", homes, canonical, sites))
