@@ -290,15 +290,13 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
     return declared or not (ref.fact.nested or is_local(ref, index))
 
 
-def _owned_by_events(refs: list[ClassRef], events: Mapping[str, EventSchema]) -> frozenset[str]:
-    """The same-name classes SSOT102 judges as one event's schemas: only when every copy is
-    a schema of the same event. A pydantic `Runtime` whose `type: str = "local"` makes it a
-    schema of event `local`, and its copy with `type: Optional[str] = ""` that names no
-    event, are two copies of one class that SSOT102 never compares."""
-    found = {events[r.qualified].event for r in refs if r.qualified in events}
-    if len(found) == 1 and all(r.qualified in events for r in refs):
-        return frozenset(r.qualified for r in refs)
-    return frozenset()
+def _owned_by_events(events: Mapping[str, EventSchema]) -> frozenset[str]:
+    """The event schemas SSOT102 compares: those of an event with two or more schemas. A
+    schema alone in its event is never judged there, so a same-name copy of it is SSOT103's
+    (pebblo's pydantic `Runtime` with `type: str = "local"`, a schema of event `local`, and
+    its copy with `type: Optional[str] = ""`, which names no event)."""
+    count = Counter(s.event for s in events.values())
+    return frozenset(q for q, s in events.items() if count[s.event] >= 2)
 
 
 class _Check:
@@ -317,15 +315,14 @@ class _Check:
         self.layout = Layout(index)
 
     def candidates(self) -> dict[str, list[ClassRef]]:
-        events = self.kinds.event_schemas(self.config)
+        events = _owned_by_events(self.kinds.event_schemas(self.config))
         by_name: dict[str, list[ClassRef]] = {}
         for name, refs in names_in_two_modules(self.index.iter_classes()).items():
             declared = name in self.declared
             if not declared and is_test_class(name, self.config):
                 continue
-            owned = _owned_by_events(refs, events)
             for ref in refs:
-                if not _candidate(ref, declared, self.kinds, owned, self.index):
+                if not _candidate(ref, declared, self.kinds, events, self.index):
                     continue
                 if not declared and (declared_convention(ref, self.config)
                                      or _constants_only(ref)):
