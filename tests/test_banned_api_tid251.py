@@ -66,9 +66,12 @@ def test_every_tid251_case(make_project) -> None:
         "everywhere; cgi is deprecated (PEP 594).",
     ]
     # a baseline keeps every use (same-spelt uses share a fingerprint, counted per use)
-    kept = baseline.write(found, root / "baseline.json")
-    assert kept == len(found)
-    assert sum(baseline.load(root / "baseline.json").values()) == 14
+    recorded = baseline.record(found, None, "reset", "2026-01-01")
+    baseline.write(recorded.baseline, root / "baseline.json")
+    assert recorded.added == len(found) == 14
+    loaded = baseline.load(root / "baseline.json")
+    assert loaded is not None and loaded.total() == 14
+    assert baseline.apply(found, loaded).kept == []
 
 
 def test_star_import_in_an_allowed_file_is_not_reported(make_project) -> None:
