@@ -15,6 +15,7 @@ import errno
 import os
 import stat
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,61 +158,73 @@ def _load_gitignore(path: str) -> pathspec.PathSpec | None:
         return None  # unreadable, or a pattern pathspec rejects: ignore the file, like git
 
 
-def _walk_files(root: Path, extensions: list[str]) -> list[str]:
-    out: list[str] = []
-    seen_dirs: set[tuple[int, int]] = set()
-    specs: dict[str, pathspec.PathSpec] = {}  # directory ("" = root) -> its .gitignore
+def _ignored(specs: tuple[tuple[str, pathspec.PathSpec], ...], rel: str, is_dir: bool) -> bool:
+    """Whether the `.gitignore` files in `specs` (the entry's ancestors that have one,
+    shallowest first) ignore `rel`."""
+    probe = rel + "/" if is_dir else rel
+    # Deepest .gitignore first: it has the last word, as in git.
+    for base, spec in reversed(specs):
+        verdict = _decision(spec, probe[len(base) + 1:] if base else probe)
+        if verdict is not None:
+            return verdict
+    return False
 
-    def ignored(rel: str, is_dir: bool) -> bool:
-        probe = rel + "/" if is_dir else rel
-        parts = rel.split("/")
-        # Deepest .gitignore first: it has the last word, as in git.
-        for depth in range(len(parts) - 1, -1, -1):
-            base = "/".join(parts[:depth])
-            spec = specs.get(base)
-            if spec is None:
-                continue
-            verdict = _decision(spec, probe[len(base) + 1:] if base else probe)
-            if verdict is not None:
-                return verdict
-        return False
 
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+def _walk_files(root: Path, extensions: list[str]) -> dict[str, int]:
+    """Python files under `root`, each with a stand-in for its `st_mode` (`S_IFLNK` for a
+    symlink, else `S_IFREG`: all `_link_target` asks); compiled extension modules found
+    on the way are added to `extensions`.
+
+    [perf] One `scandir` per directory and nothing else per entry: the directory entry
+    already says whether it is a directory or a link, a skipped folder is never opened,
+    `.gitignore` matching runs only below a folder that has one, and paths are built as
+    strings (26,000 entries in ~0.1 s instead of ~1 s with `os.walk`, `relpath` and a
+    `stat` per directory and an `lstat` per file). Like `os.walk(followlinks=False)`, a
+    link to a directory is never descended, so no walk can loop.
+    """
+    out: dict[str, int] = {}
+    # (directory, its path relative to the root, the .gitignore files that apply in it)
+    stack: list[tuple[str, str, tuple[tuple[str, pathspec.PathSpec], ...]]] = [
+        (os.fspath(root), "", ())]
+    while stack:
+        dirpath, rel_dir, specs = stack.pop()
         try:
-            st = os.stat(dirpath)
+            with os.scandir(dirpath) as it:
+                entries = list(it)
         except OSError:
-            dirnames[:] = []
             continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            dirnames[:] = []
-            continue
-        seen_dirs.add(key)
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir
-        gi = os.path.join(dirpath, ".gitignore")
-        if os.path.isfile(gi):
-            spec = _load_gitignore(gi)
-            if spec is not None:
-                specs[rel_dir] = spec
-        keep = []
-        for d in sorted(dirnames):
-            rel = f"{rel_dir}/{d}" if rel_dir else d
-            if _skipped_dir(Path(dirpath), d) or ignored(rel, True):
-                continue
-            keep.append(d)
-        dirnames[:] = keep
-        for f in filenames:
-            if not f.endswith(".py"):
-                if _extension(f):
-                    rel = f"{rel_dir}/{f}" if rel_dir else f
-                    if not ignored(rel, False):
-                        extensions.append(rel)
-                continue
-            rel = f"{rel_dir}/{f}" if rel_dir else f
-            if not ignored(rel, False):
-                out.append(rel)
+        prefix = rel_dir + "/" if rel_dir else ""
+        for e in entries:
+            if e.name == ".gitignore":
+                if _entry_is(e.is_file):
+                    spec = _load_gitignore(e.path)
+                    if spec is not None:
+                        specs = (*specs, (rel_dir, spec))
+                break
+        for e in entries:
+            name = e.name
+            if _entry_is(e.is_dir):  # follows a link, as os.walk sorts entries
+                if e.is_symlink() or (_may_skip(name) and _skipped_dir(Path(dirpath), name)):
+                    continue
+                rel = prefix + name
+                if not (specs and _ignored(specs, rel, True)):
+                    stack.append((e.path, rel, specs))
+            elif name.endswith(".py"):
+                rel = prefix + name
+                if not (specs and _ignored(specs, rel, False)):
+                    out[rel] = stat.S_IFLNK if e.is_symlink() else stat.S_IFREG
+            elif _extension(name):
+                rel = prefix + name
+                if not (specs and _ignored(specs, rel, False)):
+                    extensions.append(rel)
     return out
+
+
+def _entry_is(probe: Callable[[], bool]) -> bool:
+    try:
+        return probe()
+    except OSError:  # e.g. a link whose target cannot be looked at
+        return False
 
 
 # What `Path.is_symlink` treats as "not a link" rather than an error.
@@ -261,7 +274,8 @@ def discover(root: Path, exclude: tuple[str, ...], explicit: tuple[str, ...] = (
         # Not a work tree, or git lists no Python file here (the directory is ignored or
         # belongs to another repository's untracked area): walk it instead.
         extensions = []
-        files = _walk_files(root, extensions)
+        modes = _walk_files(root, extensions)
+        files = list(modes)
     files_set = set(files)
     # Files named on the command line are analysed even when git does not know them.
     for e in explicit:
