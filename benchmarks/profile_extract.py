@@ -28,14 +28,10 @@ sys.path.insert(0, str(HERE.parent))
 
 from ssotcheck.config import load as load_config  # noqa: E402
 from ssotcheck.index.discover import discover  # noqa: E402
-from ssotcheck.index.extract import (  # noqa: E402
-    _Collector,
-    _Columns,
-    decode_source,
-    expression_plan,
-    extract,
-)
-from ssotcheck.pipeline import _extract_options as extract_options  # noqa: E402
+from ssotcheck.index.extract import extract  # noqa: E402
+from ssotcheck.index.options import expression_plan  # noqa: E402
+from ssotcheck.index.source import decode_source  # noqa: E402
+from ssotcheck.index.statements import Columns, StatementCollector  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     root = args.tree.resolve()
     config = load_config(None, root)
-    options = extract_options(config)
+    options = config.extract_options()
     files = list(discover(root, config.exclude).files)
     random.Random(args.seed).shuffle(files)
     sample = sorted(files[:args.sample])
@@ -80,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        col = _Collector(_Columns(text))
+        col = StatementCollector(Columns(text))
         col.run(tree)
         want_dicts, tokens = expression_plan(text, col.imports, options)
         walked += bool(want_dicts or tokens)

@@ -199,7 +199,11 @@ def test_expression_facts() -> None:
     assert {("agent_started", None), ("nested_event", None), ("tool_called", "handler"),
             ("from_decorator", "Service.run"), ("from_default", "Service.run"),
             ("in_list", "Service.run"), ("from_case", "matcher"), ("in_lambda", None),
-            ("in_fstring", None), ("concat", None), ("second_wins", None)} <= events
+            ("in_fstring", None), ("second_wins", None)} <= events
+    # The pre-screen works per statement: a key spelled so that it does not look like
+    # `"type":` in the text (`"ty" "pe"`) is missed by both parsers alike, even in a file
+    # whose other statements have discriminator keys.
+    assert "concat" not in {d.event for d in facts.dict_literals}
     assert "spread" not in {d.event for d in facts.dict_literals}  # `**EVENT` in it
     assert "x" not in {d.event for d in facts.dict_literals}  # computed key
     lines = (CORPUS_DIR / "expressions.py").read_text(encoding="utf-8").splitlines()
@@ -517,3 +521,45 @@ def test_alias_facts() -> None:
     assert [v for n, v in facts.aliases if n == "InTry"] == [
         "base_module.Other", "unittest.TestCase"]
     assert "NotModuleLevel" not in aliases and "left" not in aliases and "counter" in aliases
+
+
+PRUNING_CASES = {
+    "decorator": "import os\nfrom unittest import mock\n\n\n@mock.patch.dict(os.environ, {})\n"
+                 "def test_x():\n    return 1\n\n\nclass A:\n    @staticmethod\n"
+                 "    @mock.patch.dict(\n        os.environ)\n    def m():\n        pass\n",
+    "later_line": "import os\n\n\ndef f(a,\n      b=os.getenv('X')):\n    x = (1 +\n"
+                  "         2 +\n         os.environ['Y'])\n    return {\n        'a': 1,\n"
+                  "        \"type\"\n        : 'multi_line_key'}\n",
+    "nested": "import os\n\n\nclass C:\n    def m(self):\n        if True:\n"
+              "            for i in range(3):\n                try:\n"
+              "                    pass\n                except OSError:\n"
+              "                    y = [os.environ for _ in range(2)]\n",
+    "one_line": "import os\nif True: a = 1; b = os.environ\nx = 1; y = {'type': 'one'}\n",
+    "shadowed": "import os\n\n\ndef f(os):\n    return os.environ\n\n\n"
+                "def g():\n    return os.environ\n",
+}
+
+
+@pytest.mark.parametrize("name", [*PRUNING_CASES, *(p.name for p in CORPUS)])
+@pytest.mark.parametrize("variant", ["as-is", "crlf", "cr"])
+def test_pruned_expression_walk_finds_what_a_full_walk_finds(
+        name: str, variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expression walks skip statements that touch no pre-screened line; on every
+    parity fixture and on decorators, multi-line statements, nested bodies and one-line
+    suites, both parsers then find exactly what they find when walking every statement
+    (the `"ty" "pe"` key of expressions.py is the one intended difference)."""
+    import ssotcheck.index.extract as ast_side
+    import ssotcheck.index.extract_cst as cst_side
+
+    source = PRUNING_CASES.get(name) or (CORPUS_DIR / name).read_text(encoding="utf-8")
+    source = source.replace('{"ty" "pe": "concat", "b": 2}', "{}")
+    text = _variants(source)[variant]
+    options = ExtractOptions(banned=("os.environ", "os.getenv"))
+    pruned = assert_parity(text, options=options)
+    everything = list(range(1, text.count("\n") + text.count("\r") + 2))
+    for side in (ast_side, cst_side):
+        monkeypatch.setattr(side, "candidate_lines", lambda *a: everything)
+    full = assert_parity(text, options=options)
+    assert pruned == full
+    if name in PRUNING_CASES:
+        assert pruned.name_uses or pruned.dict_literals

@@ -20,7 +20,7 @@ import warnings
 from dataclasses import replace
 from typing import Any, Iterator, cast
 
-from ssotcheck.index.options import ExtractOptions, expression_plan
+from ssotcheck.index.options import ExtractOptions, candidate_lines, expression_plan, touches
 from ssotcheck.index.source import content_hash, decode_source, line_count
 from ssotcheck.index.statements import Columns, StatementCollector, assemble, dotted, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, ParseError
@@ -39,18 +39,31 @@ _FRAME_NODES = frozenset({*_FUNCTION_SCOPES, *_COMPREHENSIONS, ast.comprehension
 _NAMED_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 
-def _walk_with_scope(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None, str | None, Any]]:
+# Every statement node type: the units `candidate_lines` prunes the expression walk by.
+_STATEMENTS = frozenset(
+    t for t in vars(ast).values() if isinstance(t, type) and issubclass(t, ast.stmt))
+
+
+def _walk_with_scope(tree: ast.Module, lines: list[int]
+                     ) -> Iterator[tuple[ast.AST, ast.AST | None, str | None, Any]]:
     """Every node with its parent, the qualname of the enclosing def/class and the
     function-like scopes the node is evaluated in, as a linked list `(scope, outer)`
     innermost first, or None at module level (iterative). A def's decorators,
     defaults and annotations, and a comprehension's first iterable, are evaluated
-    outside it."""
+    outside it. Statements none of whose lines is in `lines` are left out, with
+    everything inside them."""
     stack: list[tuple[ast.AST, ast.AST | None, str | None, Any]] = [(tree, None, None, None)]
     pop, extend, children_of = stack.pop, stack.extend, ast.iter_child_nodes
     while stack:
         node, parent, scope, frames = pop()
-        yield node, parent, scope, frames
         kind = type(node)
+        if kind in _STATEMENTS:
+            n = cast(Any, node)
+            decorators = getattr(n, "decorator_list", None)
+            first = decorators[0].lineno if decorators else n.lineno
+            if not touches(lines, first, n.end_lineno or n.lineno):
+                continue
+        yield node, parent, scope, frames
         if kind in _NAMED_SCOPES:
             scope = f"{scope}.{cast(Any, node).name}" if scope else cast(Any, node).name
         if kind in _FRAME_NODES:
@@ -134,13 +147,14 @@ def scope_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], froz
 
 
 def _expressions(tree: ast.Module, cols: Columns, want_dicts: bool, discriminators: set[str],
-                 tokens: frozenset[str]) -> tuple[list[DictLiteralFact], list[NameUse]]:
+                 tokens: frozenset[str], lines: list[int]
+                 ) -> tuple[list[DictLiteralFact], list[NameUse]]:
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []
     bindings: dict[int, tuple[frozenset[str], ...]] = {}
     calls: dict[int, ast.Call] = {}  # keyword node -> its call, for dicts passed by keyword
     local_sinks: dict[int, dict[str, set[str]]] = {}
-    for node, parent, scope, frames in _walk_with_scope(tree):
+    for node, parent, scope, frames in _walk_with_scope(tree, lines):
         if want_dicts and isinstance(node, ast.keyword) and isinstance(parent, ast.Call):
             calls[id(node)] = parent
         if want_dicts and isinstance(node, ast.Dict):
@@ -256,7 +270,9 @@ def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []
     if want_dicts or tokens:
-        dicts, uses = _expressions(tree, cols, want_dicts, set(options.discriminators), tokens)
+        lines = candidate_lines(text, want_dicts, tokens, options)
+        dicts, uses = _expressions(tree, cols, want_dicts, set(options.discriminators), tokens,
+                                   lines)
     return assemble(path, text, digest, col, dicts, uses, "ast")
 
 

@@ -33,7 +33,7 @@ from typing import Any, Iterator, Sequence, cast
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from ssotcheck.index.options import ExtractOptions, expression_plan
+from ssotcheck.index.options import ExtractOptions, candidate_lines, expression_plan, touches
 from ssotcheck.index.statements import Columns, StatementCollector, assemble, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, Span
 
@@ -326,7 +326,9 @@ class _CstExtractor:
         dicts: list[DictLiteralFact] = []
         uses: list[NameUse] = []
         if want_dicts or tokens:
-            dicts, uses = self._expressions(want_dicts, set(options.discriminators), tokens)
+            lines = candidate_lines(text, want_dicts, tokens, options)
+            dicts, uses = self._expressions(want_dicts, set(options.discriminators), tokens,
+                                            lines)
         return assemble(path, text, digest, collector, dicts, uses, "libcst")
 
     def _range(self, node: cst.CSTNode) -> CodeRange:
@@ -484,9 +486,10 @@ class _CstExtractor:
         return self._suite(node.body)  # type: ignore[attr-defined]
 
     # -------------------------------------------------------- expressions
-    def _expressions(self, want_dicts: bool, discriminators: set[str], tokens: frozenset[str]
-                     ) -> tuple[list[DictLiteralFact], list[NameUse]]:
-        """Mirror of `extract._expressions` over the libcst tree (iterative)."""
+    def _expressions(self, want_dicts: bool, discriminators: set[str], tokens: frozenset[str],
+                     lines: list[int]) -> tuple[list[DictLiteralFact], list[NameUse]]:
+        """Mirror of `extract._expressions` over the libcst tree (iterative), pruned to
+        the statements that touch `lines` in the same way."""
         dicts: list[DictLiteralFact] = []
         uses: list[NameUse] = []
         bindings: dict[int, tuple[frozenset[str], ...]] = {}
@@ -500,6 +503,12 @@ class _CstExtractor:
             node, parent, scope, target, frames = stack.pop()
             if isinstance(node, _OPAQUE_STATEMENTS):
                 continue
+            if isinstance(node, cst.BaseStatement):
+                r = self._range(node)
+                decorators = getattr(node, "decorators", ())
+                first = self._range(decorators[0]).start.line if decorators else r.start.line
+                if not touches(lines, min(first, r.start.line), r.end.line):
+                    continue
             if want_dicts and isinstance(node, cst.Arg) and isinstance(parent, cst.Call):
                 calls[id(node)] = parent
             if want_dicts and isinstance(node, cst.Dict):
