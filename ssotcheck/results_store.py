@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Iterable
 
 from ssotcheck.checks import FamilyResult
@@ -50,9 +51,14 @@ class Known:
 
 
 def _env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
+    """The code and the configuration, but not where the project is: a fresh checkout
+    elsewhere (CI restoring the cache folder) is answered from the same results."""
     h = hashlib.blake2b(digest_size=20)
     h.update(package_fingerprint().encode())
-    h.update(repr(config).encode())
+    where = config.config_path
+    if where is not None and where.is_relative_to(config.root):
+        where = where.relative_to(config.root)
+    h.update(repr(replace(config, root=Path("."), config_path=where)).encode())
     # Extension module files are no facts, but decide whether an import dangles.
     h.update(repr(extensions).encode("utf-8", "surrogateescape"))
     return h.hexdigest()
@@ -101,10 +107,14 @@ class ResultsStore:
             digests = known_digests(self.root, files, res["stat"])
             if digests is None:
                 return Known()
-            if (res.get("facts_file") != self.facts.file_identity()
-                    or _results_key(self.env, digests.by_path) != res["key"]):
+            moved = res.get("facts_file") != self.facts.file_identity()
+            if moved:  # replaced or damaged, or copied as it was (a restored CI cache)
+                if res.get("facts_content") != self.facts.content_identity():
+                    return Known(res, digests)
+                res["facts_file"] = self.facts.file_identity()
+            if _results_key(self.env, digests.by_path) != res["key"]:
                 return Known(res, digests)
-            if digests.changed:  # touched but unchanged: remember the new stats
+            if digests.changed or moved:  # touched but unchanged: remember the new stats
                 now = time.time_ns()
                 for rel in digests.changed:
                     res["stat"][rel] = _fresh_stat(digests.stats[rel], digests.by_path[rel], now)
@@ -127,6 +137,7 @@ class ResultsStore:
             "env": self.env,
             "key": _results_key(self.env, hashes),
             "facts_file": self.facts.file_identity(),
+            "facts_content": self.facts.content_identity(),
             "stat": {p: table[p] for p in hashes},
             "families": {name: ([_encode_finding(f) for f in fs],
                                 [_encode_concept(c) for c in cs])

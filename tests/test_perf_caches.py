@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -259,3 +260,40 @@ def test_run_leaves_nothing_frozen_for_library_callers(tmp_path: Path) -> None:
     before = gc.get_freeze_count()
     run_on(root)
     assert gc.get_freeze_count() == before
+
+
+def test_a_restored_cache_in_a_fresh_checkout_elsewhere_is_answered_from_it(
+        tmp_path: Path) -> None:
+    """What CI does: the cache folder is restored into a new checkout at another path,
+    where every file (the cache's own too) has a new inode and mtime. The run is answered
+    from the stored results: no file parsed, no family re-run, the same findings."""
+    root = _project(tmp_path)
+    reference = run_on(root)
+    first = run_on(root, use_cache=True)  # the default cache folder, inside the project
+    assert first.stats.files_parsed == len(FILES)
+    moved = tmp_path / "elsewhere" / "checkout"
+    moved.parent.mkdir()
+    shutil.copytree(root, moved, symlinks=True)
+    shutil.rmtree(root)
+    later = time.time_ns() - 60 * 10**9  # new, but outside the racy window
+    for p in moved.rglob("*"):
+        if p.is_file():
+            os.utime(p, ns=(later, later))
+    again = run_on(moved, use_cache=True)
+    assert again.stats.files_parsed == 0
+    assert again.stats.checks == "reused" and not again.stats.families_rerun
+    assert _answer(again) == _answer(first) == _answer(reference)
+    # ... and the stats it learnt make the next run a plain warm one.
+    assert run_on(moved, use_cache=True).stats.checks == "reused"
+
+
+def test_a_damaged_facts_file_is_not_mistaken_for_a_copied_one(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    cache = tmp_path / "cache"
+    _cached(root, cache)
+    (facts_file,) = cache.rglob("facts.pickle")
+    data = facts_file.read_bytes()
+    facts_file.write_bytes(data[:-10] + bytes(10))  # same size, other content
+    again = _cached(root, cache)
+    assert again.stats.checks != "reused"
+    assert _answer(again) == _answer(run_on(root))
