@@ -30,7 +30,8 @@ from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
-from ssotcheck.model import Concept, FileFacts, Finding, Location, Span
+from ssotcheck.index.modules import module_name, source_roots
+from ssotcheck.model import Concept, FileFacts, Finding, ImportFact, Location, Span
 from ssotcheck.results_store import Known
 
 # More edited files than this (or than 2% of the project) and a full run is about as fast.
@@ -87,10 +88,37 @@ def _projection(f: FileFacts, kind: str) -> object:
 _NAMESPACE_NAMES = frozenset({"__getattr__", "__path__"})
 
 
-def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | set[str]
-                   ) -> frozenset[str]:
+class Inert:
+    """Which imports no family but the local ones can see (the finer "imports" input).
+
+    An absolute import of a module outside the project (its first component names no
+    project module or package) that binds a name nothing refers to cannot add an edge
+    to the import graph, and no cross-module family can look its name up: by the
+    contract above, names are looked up only when referenced. So adding
+    `import json as _j` is, for those families, no change at all. Star imports and
+    relative imports always count.
+    """
+
+    def __init__(self, first_party: frozenset[str] | set[str],
+                 referenced: frozenset[str] | set[str]) -> None:
+        self.first_party = first_party
+        self.referenced = referenced
+
+    def external(self, imp: ImportFact) -> bool:
+        return (not imp.level and imp.name != "*"
+                and imp.module.partition(".")[0] not in self.first_party)
+
+    def seen(self, f: FileFacts) -> tuple[ImportFact, ...]:
+        """`f`'s imports that the cross-module families may see."""
+        return tuple(i for i in f.imports
+                     if not (self.external(i) and i.bound_name not in self.referenced))
+
+
+def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | set[str],
+                   inert: Inert | None = None) -> frozenset[str]:
     """The inputs of a file that differ between two versions, positions aside. Defined
-    names count only when a name that appeared or vanished is referenced anywhere."""
+    names count only when a name that appeared or vanished is referenced anywhere; with
+    `inert`, imports only when an import other families can see changed."""
     out = set()
     for kind in INPUTS:
         if kind == "defined":
@@ -102,6 +130,9 @@ def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | 
                 out.add(kind)
         elif kind == "kinds":
             if {name for name, _ in old.defined_kinds() ^ new.defined_kinds()} & referenced:
+                out.add(kind)
+        elif kind == "imports" and inert is not None:
+            if _what(inert.seen(old)) != _what(inert.seen(new)):
                 out.add(kind)
         elif _projection(old, kind) != _projection(new, kind):
             out.add(kind)
@@ -151,10 +182,14 @@ def _span(s: Span) -> Pos:
     return (s.line, s.column, s.end_line, s.end_column)
 
 
-def _pairs(old: FileFacts, new: FileFacts) -> Iterator[tuple[Pos, Pos]]:
+def _pairs(old: FileFacts, new: FileFacts, inert: Inert | None = None
+           ) -> Iterator[tuple[Pos, Pos]]:
     """(old position, new position) of every fact that is the same fact in both versions."""
-    if _projection(old, "imports") == _projection(new, "imports"):
-        for a, b in zip(old.imports, new.imports):
+    old_imports, new_imports = old.imports, new.imports
+    if inert is not None and _what(old_imports) != _what(new_imports):
+        old_imports, new_imports = inert.seen(old), inert.seen(new)
+    if _what(old_imports) == _what(new_imports):
+        for a, b in zip(old_imports, new_imports):
             yield _span(a.span), _span(b.span)
             yield _span(a.stmt_span), _span(b.stmt_span)
     if _projection(old, "classes") == _projection(new, "classes"):
@@ -219,11 +254,11 @@ class _OneToOne(Generic[K, V]):
 class PositionMap:
     """Where each position of a file's old facts is in its new facts."""
 
-    def __init__(self, old: FileFacts, new: FileFacts) -> None:
+    def __init__(self, old: FileFacts, new: FileFacts, inert: Inert | None = None) -> None:
         self.quad: _OneToOne[Quad, Quad] = _OneToOne()
         self.point: _OneToOne[Point, Point] = _OneToOne()
         self.line: _OneToOne[int, int] = _OneToOne()
-        for a, b in _pairs(old, new):
+        for a, b in _pairs(old, new, inert):
             self.line.add(a[0], b[0])
             if a[1] is None or b[1] is None:
                 continue
@@ -307,6 +342,25 @@ def move_results(findings: Iterable[Finding], concepts: Iterable[Concept],
     return out_f, out_c
 
 
+def _inert(config: Config, files: Iterable[str], previous: Iterable[str],
+           edited: Iterable[FileFacts], extensions: tuple[str, ...] = ()) -> Inert:
+    """What tells inert imports apart in this project: the first components of its module
+    names, and every name referenced anywhere except through the external imports of
+    the edited files themselves (an import does not make its own name referenced)."""
+    roots = source_roots(config.root, config.src)
+    first_party = set()
+    for p in (*files, *extensions):
+        named = module_name(p.partition(".")[0] + ".py", roots)
+        if named is not None:
+            first_party.add(named[0].partition(".")[0])
+    probe = Inert(first_party, frozenset())
+    referenced = set(previous)
+    for f in edited:
+        referenced |= tokens(replace(f, imports=tuple(
+            i for i in f.imports if not probe.external(i))))
+    return Inert(first_party, referenced)
+
+
 def reuse_families(config: Config, paths: tuple[str, ...], previous: dict[str, FamilyResult],
                    old: dict[str, FileFacts], new: dict[str, FileFacts], referenced: set[str],
                    whole_index: Callable[[], ProjectIndex], extensions: tuple[str, ...] = ()
@@ -318,10 +372,11 @@ def reuse_families(config: Config, paths: tuple[str, ...], previous: dict[str, F
     referenced now. Shared by the working tree's re-check and `trend`'s walk through
     consecutive revisions."""
     edited = sorted(new)
+    inert = _inert(config, paths, referenced, new.values(), extensions)
     for f in new.values():
         referenced |= tokens(f)
-    inputs = {p: changed_inputs(old[p], new[p], referenced) for p in edited}
-    maps = {p: PositionMap(old[p], new[p]) for p in edited}
+    inputs = {p: changed_inputs(old[p], new[p], referenced, inert) for p in edited}
+    maps = {p: PositionMap(old[p], new[p], inert) for p in edited}
     edited_only = ProjectIndex.deferred(config.root, paths, lambda: list(new.values()),
                                         config.src, extensions)
     results: dict[str, FamilyResult] = {}

@@ -641,6 +641,11 @@ def op_add_import(wb: Workbench, rel: str, text: str, tree: ast.Module) -> str |
         [f"import {wb.some_module(rel)}.gone_{k}"],
         ["try:", f"    from {wb.some_module(rel)} import fallback_{k}",
          "except ImportError:", "    pass"],
+        # third-party: inert (nothing refers to the name), or not (a referenced name)
+        [f"import json as _json_{k}"],
+        ["from collections import OrderedDict"],
+        ["from enum import Enum"],
+        ["import unittest"],
     ] + [[line] for line in _legacy_import_lines(wb)]
     new = wb.rng.choice(choices)
     at = wb.rng.choice([first_body_index(tree), after_imports_index(tree)])

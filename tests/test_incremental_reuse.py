@@ -103,6 +103,25 @@ def test_new_import_reruns_only_the_families_reading_imports(tmp_path: Path) -> 
     assert _answer(inc) == _answer(scratch)
 
 
+def test_new_third_party_import_nobody_refers_to_reruns_no_family(tmp_path: Path) -> None:
+    """`import json as _j` cannot add an edge to the import graph (json is not a project
+    module) and nothing looks its name up: only the local families look at the file."""
+    inc, scratch = _after_edit(tmp_path, {"pkg/enums_a.py": "\nimport json as _j\n",
+                                          "pkg/cyc_a.py": "\nfrom collections import deque\n"})
+    assert inc.stats.checks == "incremental"
+    assert inc.stats.families_rerun == ()
+    assert _answer(inc) == _answer(scratch)
+
+
+def test_third_party_import_that_counts_still_reruns(tmp_path: Path) -> None:
+    # the name it binds is referenced (a class base), a star import, a project module
+    for edit in ("\nfrom enum import Enum as Thing\n", "\nfrom json import *\n",
+                 "\nimport pkg.user as _u\n"):
+        inc, scratch = _after_edit(tmp_path / str(abs(hash(edit))), {"pkg/enums_a.py": edit})
+        assert inc.stats.families_rerun != (), edit
+        assert _answer(inc) == _answer(scratch), edit
+
+
 def test_local_family_finds_a_new_violation_in_the_edited_file(tmp_path: Path) -> None:
     inc, scratch = _after_edit(tmp_path, {"pkg/enums_a.py": "\nimport os\nX = os.environ\n"})
     assert inc.stats.checks == "incremental"

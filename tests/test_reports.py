@@ -603,3 +603,4 @@ def test_html_without_findings(base: RunResult) -> None:
 def test_unknown_format_is_refused(base: RunResult) -> None:
     with pytest.raises(ValueError, match="unknown format 'yaml'"):
         render(base, "yaml")
+
