@@ -295,3 +295,34 @@ def test_suppression_lines_are_counted_like_python_counts_them(text: str, line: 
     assert [(s.line, s.codes) for s in suppressions(text)] == [(line, ("SSOT203",))]
     stmt = ast.parse(text).body[-1]
     assert stmt.lineno == line
+
+
+def test_statement_bindings_equal_the_full_walk_on_every_function_here() -> None:
+    """The walrus-free fast path of the shadowing check sees the same local names as the
+    walk over every node, on each function of this repository and its fixtures."""
+    import ast as _ast
+    import warnings as _warnings
+
+    from ssotcheck.index.extract import scope_bindings, statement_bindings
+
+    from pathlib import Path as _Path
+
+    repo = _Path(__file__).resolve().parent.parent
+    checked = 0
+    for path in sorted([*repo.glob("ssotcheck/**/*.py"), *repo.glob("tests/**/*.py"),
+                        *repo.glob("benchmarks/**/*.py")]):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if ":=" in text:
+            continue
+        try:
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore")
+                tree = _ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in _ast.walk(tree):
+            if isinstance(node, (_ast.FunctionDef, _ast.AsyncFunctionDef)):
+                assert statement_bindings(node) == scope_bindings(node), \
+                    f"{path.relative_to(repo)}:{node.lineno}"
+                checked += 1
+    assert checked > 1000

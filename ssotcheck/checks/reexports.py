@@ -149,12 +149,12 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             home, home_name = canonical_home(index, config, chain, importer)
             if home == target_mod or home == importer:
                 continue
-            findings.append(_finding(index, path, fact, chain, home, home_name))
+            findings.append(_finding(index, path, fact, chain, home, home_name, modules))
     return CheckResult(tuple(sorted(findings, key=Finding.sort_key)))
 
 
 def _finding(index: ProjectIndex, path: str, fact: ImportFact, chain: list[tuple[str, str]],
-             home: str, home_name: str) -> Finding:
+             home: str, home_name: str, modules: _Modules) -> Finding:
     span = fact.span
     via, name = chain[0]
     replacement = f"{home}.{home_name}"
@@ -172,7 +172,8 @@ def _finding(index: ProjectIndex, path: str, fact: ImportFact, chain: list[tuple
                 related.append(Location(facts.path, line,
                                         message=f"`{hop_name}` is defined here"))
             break
-        for imp in _module_bindings(facts).get(hop_name, []):
+        table = modules.get(module)  # [perf] the chain walk's memo, not a rebuild per hop
+        for imp in (table[1] if table is not None else {}).get(hop_name, []):
             related.append(Location(facts.path, imp.span.line, imp.span.column,
                                     message=f"`{module}` re-exports `{hop_name}`"))
     return make_finding(

@@ -146,14 +146,86 @@ def scope_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], froz
     return frozenset(names), frozenset(declared_global), frozenset(declared_nonlocal)
 
 
+_BODIES = ("body", "orelse", "finalbody")
+_PLAIN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_NO_TARGETS = (*_COMPREHENSIONS, ast.Lambda)
+
+
+def statement_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """`scope_bindings` for a file without `:=`, from statements alone.
+
+    [perf] Without a walrus only statements bind names (assignment, `for`, `with`,
+    `del` targets, `except ... as`, match captures, nested defs, `global`/`nonlocal`),
+    so the expressions in between need not be walked; `scope_bindings` visits every node
+    of the function (~10% of extraction time on real code). Same answer, tested on every
+    function of this repository and of the parity fixtures.
+    """
+    if isinstance(scope, _COMPREHENSIONS + (ast.Lambda,)):
+        return scope_bindings(scope)  # small, and a lambda body is an expression
+    fn = cast(Any, scope)
+    a = fn.args
+    names = {arg.arg for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+             if arg is not None}
+    declared_global: set[str] = set()
+    declared_nonlocal: set[str] = set()
+    targets: list[ast.AST] = []
+    stack: list[ast.stmt] = list(fn.body)
+    while stack:
+        st = stack.pop()
+        if isinstance(st, _PLAIN_SCOPES):
+            names.add(st.name)
+            continue
+        if isinstance(st, ast.Assign):
+            targets += st.targets
+        elif isinstance(st, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            targets.append(st.target)
+        elif isinstance(st, ast.Delete):
+            targets += st.targets
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            targets += [i.optional_vars for i in st.items if i.optional_vars is not None]
+        elif isinstance(st, ast.Global):
+            declared_global.update(st.names)
+        elif isinstance(st, ast.Nonlocal):
+            declared_nonlocal.update(st.names)
+        elif isinstance(st, _TRY_STATEMENTS):
+            for h in cast(ast.Try, st).handlers:
+                if h.name:
+                    names.add(h.name)
+                stack += h.body
+        elif isinstance(st, ast.Match):
+            for case in st.cases:
+                for node in ast.walk(case.pattern):
+                    if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                        names.add(node.name)
+                    elif isinstance(node, ast.MatchMapping) and node.rest:
+                        names.add(node.rest)
+                stack += case.body
+        for field in _BODIES:
+            body = getattr(st, field, None)
+            if body:
+                stack += body
+    while targets:
+        node = targets.pop()
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+        elif not isinstance(node, _NO_TARGETS):  # their names are not the function's
+            targets += ast.iter_child_nodes(node)
+    return frozenset(names), frozenset(declared_global), frozenset(declared_nonlocal)
+
+
+_TRY_STATEMENTS = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
+
+
 def _expressions(tree: ast.Module, cols: Columns, want_dicts: bool, discriminators: set[str],
-                 tokens: frozenset[str], lines: list[int]
+                 tokens: frozenset[str], lines: list[int], walrus: bool = True
                  ) -> tuple[list[DictLiteralFact], list[NameUse]]:
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []
     bindings: dict[int, tuple[frozenset[str], ...]] = {}
     calls: dict[int, ast.Call] = {}  # keyword node -> its call, for dicts passed by keyword
     local_sinks: dict[int, dict[str, set[str]]] = {}
+    compute = scope_bindings if walrus else statement_bindings
     for node, parent, scope, frames in _walk_with_scope(tree, lines):
         if want_dicts and isinstance(node, ast.keyword) and isinstance(parent, ast.Call):
             calls[id(node)] = parent
@@ -177,7 +249,7 @@ def _expressions(tree: ast.Module, cols: Columns, want_dicts: bool, discriminato
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 continue
             if frames is not None and shadowed(chain.partition(".")[0], frames, bindings,
-                                                scope_bindings):
+                                                compute):
                 continue  # a parameter or local of an enclosing function, not the import
             is_call = isinstance(parent, ast.Call) and parent.func is node
             uses.append(NameUse(chain, cols.span(node), is_call))
@@ -272,7 +344,7 @@ def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,
     if want_dicts or tokens:
         lines = candidate_lines(text, want_dicts, tokens, options)
         dicts, uses = _expressions(tree, cols, want_dicts, set(options.discriminators), tokens,
-                                   lines)
+                                   lines, ":=" in text)
     return assemble(path, text, digest, col, dicts, uses, "ast")
 
 
