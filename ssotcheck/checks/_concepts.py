@@ -65,6 +65,16 @@ def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
 
 
+def left_out(path: str, index: ProjectIndex) -> bool:
+    """Code the concept rules neither judge nor take as a concept's home: vendored copies
+    and files a generator wrote (`FileFacts.generated`): their copies are fixed in the
+    upstream project or the generator, and "import the canonical one" is no advice there."""
+    if is_vendored(path):
+        return True
+    facts = index.files.get(path)
+    return facts is not None and facts.generated
+
+
 def is_fallback(ref: ClassRef, index: ProjectIndex) -> bool:
     """A class its module also imports under the same name: the `try: from native import X /
     except ImportError: class X` pattern, where the class is the fallback, not a copy."""

@@ -35,7 +35,7 @@ from ssotcheck.checks._concepts import (
     is_distinctive,
     is_fallback,
     is_test_class,
-    is_vendored,
+    left_out,
     more_note,
     names_in_two_modules,
     names_list,
@@ -52,7 +52,8 @@ from ssotcheck.model import CheckResult, Concept, Finding, Severity
 RULES = ("SSOT103",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases",
+                   "generated"})
 LOCAL = False
 
 # ------------------------------------------------------------------------- options
@@ -282,7 +283,7 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
                index: ProjectIndex) -> bool:
     """A class that may be a copy: not vendored, not a fallback, not owned by SSOT101/102,
     not a protocol; unless its name is declared canonical, not nested or function-local."""
-    if is_vendored(ref.path) or is_fallback(ref, index):
+    if left_out(ref.path, index) or is_fallback(ref, index):
         return False
     kind = kinds.kind(ref)
     if kind.enum or kind.protocol or ref.qualified in events:
@@ -290,12 +291,14 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
     return declared or not (ref.fact.nested or is_local(ref, index))
 
 
-def _owned_by_events(events: Mapping[str, EventSchema]) -> frozenset[str]:
+def _owned_by_events(events: Mapping[str, EventSchema], index: ProjectIndex) -> frozenset[str]:
     """The event schemas SSOT102 compares: those of an event with two or more schemas. A
     schema alone in its event is never judged there, so a same-name copy of it is SSOT103's
     (pebblo's pydantic `Runtime` with `type: str = "local"`, a schema of event `local`, and
-    its copy with `type: Optional[str] = ""`, which names no event)."""
-    count = Counter(s.event for s in events.values())
+    its copy with `type: Optional[str] = ""`, which names no event). Schemas SSOT102 leaves
+    out (vendored, generated, fallbacks) are not counted, as there."""
+    count = Counter(s.event for s in events.values()
+                    if not left_out(s.ref.path, index) and not is_fallback(s.ref, index))
     return frozenset(q for q, s in events.items() if count[s.event] >= 2)
 
 
@@ -315,7 +318,7 @@ class _Check:
         self.layout = Layout(index)
 
     def candidates(self) -> dict[str, list[ClassRef]]:
-        events = _owned_by_events(self.kinds.event_schemas(self.config))
+        events = _owned_by_events(self.kinds.event_schemas(self.config), self.index)
         by_name: dict[str, list[ClassRef]] = {}
         for name, refs in names_in_two_modules(self.index.iter_classes()).items():
             declared = name in self.declared
