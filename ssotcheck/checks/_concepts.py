@@ -17,6 +17,7 @@ from typing import Callable, Collection, Iterable
 from ssotcheck.areas import AreaMap
 from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
+from ssotcheck.checks._kinds import EventSchema
 from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import Concept, Finding, Location
 
@@ -73,6 +74,16 @@ def left_out(path: str, index: ProjectIndex) -> bool:
         return True
     facts = index.files.get(path)
     return facts is not None and facts.generated
+
+
+def generated_events(schemas: Iterable[EventSchema], index: ProjectIndex) -> frozenset[str]:
+    """Events a generated file defines a schema of: the generator's wire format (an SDK's
+    API events). SSOT102 leaves such an event out altogether, schemas and payloads: with
+    the generated schemas gone, a hand-written payload would be judged against whatever
+    hand-written class happens to share the tag (a subclass adding a field, a legacy
+    namespace's model), and the real contract is the spec, which ssotcheck does not read."""
+    return frozenset(s.event for s in schemas
+                     if not is_vendored(s.ref.path) and left_out(s.ref.path, index))
 
 
 def is_fallback(ref: ClassRef, index: ProjectIndex) -> bool:

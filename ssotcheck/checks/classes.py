@@ -35,6 +35,7 @@ from ssotcheck.checks._concepts import (
     is_distinctive,
     is_fallback,
     is_test_class,
+    generated_events,
     left_out,
     more_note,
     names_in_two_modules,
@@ -296,10 +297,13 @@ def _owned_by_events(events: Mapping[str, EventSchema], index: ProjectIndex) -> 
     schema alone in its event is never judged there, so a same-name copy of it is SSOT103's
     (pebblo's pydantic `Runtime` with `type: str = "local"`, a schema of event `local`, and
     its copy with `type: Optional[str] = ""`, which names no event). Schemas SSOT102 leaves
-    out (vendored, generated, fallbacks) are not counted, as there."""
+    out (vendored, generated, fallbacks) are not counted, as there; every schema of an event
+    a generated file defines stays out of SSOT103 too (the generator's wire format)."""
+    generated = generated_events(events.values(), index)
     count = Counter(s.event for s in events.values()
                     if not left_out(s.ref.path, index) and not is_fallback(s.ref, index))
-    return frozenset(q for q, s in events.items() if count[s.event] >= 2)
+    return frozenset(q for q, s in events.items()
+                     if count[s.event] >= 2 or s.event in generated)
 
 
 class _Check:

@@ -29,6 +29,7 @@ from ssotcheck.checks._concepts import (
     is_test_area,
     more_note,
     is_fallback,
+    generated_events,
     left_out,
     left_out,
     names_list,
@@ -220,8 +221,11 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     area_of = AreaMap(config)
     services = Services(config, index)
     by_event: dict[str, list[EventSchema]] = {}
-    for _, schema in sorted(kinds.event_schemas(config).items()):
-        if not left_out(schema.ref.path, index) and not is_fallback(schema.ref, index):
+    schemas = kinds.event_schemas(config)
+    generated = generated_events(schemas.values(), index)
+    for _, schema in sorted(schemas.items()):
+        if schema.event not in generated and not left_out(schema.ref.path, index) \
+                and not is_fallback(schema.ref, index):
             by_event.setdefault(schema.event, []).append(schema)
     payloads: dict[str, list[tuple[str, DictLiteralFact]]] = {}
     for path, facts in index.files.items():
