@@ -45,7 +45,14 @@ from ssotcheck.checks._concepts import (
     related_locations,
     service_name,
 )
-from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, is_dunder, is_local
+from ssotcheck.checks._kinds import (
+    TYPEDDICT,
+    Classifier,
+    EventSchema,
+    classifier,
+    is_dunder,
+    is_local,
+)
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import CheckResult, Concept, Finding, Severity
@@ -223,6 +230,12 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
     if a.qualified in kinds.ancestors(b.qualified) or b.qualified in kinds.ancestors(a.qualified):
         return True  # `class Session(other.Session)`: a same-name subclass extends it
     if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own):
+        return True
+    if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
+        # A TypedDict types plain dicts (request params, a JSON column); a class with the
+        # same fields types objects (the response model): importing one instead of the
+        # other is no fix (openai's `x.py` model and `x_param.py` TypedDict, airflow's
+        # ORM `HITLUser` TypedDict and the API's pydantic `HITLUser`).
         return True
     return _self_contained(a, index) and _self_contained(b, index)
 
