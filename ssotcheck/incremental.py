@@ -39,7 +39,7 @@ MAX_EDITED = 32
 
 # Every input a family can declare in READS.
 INPUTS = frozenset({"imports", "classes", "defined", "kinds", "aliases", "all_names", "dicts",
-                    "uses", "error"})
+                    "uses", "error", "generated"})
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -82,6 +82,8 @@ def _projection(f: FileFacts, kind: str) -> object:
         return _what(f.name_uses)
     if kind == "error":
         return _what(f.error)
+    if kind == "generated":
+        return f.generated
     raise ValueError(f"unknown input {kind!r}")
 
 

@@ -350,3 +350,21 @@ def test_a_copy_one_side_of_which_names_an_event_is_still_a_class_copy(make_proj
     })
     found = [f for f in run_on(root).findings if f.rule in ("SSOT102", "SSOT103")]
     assert [(f.rule, f.path) for f in found] == [("SSOT103", "app/retrieval.py")]
+
+
+def test_a_typeddict_and_a_class_with_the_same_fields_are_not_copies(make_project) -> None:
+    # openai's `session.py` pydantic `TurnDetection` (the response) and the `TypedDict`
+    # of `session_create_params.py` (the request); airflow's ORM JSON column `HITLUser`
+    # (TypedDict) and the API's pydantic `HITLUser`. Importing one for the other is no fix.
+    fields = "    create_response: bool\n    prefix_padding_ms: int\n    silence_duration_ms: int\n" \
+             "    threshold: float\n"
+    model = "from pydantic import BaseModel\nclass TurnDetection(BaseModel):\n" + fields
+    params = "from typing import TypedDict\nclass TurnDetection(TypedDict, total=False):\n" + fields
+    files = {"pkg/__init__.py": "", "pkg/session.py": model, "pkg/session_params.py": params,
+             "pkg/a.py": "from pkg.session import TurnDetection\n",
+             "pkg/b.py": "from pkg.session_params import TurnDetection\n"}
+    assert [f for f in run_on(make_project(files)).findings if f.rule == "SSOT103"] == []
+    # two TypedDicts (or two models) with those fields still are
+    files["pkg/session.py"] = params
+    [f] = [f for f in run_on(make_project(files)).findings if f.rule == "SSOT103"]
+    assert f.path in ("pkg/session.py", "pkg/session_params.py")

@@ -17,6 +17,7 @@ from typing import Callable, Collection, Iterable
 from ssotcheck.areas import AreaMap
 from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
+from ssotcheck.checks._kinds import EventSchema
 from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import Concept, Finding, Location
 
@@ -63,6 +64,26 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
+
+
+def left_out(path: str, index: ProjectIndex) -> bool:
+    """Code the concept rules neither judge nor take as a concept's home: vendored copies
+    and files a generator wrote (`FileFacts.generated`): their copies are fixed in the
+    upstream project or the generator, and "import the canonical one" is no advice there."""
+    if is_vendored(path):
+        return True
+    facts = index.files.get(path)
+    return facts is not None and facts.generated
+
+
+def generated_events(schemas: Iterable[EventSchema], index: ProjectIndex) -> frozenset[str]:
+    """Events a generated file defines a schema of: the generator's wire format (an SDK's
+    API events). SSOT102 leaves such an event out altogether, schemas and payloads: with
+    the generated schemas gone, a hand-written payload would be judged against whatever
+    hand-written class happens to share the tag (a subclass adding a field, a legacy
+    namespace's model), and the real contract is the spec, which ssotcheck does not read."""
+    return frozenset(s.event for s in schemas
+                     if not is_vendored(s.ref.path) and left_out(s.ref.path, index))
 
 
 def is_fallback(ref: ClassRef, index: ProjectIndex) -> bool:

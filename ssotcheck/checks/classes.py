@@ -35,7 +35,8 @@ from ssotcheck.checks._concepts import (
     is_distinctive,
     is_fallback,
     is_test_class,
-    is_vendored,
+    generated_events,
+    left_out,
     more_note,
     names_in_two_modules,
     names_list,
@@ -44,7 +45,14 @@ from ssotcheck.checks._concepts import (
     related_locations,
     service_name,
 )
-from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, is_dunder, is_local
+from ssotcheck.checks._kinds import (
+    TYPEDDICT,
+    Classifier,
+    EventSchema,
+    classifier,
+    is_dunder,
+    is_local,
+)
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.model import CheckResult, Concept, Finding, Severity
@@ -52,7 +60,8 @@ from ssotcheck.model import CheckResult, Concept, Finding, Severity
 RULES = ("SSOT103",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases",
+                   "generated"})
 LOCAL = False
 
 # ------------------------------------------------------------------------- options
@@ -222,6 +231,12 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
         return True  # `class Session(other.Session)`: a same-name subclass extends it
     if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own):
         return True
+    if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
+        # A TypedDict types plain dicts (request params, a JSON column); a class with the
+        # same fields types objects (the response model): importing one instead of the
+        # other is no fix (openai's `x.py` model and `x_param.py` TypedDict, airflow's
+        # ORM `HITLUser` TypedDict and the API's pydantic `HITLUser`).
+        return True
     return _self_contained(a, index) and _self_contained(b, index)
 
 
@@ -282,7 +297,7 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
                index: ProjectIndex) -> bool:
     """A class that may be a copy: not vendored, not a fallback, not owned by SSOT101/102,
     not a protocol; unless its name is declared canonical, not nested or function-local."""
-    if is_vendored(ref.path) or is_fallback(ref, index):
+    if left_out(ref.path, index) or is_fallback(ref, index):
         return False
     kind = kinds.kind(ref)
     if kind.enum or kind.protocol or ref.qualified in events:
@@ -290,13 +305,18 @@ def _candidate(ref: ClassRef, declared: bool, kinds: Classifier, events: Collect
     return declared or not (ref.fact.nested or is_local(ref, index))
 
 
-def _owned_by_events(events: Mapping[str, EventSchema]) -> frozenset[str]:
+def _owned_by_events(events: Mapping[str, EventSchema], index: ProjectIndex) -> frozenset[str]:
     """The event schemas SSOT102 compares: those of an event with two or more schemas. A
     schema alone in its event is never judged there, so a same-name copy of it is SSOT103's
     (pebblo's pydantic `Runtime` with `type: str = "local"`, a schema of event `local`, and
-    its copy with `type: Optional[str] = ""`, which names no event)."""
-    count = Counter(s.event for s in events.values())
-    return frozenset(q for q, s in events.items() if count[s.event] >= 2)
+    its copy with `type: Optional[str] = ""`, which names no event). Schemas SSOT102 leaves
+    out (vendored, generated, fallbacks) are not counted, as there; every schema of an event
+    a generated file defines stays out of SSOT103 too (the generator's wire format)."""
+    generated = generated_events(events.values(), index)
+    count = Counter(s.event for s in events.values()
+                    if not left_out(s.ref.path, index) and not is_fallback(s.ref, index))
+    return frozenset(q for q, s in events.items()
+                     if count[s.event] >= 2 or s.event in generated)
 
 
 class _Check:
@@ -315,7 +335,7 @@ class _Check:
         self.layout = Layout(index)
 
     def candidates(self) -> dict[str, list[ClassRef]]:
-        events = _owned_by_events(self.kinds.event_schemas(self.config))
+        events = _owned_by_events(self.kinds.event_schemas(self.config), self.index)
         by_name: dict[str, list[ClassRef]] = {}
         for name, refs in names_in_two_modules(self.index.iter_classes()).items():
             declared = name in self.declared

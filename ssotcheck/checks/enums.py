@@ -31,7 +31,7 @@ from ssotcheck.checks._concepts import (
     is_deprecated,
     is_distinctive,
     is_fallback,
-    is_vendored,
+    left_out,
     more_note,
     names_list,
     one_per_module,
@@ -47,7 +47,8 @@ from ssotcheck.model import CheckResult, Concept, Finding, Severity
 RULES = ("SSOT101",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases",
+                   "generated"})
 LOCAL = False
 
 # ------------------------------------------------------------------------- options
@@ -274,7 +275,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     # Only a class with a base or a metaclass can be an enum: skip the rest unclassified.
     refs = [r for r in kinds.non_plain()
             if (r.fact.bases or r.fact.keywords) and kinds.kind(r).enum
-            and not is_vendored(r.path) and not is_local(r, index) and not is_fallback(r, index)]
+            and not left_out(r.path, index) and not is_local(r, index) and not is_fallback(r, index)]
     members = {r.qualified: kinds.enum_members(r) for r in refs}
     # A member-less enum is a base or mixin for others, not a concept of its own.
     refs = [r for r in refs if members[r.qualified]]

@@ -29,7 +29,9 @@ from ssotcheck.checks._concepts import (
     is_test_area,
     more_note,
     is_fallback,
-    is_vendored,
+    generated_events,
+    left_out,
+    left_out,
     names_list,
     only_in_tests,
     plural,
@@ -50,7 +52,8 @@ from ssotcheck.model import (
 RULES = ("SSOT102",)
 # What this family reads of each file, and whether a file's findings depend on that
 # file alone (see ssotcheck.incremental).
-READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases"})
+READS = frozenset({"imports", "classes", "defined", "all_names", "dicts", "aliases",
+                   "generated"})
 LOCAL = False
 
 # ------------------------------------------------------------------------- options
@@ -218,12 +221,15 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     area_of = AreaMap(config)
     services = Services(config, index)
     by_event: dict[str, list[EventSchema]] = {}
-    for _, schema in sorted(kinds.event_schemas(config).items()):
-        if not is_vendored(schema.ref.path) and not is_fallback(schema.ref, index):
+    schemas = kinds.event_schemas(config)
+    generated = generated_events(schemas.values(), index)
+    for _, schema in sorted(schemas.items()):
+        if schema.event not in generated and not left_out(schema.ref.path, index) \
+                and not is_fallback(schema.ref, index):
             by_event.setdefault(schema.event, []).append(schema)
     payloads: dict[str, list[tuple[str, DictLiteralFact]]] = {}
     for path, facts in index.files.items():
-        if facts.dict_literals and not is_vendored(path):
+        if facts.dict_literals and not left_out(path, index):
             for lit in facts.dict_literals:
                 if is_sent(lit):
                     payloads.setdefault(event_key(lit.event), []).append((path, lit))

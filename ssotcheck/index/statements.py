@@ -13,7 +13,7 @@ import ast
 import re
 from typing import Any, Iterator, cast
 
-from ssotcheck.index.source import NEWLINE_RE, line_count, suppressions
+from ssotcheck.index.source import NEWLINE_RE, is_generated, line_count, suppressions
 from ssotcheck.model import (
     ABSENCE,
     FALLBACK,
@@ -555,5 +555,5 @@ def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: 
         attribute_assigns=tuple(sorted(set(col.attribute_assigns))), aliases=tuple(col.aliases),
         dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
         name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
-        suppressions=suppressions(text), parser=parser,
+        suppressions=suppressions(text), generated=is_generated(text), parser=parser,
     )
