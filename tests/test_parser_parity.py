@@ -563,3 +563,15 @@ def test_pruned_expression_walk_finds_what_a_full_walk_finds(
     assert pruned == full
     if name in PRUNING_CASES:
         assert pruned.name_uses or pruned.dict_literals
+
+
+@pytest.mark.parametrize("source", [
+    'class A:\n    OK = "ok";# c\n', 'class A:\n    OK = "ok" ;\n',
+    "class A:\n    def f():\n        x = 1;\n", "class A: x = 1;\n",
+    "class A:\r\n    x = 1 ;\r\n", 'class A:\n    x = "é";\n',
+])
+def test_a_trailing_semicolon_ends_the_class_in_both_parsers(source: str) -> None:
+    # CPython ends a compound statement after the last statement's `;`; libcst before it
+    # (found by test_mutated_sources_keep_parity).
+    facts = assert_parity(source)
+    assert facts.classes[0].span.end_column == source.splitlines()[-1].rindex(";") + 1

@@ -25,6 +25,7 @@ when it needs the fallback, so a run over valid code never pays libcst's import 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import warnings
 from dataclasses import replace
@@ -34,6 +35,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from ssotcheck.index.options import ExtractOptions, candidate_lines, expression_plan, touches
+from ssotcheck.index.source import NEWLINE_RE
 from ssotcheck.index.statements import Columns, StatementCollector, assemble, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, Span
 
@@ -310,11 +312,15 @@ def _target_names(target: cst.CSTNode) -> Iterator[str]:
             stack.append(node.value)
 
 
+_SEMICOLON_RE = re.compile(r"[ \t\f]*;")
+
+
 class _CstExtractor:
     def __init__(self, module: cst.Module, positions: Any, reparse: bool) -> None:
         self.module = module
         self.positions = positions
         self.reparse = reparse
+        self._lines: list[str] | None = None
 
     # ------------------------------------------------------------------ facts
     def facts(self, path: str, text: str, digest: str, options: ExtractOptions) -> FileFacts:
@@ -340,9 +346,23 @@ class _CstExtractor:
 
     def _at(self, target: ast.AST, node: cst.CSTNode) -> Any:
         r = self._range(node)
+        end = r.end.column
+        if isinstance(node, cst.BaseCompoundStatement):
+            end += self._trailing_semicolon(r.end.line, end)
         target.lineno, target.col_offset = r.start.line, r.start.column  # type: ignore[attr-defined]
-        target.end_lineno, target.end_col_offset = r.end.line, r.end.column  # type: ignore[attr-defined]
+        target.end_lineno, target.end_col_offset = r.end.line, end  # type: ignore[attr-defined]
         return target
+
+    def _trailing_semicolon(self, line: int, column: int) -> int:
+        """CPython ends a compound statement after its last statement's trailing `;`
+        (`class A:\n    x = 1 ;`); libcst's range stops before it. How many characters
+        to add so both parsers give the same end."""
+        if self._lines is None:
+            self._lines = NEWLINE_RE.split(self.module.code)
+        if line - 1 >= len(self._lines):
+            return 0
+        m = _SEMICOLON_RE.match(self._lines[line - 1], column)
+        return m.end() - column if m else 0
 
     # ------------------------------------------------------------- values
     def value(self, node: cst.BaseExpression) -> ast.expr:
