@@ -98,6 +98,12 @@ def _target_names(target: ast.AST) -> Iterator[str]:
             yield n.id
 
 
+def _parameters(fn: Any) -> set[str]:
+    a = fn.args
+    return {arg.arg for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
+            if arg is not None}
+
+
 def scope_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(names bound in a def / lambda / comprehension, names it declares `global`,
     names it declares `nonlocal`). For a comprehension: its `for` targets. For a function:
@@ -109,9 +115,7 @@ def scope_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], froz
         return frozenset(n for gen in scope.generators for n in _target_names(gen.target)
                          ), frozenset(), frozenset()
     fn = cast(Any, scope)
-    a = fn.args
-    names = {arg.arg for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
-             if arg is not None}
+    names = _parameters(fn)
     declared_global: set[str] = set()
     declared_nonlocal: set[str] = set()
     stack: list[tuple[ast.AST, bool]] = [
@@ -163,9 +167,7 @@ def statement_bindings(scope: ast.AST) -> tuple[frozenset[str], frozenset[str], 
     if isinstance(scope, _COMPREHENSIONS + (ast.Lambda,)):
         return scope_bindings(scope)  # small, and a lambda body is an expression
     fn = cast(Any, scope)
-    a = fn.args
-    names = {arg.arg for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg)
-             if arg is not None}
+    names = _parameters(fn)
     declared_global: set[str] = set()
     declared_nonlocal: set[str] = set()
     targets: list[ast.AST] = []
