@@ -50,6 +50,17 @@ def pytest_module(path: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+def pytest_class(name: str, patterns: tuple[str, ...]) -> bool:
+    """pytest's `python_classes` rule: each entry is a name prefix, or a glob when it holds
+    a wildcard."""
+    for p in patterns:
+        if name.startswith(p):
+            return True
+        if any(c in p for c in "*?[") and fnmatchcase(name, p):
+            return True
+    return False
+
+
 def pytest_test_file(path: str, config: Config) -> bool:
     """What pytest's conventions call test code: a module `python_files` collects, or a
     `conftest.py` (fixtures only test code loads)."""

@@ -101,8 +101,7 @@ def _layout(root: Path, paths: list[str]) -> tuple[str, list[tuple[str, list[str
 
 def _base_classes(index: ProjectIndex, config: Config) -> list[tuple[str, int, str]]:
     """Project classes in test-infrastructure folders, by how many test classes inherit them."""
-    from ssotcheck.areas import pytest_module
-    from ssotcheck.checks.test_classes import _pytest_class_name
+    from ssotcheck.areas import pytest_class, pytest_module
 
     def test_files(path: str) -> bool:
         return pytest_module(path, config.python_files)
@@ -110,7 +109,7 @@ def _base_classes(index: ProjectIndex, config: Config) -> list[tuple[str, int, s
     counts: Counter[str] = Counter()
     where: dict[str, str] = {}
     for ref in index.iter_classes():
-        if ref.fact.nested or not test_files(ref.path) or not _pytest_class_name(
+        if ref.fact.nested or not test_files(ref.path) or not pytest_class(
                 ref.fact.name, config.python_classes):
             continue
         found, _ = index.ancestors(ref.qualified)

@@ -50,7 +50,7 @@ class Known:
                 for name, (fs, cs) in self.previous["families"].items()}
 
 
-def _env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
+def env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
     """The code and the configuration, but not where the project is: a fresh checkout
     elsewhere (CI restoring the cache folder) is answered from the same results."""
     h = hashlib.blake2b(digest_size=20)
@@ -88,7 +88,7 @@ class ResultsStore:
                  extensions: tuple[str, ...] = ()) -> None:
         self.facts = facts
         self.root = config.root
-        self.env = _env_key(config, extensions)
+        self.env = env_key(config, extensions)
 
     @property
     def enabled(self) -> bool:

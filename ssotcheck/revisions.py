@@ -20,7 +20,7 @@ from ssotcheck.index import codec
 from ssotcheck.index.git_revision import Repository, Revision, RevisionCaches, revision_facts
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, SuppressionTable
-from ssotcheck.results_store import _env_key
+from ssotcheck.results_store import env_key
 
 _encode_finding = codec.encoder(Finding)
 _decode_finding = codec.decoder(Finding)
@@ -52,7 +52,7 @@ def check_revision(config: Config, repo: Repository, revision: Revision, caches:
                    timings: dict[str, float]) -> tuple[Checked, Callable[[], list[FileFacts]]]:
     """The checks stage's output for `revision`, and a loader of all its facts (for an
     index nobody asked for yet)."""
-    env = _env_key(config, revision.extension_modules)
+    env = env_key(config, revision.extension_modules)
     key = f"{env}:{revision.key}"
     store = caches.store
     options = config.extract_options()

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 
-from ssotcheck.areas import AreaMap, pytest_module
+from ssotcheck.areas import AreaMap, pytest_class, pytest_module
 from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.globs import compile_globs
@@ -228,17 +227,6 @@ def _reason(res: BaseResolution) -> str:
     return res.reason or f"`{res.text}` could not be resolved"
 
 
-def _pytest_class_name(name: str, patterns: tuple[str, ...]) -> bool:
-    """pytest's `python_classes` rule: each entry is a name prefix, or a glob when it holds
-    a wildcard."""
-    for p in patterns:
-        if name.startswith(p):
-            return True
-        if any(c in p for c in "*?[") and fnmatchcase(name, p):
-            return True
-    return False
-
-
 def _suggestion(config: Config) -> str:
     bases = config.test_base_classes
     if len(bases) == 1:
@@ -331,7 +319,7 @@ class _Checker:
     def _collected_by_name(self, ref: ClassRef, lin: Lineage) -> bool:
         """Whether pytest's Python collector (not its unittest plugin) takes the class."""
         return (self._in_test_module(ref.path)
-                and _pytest_class_name(ref.fact.name, self.config.python_classes)
+                and pytest_class(ref.fact.name, self.config.python_classes)
                 and lin.constructor is None
                 and self._reachable(ref))
 

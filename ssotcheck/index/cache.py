@@ -86,7 +86,7 @@ def package_fingerprint() -> str:
     return h.hexdigest()
 
 
-class _NoClassesUnpickler(pickle.Unpickler):
+class NoClassesUnpickler(pickle.Unpickler):
     """The facts file holds tuples of str/int/bool/None only.
 
     The cache lives in the analysed project, so a checkout (say, a pull request run in
@@ -102,7 +102,7 @@ _RESULT_CLASSES = {name: obj for name, obj in vars(model).items()
                    if isinstance(obj, type) and obj.__module__ == model.__name__}
 
 
-class _ModelUnpickler(pickle.Unpickler):
+class ModelUnpickler(pickle.Unpickler):
     """Results hold findings: ssotcheck's own value objects and nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
@@ -141,7 +141,7 @@ def _valid_raw(e: object) -> bool:
             and type(e[1]) is int and type(e[2]) is str and type(e[3]) is tuple)
 
 
-def _atomic_write(target: Path, payload: object, directory: Path | None) -> None:
+def write_pickle(target: Path, payload: object, directory: Path | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     gitignore = directory / ".gitignore" if directory else None
     if gitignore is not None and not gitignore.exists():
@@ -190,7 +190,7 @@ class FactsCache:
             return
         try:
             with open(self.file, "rb") as fh:
-                payload = _NoClassesUnpickler(fh).load()
+                payload = NoClassesUnpickler(fh).load()
         except FileNotFoundError:
             return
         except Exception:  # corrupt, truncated, foreign: start over, never trust it
@@ -211,7 +211,7 @@ class FactsCache:
             return
         try:
             with open(self.delta_file, "rb") as fh:
-                payload = _NoClassesUnpickler(fh).load()
+                payload = NoClassesUnpickler(fh).load()
         except Exception:  # none yet, or damaged: the base alone is still right
             return
         if not (isinstance(payload, tuple) and len(payload) == 5 and payload[0] == DELTA_MAGIC
@@ -279,12 +279,12 @@ class FactsCache:
                            if base.get(p) is not e and base.get(p) != e}
                 removed = tuple(p for p in base if p not in self.raw)
                 if len(changed) + len(removed) <= max(64, int(len(self.raw) * DELTA_SHARE)):
-                    _atomic_write(self.delta_file,  # type: ignore[arg-type]
+                    write_pickle(self.delta_file,  # type: ignore[arg-type]
                                   (DELTA_MAGIC, CODE_VERSION, self._base_id, changed, removed),
                                   self.directory)
                     self.dirty = False
                     return
-            _atomic_write(self.file, (MAGIC, CODE_VERSION, self.raw), self.directory)
+            write_pickle(self.file, (MAGIC, CODE_VERSION, self.raw), self.directory)
             self._base, self._base_id = self.raw, _identity(self.file)
             self.raw = dict(self.raw)
             if self.delta_file is not None:
@@ -325,7 +325,7 @@ class FactsCache:
             return None
         try:
             with open(self.results_file, "rb") as fh:
-                payload = _ModelUnpickler(fh).load()
+                payload = ModelUnpickler(fh).load()
         except Exception:  # missing, corrupt, foreign: just run the checks
             return None
         if (isinstance(payload, tuple) and len(payload) == 3 and payload[0] == RESULTS_MAGIC
@@ -337,7 +337,7 @@ class FactsCache:
         if self.results_file is None:
             return
         try:
-            _atomic_write(self.results_file, (RESULTS_MAGIC, CODE_VERSION, results),
+            write_pickle(self.results_file, (RESULTS_MAGIC, CODE_VERSION, results),
                           self.directory)
         except (OSError, pickle.PicklingError):
             return

@@ -36,12 +36,12 @@ else:  # pragma: no cover - exercised on 3.10 only
 from ssotcheck.config import Config, ConfigError, from_mapping, parse_table
 from ssotcheck.globs import compile_globs
 from ssotcheck.index import codec
-from ssotcheck.index.cache import (FactsCache, _atomic_write, _ModelUnpickler,
-                                    _NoClassesUnpickler)
+from ssotcheck.index.cache import (FactsCache, write_pickle, ModelUnpickler,
+                                    NoClassesUnpickler)
 from ssotcheck.index.discover import EXTENSION_SUFFIXES, OUTPUT_DIRS, SKIP_DIRS
 from ssotcheck.index.extract import extract
 from ssotcheck.index.options import ExtractOptions
-from ssotcheck.index.parse import _pool
+from ssotcheck.index.parse import worker_pool
 from ssotcheck.index.source import content_hash
 from ssotcheck.model import FileFacts, ParseError
 
@@ -452,7 +452,7 @@ class RevisionStore:
     def _ensure(self) -> None:
         if self._hashes is None:
             # Results hold findings (model value objects); facts are plain tuples.
-            self._hashes, self._results = self._load(self.file, 2, _ModelUnpickler)
+            self._hashes, self._results = self._load(self.file, 2, ModelUnpickler)
 
     def blob_hashes(self) -> dict[str, str]:
         self._ensure()
@@ -474,7 +474,7 @@ class RevisionStore:
 
     def facts(self) -> dict[str, codec.Encoded]:
         if self._facts is None:
-            self._facts = self._load(self.facts_file, 1, _NoClassesUnpickler)[0]
+            self._facts = self._load(self.facts_file, 1, NoClassesUnpickler)[0]
         return self._facts
 
     def put_facts(self, digest: str, raw: codec.Encoded) -> None:
@@ -487,10 +487,10 @@ class RevisionStore:
     def save(self) -> None:
         try:
             if self.file is not None and (self.hashes_dirty or self.results_dirty):
-                _atomic_write(self.file, (STORE_MAGIC, self.blob_hashes(), self.results()),
+                write_pickle(self.file, (STORE_MAGIC, self.blob_hashes(), self.results()),
                               self.directory)
             if self.facts_file is not None and self.facts_dirty:
-                _atomic_write(self.facts_file, (STORE_MAGIC, self.facts()), self.directory)
+                write_pickle(self.facts_file, (STORE_MAGIC, self.facts()), self.directory)
         except (OSError, pickle.PicklingError):
             return  # a read-only checkout still gets a correct (uncached) run
         self.hashes_dirty = self.results_dirty = self.facts_dirty = False
@@ -545,7 +545,7 @@ def revision_facts(repo: Repository, blobs: dict[str, str], options: ExtractOpti
     unknown = sum(1 for oid in oids if oid not in known)
     # Many blobs never seen (a cold start): fork the workers now, while this process is
     # small, rather than after reading every blob into memory (forked pages count again).
-    pool = _pool(jobs) if jobs > 1 and unknown >= PARALLEL_MIN else None
+    pool = worker_pool(jobs) if jobs > 1 and unknown >= PARALLEL_MIN else None
     try:
         if pool is not None:
             pool.submit(int).result()  # with fork, the first task starts every worker
@@ -635,7 +635,7 @@ def _extract_all(items: list[tuple[str, bytes]], options: ExtractOptions, jobs: 
     if cur:
         chunks.append(cur)
     own = pool is None
-    workers = _pool(jobs) if pool is None else pool
+    workers = worker_pool(jobs) if pool is None else pool
     try:
         for chunk, fut in [(c, workers.submit(_extract_chunk, c, options)) for c in chunks]:
             try:
@@ -653,7 +653,7 @@ def _extract_all(items: list[tuple[str, bytes]], options: ExtractOptions, jobs: 
 def _alone(path: str, blob: bytes, options: ExtractOptions) -> ExtractResult:
     """One file in a pool of its own, so a crash is pinned on the file that caused it."""
     try:
-        with _pool(1) as one:
+        with worker_pool(1) as one:
             return one.submit(_extract_chunk, [(path, blob)], options).result()[0]
     except BrokenProcessPool:
         return _crashed(path, blob)

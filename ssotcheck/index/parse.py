@@ -122,7 +122,7 @@ def _chunks(todo: dict[str, tuple[int, int]], jobs: int
     return chunks
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     # fork is much cheaper to start than spawn, and the parent holds no threads or locks yet.
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -133,7 +133,7 @@ def _run_parallel(root: Path, todo: dict[str, tuple[int, int]], options: Extract
                   jobs: int, sink: Sink, progress: Progress | None) -> None:
     pending = _chunks(todo, jobs)
     retry: list[str] = []
-    with _pool(jobs) as pool:
+    with worker_pool(jobs) as pool:
         futures = [(c, pool.submit(_chunk, str(root), c, options)) for c in pending]
         for chunk, fut in futures:
             try:
@@ -149,7 +149,7 @@ def _run_parallel(root: Path, todo: dict[str, tuple[int, int]], options: Extract
     # culprit is found and reported, and every other file is still analysed.
     for rel in sorted(retry):
         try:
-            with _pool(1) as pool:
+            with worker_pool(1) as pool:
                 sink(pool.submit(_one, str(root), rel, options).result())
         except BrokenProcessPool:
             sink(_unreadable(rel, ParseError("crash", "the parser crashed on this file")))
