@@ -31,7 +31,6 @@ from ssotcheck.checks._concepts import (
     is_fallback,
     generated_events,
     left_out,
-    left_out,
     names_list,
     only_in_tests,
     plural,

@@ -87,8 +87,8 @@ def load(path: Path) -> Baseline | None:
     file that is not an ssotcheck baseline this version can read."""
     if not path.exists():
         return None
-    hint = (f"fix or delete it, or re-record it with `ssotcheck baseline --reset` "
-            f"(the file is left as it is)")
+    hint = ("fix or delete it, or re-record it with `ssotcheck baseline --reset` "
+            "(the file is left as it is)")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

@@ -85,7 +85,7 @@ class _Codec:
         env: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_map": map,
                                "_tuple": tuple, "_osa": object.__setattr__}
         enc_parts: list[str] = []
-        dec_lines = [f"def dec(t):", "    o = _new(_cls)"]
+        dec_lines = ["def dec(t):", "    o = _new(_cls)"]
         slotted = "__slots__" in cls.__dict__
         # __post_init__ or init=False fields would be skipped by setting slots directly.
         direct = not hasattr(cls, "__post_init__") and all(f.init for f in fields)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from ssotcheck.index.modules import (
-    ModuleInfo,
     build_module_table,
     extension_module_names,
     source_roots,
