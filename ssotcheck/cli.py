@@ -17,7 +17,8 @@ from ssotcheck import __version__
 if TYPE_CHECKING:
     from ssotcheck.config import Config
     from ssotcheck.history import History, Point
-    from ssotcheck.pipeline import RunResult
+    from ssotcheck.answer_store import Outcome
+    from ssotcheck.pipeline import Analysed, RunOptions, RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -326,7 +327,8 @@ def _output_choice(args: argparse.Namespace) -> tuple[str, str]:
     return chosen, "full"
 
 
-def _nothing_analysed(args: argparse.Namespace, config: Config, result: RunResult) -> int | None:
+def _nothing_analysed(args: argparse.Namespace, config: Config, result: RunResult,
+                      messages: list[str]) -> int | None:
     """A run whose scope holds no Python file must not look like a clean 100%. When only
     files were named and none is Python (a pre-commit hook on non-Python files), there is
     nothing to do: exit 0 with a note. Otherwise the run pointed at the wrong place: 2."""
@@ -337,19 +339,20 @@ def _nothing_analysed(args: argparse.Namespace, config: Config, result: RunResul
     note = f" ({excluded} excluded by `exclude`)" if excluded else ""
     if paths and not any(p.is_dir() for p in paths):
         if not args.quiet:
-            print(f"ssotcheck: no Python files among the {len(paths)} given path"
-                  f"{'s' if len(paths) != 1 else ''}{note}; nothing to check", file=sys.stderr)
+            messages.append(f"ssotcheck: no Python files among the {len(paths)} given path"
+                            f"{'s' if len(paths) != 1 else ''}{note}; nothing to check")
         return EXIT_OK
     where = ", ".join(str(p) for p in paths) if paths else str(config.root)
-    print(f"ssotcheck: error: no Python files found under {where}{note}", file=sys.stderr)
+    messages.append(f"ssotcheck: error: no Python files found under {where}{note}")
     return EXIT_USAGE
 
 
 def cmd_check(args: argparse.Namespace, full: bool) -> int:
     from dataclasses import replace
 
-    from ssotcheck.report import RenderOptions, render
-    from ssotcheck.runner import run_pipeline, write_output
+    from ssotcheck.answer_store import AnswerStore
+    from ssotcheck.pipeline import cache_directory
+    from ssotcheck.runner import finish_run, print_stats, run_analysis, write_output
 
     config, scope = load_config(args)
     fmt, layout = _output_choice(args)
@@ -364,18 +367,83 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
         if fmt != "html":
             raise UsageError("--trend needs --format html")
         trend = trend_points(args, config, None, args.trend)
-    result = run_pipeline(args, config, scope, use_baseline=not args.no_baseline, known=known)
-    if base_commit is not None:
-        result = replace(result, diff_base=base_commit.oid)
-    empty = _nothing_analysed(args, config, result)
+    options, analysed = run_analysis(args, config, scope, use_baseline=not args.no_baseline,
+                                     known=known)
+    color = want_color(args.color, sys.stdout) and not args.output
+    # --diff-base, --trend and --record read or write more than the answer's key says.
+    key = None
+    if known is None and trend is None and not getattr(args, "record", False):
+        key = _answer_key(args, config, options, analysed, full, fmt, layout, color)
+    store = AnswerStore(cache_directory(config, options)) if key else None
+    outcome = store.lookup(key) if store is not None and key else None
+    result = None
+    if outcome is not None:
+        print_stats(args, config, analysed.stats, answer="reused")
+    else:
+        result = finish_run(args, config, options, analysed)
+        if base_commit is not None:
+            result = replace(result, diff_base=base_commit.oid)
+        outcome = _check_outcome(args, config, result, full, fmt, layout, color, trend)
+        if store is not None and key and result.scope:
+            store.save(key, outcome)
+    for line in outcome.before:
+        print(line, file=sys.stderr)
+    if outcome.text is not None:
+        write_output(outcome.text, args.output)
+    for line in outcome.after:
+        print(line, file=sys.stderr)
+    if getattr(args, "record", False) and result is not None and outcome.code != EXIT_USAGE:
+        from ssotcheck.trend import record
+
+        record(config, result)
+    return outcome.code
+
+
+def _answer_key(args: argparse.Namespace, config: Config, options: RunOptions,
+                analysed: Analysed, full: bool, fmt: str, layout: str, color: bool
+                ) -> str | None:
+    """Everything `_check_outcome` reads besides the checks' results (see
+    `ssotcheck.answer_store`), or None when the results have no key."""
+    from ssotcheck.answer_store import answer_key, file_digest
+
+    results = analysed.checked.key
+    if results is None:
+        return None
+    st = analysed.stats
+    baseline = config.baseline_path() if options.use_baseline else None
+    return answer_key(results, {
+        "command": "report" if full else "check",
+        "root": str(config.root),
+        "config": str(config.config_path),
+        "scope": options.paths,
+        "paths": tuple(getattr(args, "paths", None) or ()),
+        "today": options.today.isoformat() if options.today else None,
+        "baseline": (str(baseline), file_digest(baseline)) if baseline else None,
+        "strict": bool(getattr(args, "strict_baseline", False)),
+        "format": (fmt, layout, color, bool(getattr(args, "statistics", False)),
+                   bool(args.quiet), bool(args.verbose), getattr(args, "findings", False),
+                   getattr(args, "concepts", None), args.show_related),
+        "files": (st.files_discovered, st.files_analyzed, st.files_failed, st.files_excluded),
+        "width": os.environ.get("COLUMNS"),
+    })
+
+
+def _check_outcome(args: argparse.Namespace, config: Config, result: RunResult, full: bool,
+                   fmt: str, layout: str, color: bool, trend: Any) -> Outcome:
+    """What `check`/`report` print for `result`, and their exit code."""
+    from ssotcheck.answer_store import Outcome
+    from ssotcheck.report import RenderOptions, render
+
+    before: list[str] = []
+    after: list[str] = []
+    empty = _nothing_analysed(args, config, result, before)
     if empty is not None:
-        return empty
+        return Outcome(None, tuple(before), (), empty)
     if full and args.verbose:
         from ssotcheck.areas import captured_tests
 
         for captured in captured_tests(result.index.paths, config):
-            print(f"warning: {captured.message()}", file=sys.stderr)
-    color = want_color(args.color, sys.stdout) and not args.output
+            before.append(f"warning: {captured.message()}")
     options = RenderOptions(findings=getattr(args, "findings", False),
                             concepts=getattr(args, "concepts", RenderOptions.concepts),
                             layout=layout, show_related=args.show_related)
@@ -394,28 +462,24 @@ def cmd_check(args: argparse.Namespace, full: bool) -> int:
         text = html_format.render(result, sections=(section(trend),), options=options)
     else:
         text = render(result, fmt, color=color, full=full, options=options)
-    write_output(text, args.output)
-    if getattr(args, "record", False):
-        from ssotcheck.trend import record
-
-        record(config, result)
     stale = sum(e.count for e in result.baseline_stale)
     strict = bool(getattr(args, "strict_baseline", False) or config.baseline_strict)
     if stale and not full and (strict or not args.quiet):
         them = "it" if stale == 1 else "them"
-        print(f"ssotcheck: {stale} baselined finding{'s' if stale != 1 else ''} no longer "
-              f"occur{'s' if stale == 1 else ''}; run `ssotcheck baseline` to drop {them} "
-              f"from {result.baseline_file}"
-              + (" (--strict-baseline: failing)" if strict else ""), file=sys.stderr)
+        after.append(f"ssotcheck: {stale} baselined finding{'s' if stale != 1 else ''} no "
+                     f"longer occur{'s' if stale == 1 else ''}; run `ssotcheck baseline` to "
+                     f"drop {them} from {result.baseline_file}"
+                     + (" (--strict-baseline: failing)" if strict else ""))
+    code = EXIT_OK
     if not full:
         fails = any(f.counts for f in result.findings) or (strict and stale > 0)
         fu = config.fail_under
         if fu is not None and result.scores.overall < fu:
-            print(f"ssotcheck: score {result.scores.overall:.1f}% is below fail-under {fu:.1f}%",
-                  file=sys.stderr)
+            after.append(f"ssotcheck: score {result.scores.overall:.1f}% is below fail-under "
+                         f"{fu:.1f}%")
             fails = True
-        return EXIT_FINDINGS if fails else EXIT_OK
-    return EXIT_OK
+        code = EXIT_FINDINGS if fails else EXIT_OK
+    return Outcome(text, tuple(before), tuple(after), code)
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -569,7 +633,8 @@ def trend_points(args: argparse.Namespace, config: Config, revisions: str | None
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    from ssotcheck.index.git_revision import GitError, Repository
+    from ssotcheck.errors import GitError
+    from ssotcheck.index.git_revision import Repository
     from ssotcheck.report.trend_format import render as render_trend
     from ssotcheck.runner import write_output
     from ssotcheck.trend import HISTORY, show
@@ -623,8 +688,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ssotcheck.config import ConfigError
-    from ssotcheck.gates.baseline import BaselineError
-    from ssotcheck.index.git_revision import GitError
+    from ssotcheck.errors import BaselineError, GitError
 
     parser = build_parser()
     args = parser.parse_args(argv)

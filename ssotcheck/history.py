@@ -182,7 +182,7 @@ def diff_states(history: History, base_ref: str, head_ref: str | None,
                 working: Config) -> Diff:
     """`diff BASE [HEAD]`: each commit under its own configuration; the working tree
     (HEAD omitted) under the current one."""
-    from ssotcheck.index.git_revision import GitError
+    from ssotcheck.errors import GitError
 
     repo = history.repo
     base_commit = repo.commit(repo.resolve(base_ref))

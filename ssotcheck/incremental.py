@@ -22,7 +22,7 @@ import re
 import time
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
-from typing import Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Callable, Generic, Iterable, Iterator, Mapping, TypeVar
 
 from ssotcheck.checks import Checked, FamilyResult, enabled, families, family_name, run_family
 from ssotcheck.config import Config
@@ -363,7 +363,7 @@ def _inert(config: Config, files: Iterable[str], previous: Iterable[str],
     return Inert(first_party, referenced)
 
 
-def reuse_families(config: Config, paths: tuple[str, ...], previous: dict[str, FamilyResult],
+def reuse_families(config: Config, paths: tuple[str, ...], previous: Mapping[str, FamilyResult],
                    old: dict[str, FileFacts], new: dict[str, FileFacts], referenced: set[str],
                    whole_index: Callable[[], ProjectIndex], extensions: tuple[str, ...] = ()
                    ) -> tuple[dict[str, FamilyResult], list[str], set[str]]:

@@ -6,6 +6,7 @@ left to `ssotcheck.report`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -13,10 +14,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from ssotcheck.areas import AreaMap
-from ssotcheck.checks import Checked, flatten, run_all
+from ssotcheck.checks import Checked, FamilyResult, flatten, run_all
 from ssotcheck.config import Config
 from ssotcheck.gates import baseline as baseline_gate
 from ssotcheck.gates import new_code
@@ -25,13 +26,14 @@ from ssotcheck.gates.suppressions import Suppressed
 from ssotcheck.incremental import recheck, referenced_names
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.discover import Discovery, discover
-from ssotcheck.index.git_revision import Repository, Revision, RevisionCaches
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import Concept, FileFacts, Finding, RunStats, Scores, SuppressionTable
 from ssotcheck.results_store import Known, ResultsStore
-from ssotcheck.revisions import check_revision
 from ssotcheck.scoring import compute
+
+if TYPE_CHECKING:  # git plumbing is imported only by the commands that read history
+    from ssotcheck.index.git_revision import Repository, Revision, RevisionCaches
 
 DEFAULT_CACHE_DIR = ".ssotcheck_cache"
 
@@ -181,7 +183,17 @@ def _stats(found: Discovery, index: ProjectIndex, checked: Checked,
 
 # --------------------------------------------------------------------------- run
 
-def run(config: Config, options: RunOptions = RunOptions()) -> RunResult:
+@dataclass(frozen=True)
+class Analysed:
+    """Everything up to and including the checks stage: what the gates take."""
+
+    index: ProjectIndex
+    checked: Checked
+    stats: RunStats
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
     # A run allocates ~10^6 long-lived objects (the facts) and frees almost nothing until
     # it ends; the cyclic GC would re-scan them again and again for no garbage. The state
     # is restored afterwards: freezing the survivors is the CLI's call (a short-lived
@@ -189,13 +201,30 @@ def run(config: Config, options: RunOptions = RunOptions()) -> RunResult:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run(config, options)
+        yield
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _run(config: Config, options: RunOptions) -> RunResult:
+def run(config: Config, options: RunOptions = RunOptions()) -> RunResult:
+    with _no_gc():
+        return _gate_and_score(config, options, _analyse(config, options))
+
+
+def analyse(config: Config, options: RunOptions = RunOptions()) -> Analysed:
+    """discover -> facts -> index -> checks, each answered from a cache when it can be."""
+    with _no_gc():
+        return _analyse(config, options)
+
+
+def gate_and_score(config: Config, options: RunOptions, analysed: Analysed) -> RunResult:
+    """gates -> score over `analyse`'s answer."""
+    with _no_gc():
+        return _gate_and_score(config, options, analysed)
+
+
+def _analyse(config: Config, options: RunOptions) -> Analysed:
     timings: dict[str, float] = {}
     found = _discover(config, options, timings)
     cache = _facts_cache(config, options)
@@ -207,14 +236,27 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         facts, parsed, _ = _load_facts(config, options, found, cache, timings, stats)
         index = _index(config, facts, timings, found.extension_modules)
         checked = _check(config, index, parsed, timings)
-    if checked.hashes is not None:
+    hashes = checked.hashes
+    if hashes is not None:
         t0 = time.perf_counter()
-        store.save(checked.hashes, checked.results, checked.failed, checked.suppressions,
-                   checked.referenced)
+        checked = replace(checked, results=_with_areas(checked.results, AreaMap(config)))
+        key = store.save(hashes, checked.results, checked.failed,
+                         checked.suppressions, checked.referenced)
+        checked = replace(checked, key=key)
         timings["results_save"] = time.perf_counter() - t0
     index = checked.index or _deferred_index(config, options, found)
-    return _gate_and_score(config, options, index, checked, _stats(found, index, checked,
-                                                                   timings))
+    return Analysed(index, checked, _stats(found, index, checked, timings))
+
+
+def _with_areas(results: Mapping[str, FamilyResult], area_of: AreaMap
+                ) -> dict[str, FamilyResult]:
+    """Findings with their area set, so stored results carry it and a run answered from
+    them copies no finding to set it."""
+    out: dict[str, FamilyResult] = {}
+    for name, (fs, cs) in results.items():
+        out[name] = ([f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
+                      for f in fs], cs)
+    return out
 
 
 def _already_known(config: Config, options: RunOptions, found: Discovery, cache: FactsCache,
@@ -226,7 +268,7 @@ def _already_known(config: Config, options: RunOptions, found: Discovery, cache:
             options.hooks.on_parse_start(0)
         res = known.previous
         return Checked(known.families(), frozenset(res["failed"]), dict(res["suppressions"]),
-                       None, 0, "reused")
+                       None, 0, "reused", key=res["key"])
     if known.previous is None:
         return None
     t0 = time.perf_counter()
@@ -256,6 +298,8 @@ def run_revision(config: Config, repo: Repository, revision: Revision, caches: R
     score are the ones above. No baseline applies (a baseline speaks for the working
     tree); inline suppressions do, as of that revision. `caches` are shared by the
     revisions of one command (`caches_for`)."""
+    from ssotcheck.revisions import check_revision
+
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -268,7 +312,7 @@ def run_revision(config: Config, repo: Repository, revision: Revision, caches: R
         index = checked.index or ProjectIndex.deferred(
             config.root, revision.files, load, config.src, revision.extension_modules)
         return _gate_and_score(config, replace(options, use_baseline=False, known=None),
-                               index, checked, _stats(found, index, checked, timings))
+                               Analysed(index, checked, _stats(found, index, checked, timings)))
     finally:
         if was_enabled:
             gc.enable()
@@ -277,6 +321,8 @@ def run_revision(config: Config, repo: Repository, revision: Revision, caches: R
 def caches_for(config: Config, options: RunOptions,
                known: dict[tuple[Path | None, str], RevisionCaches]) -> RevisionCaches:
     """The revision caches for `config`'s extraction settings, made once per command."""
+    from ssotcheck.index.git_revision import RevisionCaches
+
     key = (cache_directory(config, options), config.extraction_key())
     if key not in known:
         known[key] = RevisionCaches(*key)
@@ -292,16 +338,18 @@ def _deferred_index(config: Config, options: RunOptions, found: Discovery) -> Pr
                                  found.extension_modules)
 
 
-def _gate_and_score(config: Config, options: RunOptions, index: ProjectIndex,
-                    checked: Checked, stats: RunStats) -> RunResult:
+def _gate_and_score(config: Config, options: RunOptions, analysed: Analysed) -> RunResult:
+    index, checked, stats = analysed.index, analysed.checked, analysed.stats
     t0 = time.perf_counter()
     findings, concepts = flatten(checked.results)
     area_of = AreaMap(config)
     scope = tuple(p for p in index.paths if in_scope(p, options.paths))
-    scoped = [replace(f, area=area_of(f.path)) for f in findings if in_scope(f.path, options.paths)]
+    scoped = [f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
+              for f in findings if in_scope(f.path, options.paths)]
     inline = suppressions.apply(scoped, checked.suppressions, config,
                                 options.today or dt.date.today(), frozenset(scope))
-    kept = inline.kept + [replace(f, area=area_of(f.path)) for f in inline.unused]
+    kept = inline.kept + [f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
+                          for f in inline.unused]
     held: list[Suppressed] = list(inline.suppressed)
     stale: tuple[baseline_gate.Entry, ...] = ()
     baseline_file: str | None = None

@@ -14,15 +14,17 @@ decides how a run goes on.
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Mapping
 
 from ssotcheck.checks import FamilyResult
 from ssotcheck.config import Config
 from ssotcheck.index import codec
-from ssotcheck.index.cache import RACY_NS, FactsCache, package_fingerprint
+from ssotcheck.index.cache import RACY_NS, FactsCache, ModelUnpickler, package_fingerprint
 from ssotcheck.index.parse import Digests, known_digests
 from ssotcheck.model import Concept, Finding
 
@@ -32,8 +34,8 @@ _encode_concept = codec.encoder(Concept)
 _decode_concept = codec.decoder(Concept)
 
 # What a stored run holds, and the type each entry must have to be trusted.
-_SHAPES = {"key": str, "stat": dict, "families": dict, "failed": list, "suppressions": dict,
-           "referenced": frozenset}
+_SHAPES = {"key": str, "stat": dict, "families": bytes, "families_digest": str,
+           "failed": list, "suppressions": dict, "referenced": frozenset}
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,40 @@ class Known:
     digests: Digests | None = None  # every file's content hash now
     exact: bool = False  # nothing changed: `previous` answers this run as it is
 
-    def families(self) -> dict[str, FamilyResult]:
+    def families(self) -> Mapping[str, FamilyResult]:
         assert self.previous is not None
-        return {name: ([_decode_finding(f) for f in fs], [_decode_concept(c) for c in cs])
-                for name, (fs, cs) in self.previous["families"].items()}
+        return StoredFamilies(self.previous["families"])
+
+
+class StoredFamilies(Mapping[str, FamilyResult]):
+    """Each family's stored findings, decoded when first asked for: a run answered whole
+    from the answer store (`ssotcheck.answer_store`) never even unpickles the 10^4
+    findings (they are stored as one pickled blob inside the results file)."""
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._table: dict[str, tuple[list[Any], list[Any]]] | None = None
+        self._decoded: dict[str, FamilyResult] = {}
+
+    @property
+    def _encoded(self) -> dict[str, tuple[list[Any], list[Any]]]:
+        if self._table is None:
+            self._table = _families_table(self._blob)
+        return self._table
+
+    def __getitem__(self, name: str) -> FamilyResult:
+        done = self._decoded.get(name)
+        if done is None:
+            fs, cs = self._encoded[name]
+            done = self._decoded[name] = ([_decode_finding(f) for f in fs],
+                                          [_decode_concept(c) for c in cs])
+        return done
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._encoded)
+
+    def __len__(self) -> int:
+        return len(self._encoded)
 
 
 def env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
@@ -77,10 +109,23 @@ def _fresh_stat(st: tuple[int, int], digest: str, now: int) -> tuple[int, int, s
     return (-1 if st[0] > now - RACY_NS else st[0], st[1], digest)
 
 
+def _digest(blob: bytes) -> str:
+    return hashlib.blake2b(blob, digest_size=20).hexdigest()
+
+
+def _families_table(blob: bytes) -> dict[str, tuple[list[Any], list[Any]]]:
+    table = ModelUnpickler(io.BytesIO(blob)).load()
+    if not (isinstance(table, dict) and all(
+            isinstance(v, tuple) and len(v) == 2 for v in table.values())):
+        raise ValueError("stored families of another shape")
+    return table
+
+
 def _well_formed(res: dict[str, Any]) -> bool:
-    """Written by this code (the env key says so), but the file may have been damaged."""
-    return all(isinstance(res.get(k), t) for k, t in _SHAPES.items()) and all(
-        isinstance(v, tuple) and len(v) == 2 for v in res["families"].values())
+    """Written by this code (the env key says so), but the file may have been damaged:
+    the families blob is unpickled only later, so its digest vouches for it now."""
+    return (all(isinstance(res.get(k), t) for k, t in _SHAPES.items())
+            and _digest(res["families"]) == res["families_digest"])
 
 
 class ResultsStore:
@@ -125,24 +170,31 @@ class ResultsStore:
         finally:
             timings["results_cache"] = time.perf_counter() - t0
 
-    def save(self, hashes: dict[str, str], results: dict[str, FamilyResult],
+    def save(self, hashes: dict[str, str], results: Mapping[str, FamilyResult],
              failed: frozenset[str], suppressions: dict[str, tuple[Any, ...]],
-             referenced: set[str] | frozenset[str]) -> None:
+             referenced: set[str] | frozenset[str]) -> str | None:
+        """Remember these results; returns their key (None when they cannot be vouched
+        for, and so were not stored)."""
         if self.facts.results_file is None or any(not h for h in hashes.values()):
-            return  # an unreadable file: the fast path could not vouch for it
+            return None  # an unreadable file: the fast path could not vouch for it
         table = self.facts.stat_table()
         if any(p not in table or table[p][2] != h for p, h in hashes.items()):
-            return
+            return None
+        key = _results_key(self.env, hashes)
+        blob = pickle.dumps({name: ([_encode_finding(f) for f in fs],
+                                    [_encode_concept(c) for c in cs])
+                             for name, (fs, cs) in results.items()},
+                            protocol=pickle.HIGHEST_PROTOCOL)
         self.facts.save_results({
             "env": self.env,
-            "key": _results_key(self.env, hashes),
+            "key": key,
             "facts_file": self.facts.file_identity(),
             "facts_content": self.facts.content_identity(),
             "stat": {p: table[p] for p in hashes},
-            "families": {name: ([_encode_finding(f) for f in fs],
-                                [_encode_concept(c) for c in cs])
-                         for name, (fs, cs) in results.items()},
+            "families": blob,
+            "families_digest": _digest(blob),
             "failed": sorted(failed),
             "suppressions": {p: s for p, s in sorted(suppressions.items()) if s},
             "referenced": frozenset(referenced),
         })
+        return key

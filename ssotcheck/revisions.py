@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 from ssotcheck.checks import Checked, FamilyResult, run_all
 from ssotcheck.config import Config
@@ -35,7 +35,7 @@ class LastRevision:
 
     env: str
     blobs: dict[str, str]  # path -> blob id
-    results: dict[str, FamilyResult]
+    results: Mapping[str, FamilyResult]
     referenced: frozenset[str]
     failed: frozenset[str]
     suppressions: dict[str, SuppressionTable]

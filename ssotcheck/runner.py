@@ -17,7 +17,8 @@ from typing import Any, Callable
 from ssotcheck import __version__
 from ssotcheck.atomic import atomic_write
 from ssotcheck.config import Config, ConfigError
-from ssotcheck.pipeline import Hooks, RunOptions, RunResult, run
+from ssotcheck.model import RunStats
+from ssotcheck.pipeline import Analysed, Hooks, RunOptions, RunResult, analyse, gate_and_score
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -49,28 +50,52 @@ def run_options(args: argparse.Namespace, **kw: Any) -> RunOptions:
 def run_pipeline(args: argparse.Namespace, config: Config, scope: tuple[str, ...], *,
                  use_baseline: bool = True, known: Counter[str] | None = None) -> RunResult:
     """`known`: the --diff-base revision's findings (see `RunOptions.known`)."""
+    options, analysed = run_analysis(args, config, scope, use_baseline=use_baseline,
+                                     known=known)
+    return finish_run(args, config, options, analysed)
+
+
+def run_analysis(args: argparse.Namespace, config: Config, scope: tuple[str, ...], *,
+                 use_baseline: bool = True, known: Counter[str] | None = None
+                 ) -> tuple[RunOptions, Analysed]:
+    """The pipeline up to the checks stage (with the progress bar); `finish_run` gates
+    and scores it. Apart, so a command can answer from the answer store in between."""
     hooks, finish = _progress_hooks(args)
     options = run_options(args, paths=scope, use_baseline=use_baseline, hooks=hooks,
                           known=known, today=today())
     try:
-        result = run(config, options)
+        analysed = analyse(config, options)
     finally:
         finish()
+    return options, analysed
+
+
+def finish_run(args: argparse.Namespace, config: Config, options: RunOptions,
+               analysed: Analysed) -> RunResult:
+    result = gate_and_score(config, options, analysed)
     # Rendering allocates little; without this, each collection it triggers would walk
     # the run's million long-lived facts again.
     gc.freeze()
-    if args.verbose:
-        st = result.stats
-        err = sys.stderr
-        print(f"ssotcheck {__version__}: root {config.root}", file=err)
-        print(f"files: discovered {st.files_discovered}, excluded {st.files_excluded}, "
-              f"analysed {st.files_analyzed}, failed {st.files_failed}", file=err)
-        print(f"parsed: {st.files_parsed} files (cache hits: {st.cache_hits})", file=err)
-        rerun = f" (re-ran: {', '.join(st.families_rerun)})" if st.families_rerun else ""
-        print(f"checks: {st.checks}{rerun}", file=err)
-        timing = ", ".join(f"{k} {v:.3f}s" for k, v in st.seconds.items())
-        print(f"timings: {timing}", file=err)
+    print_stats(args, config, result.stats)
     return result
+
+
+def print_stats(args: argparse.Namespace, config: Config, st: RunStats,
+                answer: str | None = None) -> None:
+    """The `-v` statistics on standard error."""
+    if not args.verbose:
+        return
+    err = sys.stderr
+    print(f"ssotcheck {__version__}: root {config.root}", file=err)
+    print(f"files: discovered {st.files_discovered}, excluded {st.files_excluded}, "
+          f"analysed {st.files_analyzed}, failed {st.files_failed}", file=err)
+    print(f"parsed: {st.files_parsed} files (cache hits: {st.cache_hits})", file=err)
+    rerun = f" (re-ran: {', '.join(st.families_rerun)})" if st.families_rerun else ""
+    print(f"checks: {st.checks}{rerun}", file=err)
+    if answer is not None:
+        print(f"answer: {answer}", file=err)
+    timing = ", ".join(f"{k} {v:.3f}s" for k, v in st.seconds.items())
+    print(f"timings: {timing}", file=err)
 
 
 def _progress_hooks(args: argparse.Namespace) -> tuple[Hooks, Callable[[], None]]:

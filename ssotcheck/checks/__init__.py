@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from ssotcheck.model import Concept, Finding, SuppressionTable
 
@@ -31,7 +31,7 @@ class Checked:
     """The checks stage's output, however it was reached (run, reused or incremental):
     each family's findings and the little of the facts the gates still need."""
 
-    results: dict[str, FamilyResult]
+    results: Mapping[str, FamilyResult]
     failed: frozenset[str]  # files that could not be analysed
     suppressions: dict[str, SuppressionTable]  # path -> its inline suppressions
     index: ProjectIndex | None  # None when the facts were not loaded to answer
@@ -42,6 +42,9 @@ class Checked:
     # names some file references (see `ssotcheck.incremental.referenced_names`).
     hashes: dict[str, str] | None = None
     referenced: frozenset[str] = frozenset()
+    # The results store's key of these results (code, configuration, every file's
+    # content), when stored: what later stages may cache their own answers under.
+    key: str | None = None
 
 # Import order does not matter: findings are sorted after all checks ran.
 FAMILIES = (
@@ -81,7 +84,7 @@ def run_all(index: ProjectIndex, config: Config) -> dict[str, FamilyResult]:
             for fam in families() if enabled(fam, config)}
 
 
-def flatten(results: dict[str, FamilyResult]) -> tuple[list[Finding], list[Concept]]:
+def flatten(results: Mapping[str, FamilyResult]) -> tuple[list[Finding], list[Concept]]:
     # Family order, as the families are listed: ties in the final sort keep it.
     findings: list[Finding] = []
     concepts: list[Concept] = []

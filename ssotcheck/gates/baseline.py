@@ -33,14 +33,10 @@ from typing import Callable, Iterable
 from ssotcheck import __version__
 from ssotcheck.atomic import atomic_write
 from ssotcheck.model import Finding, finding_identity
+from ssotcheck.errors import BaselineError
 
 SCHEMA_VERSION = 2
 READABLE_SCHEMAS = (1, 2)
-
-
-class BaselineError(Exception):
-    """A baseline file that cannot be used; the message says what to do. Nothing is
-    overwritten because of it."""
 
 
 @dataclass(frozen=True)

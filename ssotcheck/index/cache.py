@@ -37,7 +37,7 @@ from ssotcheck.model import FileFacts
 
 MAGIC = "ssotcheck-facts-v2"
 DELTA_MAGIC = "ssotcheck-facts-delta-v1"
-RESULTS_MAGIC = "ssotcheck-results-v2"
+RESULTS_MAGIC = "ssotcheck-results-v3"
 # A delta larger than this share of the entries is folded into a new base file.
 DELTA_SHARE = 0.05
 Entry = tuple[int, int, str, FileFacts]

@@ -44,6 +44,7 @@ from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.parse import worker_pool
 from ssotcheck.index.source import content_hash
 from ssotcheck.model import FileFacts, ParseError
+from ssotcheck.errors import GitError
 
 STORE_MAGIC = "ssotcheck-revision-store-v1"
 MAX_STORED_FACTS = 60_000  # blobs only history has; oldest dropped first
@@ -56,10 +57,6 @@ PARALLEL_MIN = 256
 CONFIG_NAMES = ("ssotcheck.toml", "pyproject.toml")
 PYTEST_FILES = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 _MODE_LINK, _MODE_SUBMODULE = "120000", "160000"
-
-
-class GitError(Exception):
-    """A user-facing problem with the repository or a revision (exit 2)."""
 
 
 def git_env(environ: Mapping[str, str]) -> dict[str, str]:

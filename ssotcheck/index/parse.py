@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -174,19 +175,23 @@ def known_digests(root: Path, files: Iterable[str],
     by_path: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
     changed: list[str] = []
+    base = str(root) + os.sep
     for rel in files:
         if not rel.isascii() and _undecodable_name(rel):
             return None  # reported under another name by the full path
-        full = root / rel
-        st = _stat(full)
-        if isinstance(st, ParseError):
+        # One `os.stat` on a string per file: pathlib objects cost more than the stat.
+        try:
+            raw = os.stat(base + rel)
+        except OSError:
             return None
-        stats[rel] = st
+        if not stat.S_ISREG(raw.st_mode):
+            return None
+        st = stats[rel] = (raw.st_mtime_ns, raw.st_size)
         e = table.get(rel)
         if e is not None and e[0] == st[0] and e[1] == st[1]:
             by_path[rel] = e[2]
             continue
-        data = _read(full)
+        data = _read(root / rel)
         if isinstance(data, ParseError):
             return None
         by_path[rel] = content_hash(data)
