@@ -392,12 +392,17 @@ def reuse_families(config: Config, paths: tuple[str, ...], previous: Mapping[str
             # Findings of a local family live in the file they come from.
             kept = [f for f in before[0] if f.location.path not in new]
             fresh, _ = run_family(family, edited_only, config)
-            results[name] = (sorted(kept + fresh, key=Finding.sort_key), [])
+            # Unchanged, the very same object: the results store then writes the bytes
+            # it read instead of encoding 10^4 findings again.
+            results[name] = before if not fresh and len(kept) == len(before[0]) and \
+                not before[1] else (sorted(kept + fresh, key=Finding.sort_key), [])
             continue
         if before is not None and not any(inputs[p] & family.READS for p in edited):
             moved = move_results(before[0], before[1], maps)
             if moved is not None:
-                results[name] = moved
+                same = all(a is b for a, b in zip(moved[0], before[0])) and all(
+                    a is b for a, b in zip(moved[1], before[1]))
+                results[name] = before if same else moved
                 continue
         rerun.append(name)
         results[name] = run_family(family, whole_index(), config)

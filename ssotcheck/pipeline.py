@@ -253,9 +253,13 @@ def _with_areas(results: Mapping[str, FamilyResult], area_of: AreaMap
     """Findings with their area set, so stored results carry it and a run answered from
     them copies no finding to set it."""
     out: dict[str, FamilyResult] = {}
-    for name, (fs, cs) in results.items():
-        out[name] = ([f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
-                      for f in fs], cs)
+    for name, result in results.items():
+        fs = result[0]
+        if all(f.area == area_of(f.path) for f in fs):
+            out[name] = result  # the same object: the store keeps its stored bytes
+        else:
+            out[name] = ([f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
+                          for f in fs], result[1])
     return out
 
 

@@ -17,7 +17,7 @@ import hashlib
 import io
 import pickle
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -34,7 +34,7 @@ _encode_concept = codec.encoder(Concept)
 _decode_concept = codec.decoder(Concept)
 
 # What a stored run holds, and the type each entry must have to be trusted.
-_SHAPES = {"key": str, "stat": dict, "families": bytes, "families_digest": str,
+_SHAPES = {"key": str, "stat": dict, "families": dict, "families_digest": dict,
            "failed": list, "suppressions": dict, "referenced": frozenset}
 
 
@@ -45,41 +45,44 @@ class Known:
     previous: dict[str, Any] | None = None  # the last run's results, whatever changed since
     digests: Digests | None = None  # every file's content hash now
     exact: bool = False  # nothing changed: `previous` answers this run as it is
+    _families: list[StoredFamilies] = field(default_factory=list, compare=False, repr=False)
 
-    def families(self) -> Mapping[str, FamilyResult]:
+    def families(self) -> StoredFamilies:
+        """The previous run's findings per family (one object per run, so that the store
+        can tell which families came back unchanged)."""
         assert self.previous is not None
-        return StoredFamilies(self.previous["families"])
+        if not self._families:
+            self._families.append(StoredFamilies(self.previous["families"]))
+        return self._families[0]
 
 
 class StoredFamilies(Mapping[str, FamilyResult]):
     """Each family's stored findings, decoded when first asked for: a run answered whole
     from the answer store (`ssotcheck.answer_store`) never even unpickles the 10^4
-    findings (they are stored as one pickled blob inside the results file)."""
+    findings, and a family an incremental run hands back unchanged is stored again as
+    the bytes it was read from (each family is one pickled blob in the results file)."""
 
-    def __init__(self, blob: bytes) -> None:
-        self._blob = blob
-        self._table: dict[str, tuple[list[Any], list[Any]]] | None = None
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self._blobs = blobs
         self._decoded: dict[str, FamilyResult] = {}
-
-    @property
-    def _encoded(self) -> dict[str, tuple[list[Any], list[Any]]]:
-        if self._table is None:
-            self._table = _families_table(self._blob)
-        return self._table
 
     def __getitem__(self, name: str) -> FamilyResult:
         done = self._decoded.get(name)
         if done is None:
-            fs, cs = self._encoded[name]
+            fs, cs = _family_table(self._blobs[name])
             done = self._decoded[name] = ([_decode_finding(f) for f in fs],
                                           [_decode_concept(c) for c in cs])
         return done
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._encoded)
+        return iter(self._blobs)
 
     def __len__(self) -> int:
-        return len(self._encoded)
+        return len(self._blobs)
+
+    def blob_of(self, name: str, result: FamilyResult) -> bytes | None:
+        """The stored bytes of `result` when it is the very object decoded from them."""
+        return self._blobs[name] if self._decoded.get(name) is result else None
 
 
 def env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
@@ -113,19 +116,28 @@ def _digest(blob: bytes) -> str:
     return hashlib.blake2b(blob, digest_size=20).hexdigest()
 
 
-def _families_table(blob: bytes) -> dict[str, tuple[list[Any], list[Any]]]:
+def _family_table(blob: bytes) -> tuple[list[Any], list[Any]]:
     table = ModelUnpickler(io.BytesIO(blob)).load()
-    if not (isinstance(table, dict) and all(
-            isinstance(v, tuple) and len(v) == 2 for v in table.values())):
-        raise ValueError("stored families of another shape")
+    if not (isinstance(table, tuple) and len(table) == 2 and isinstance(table[0], list)
+            and isinstance(table[1], list)):
+        raise ValueError("stored family of another shape")
     return table
+
+
+def _encode_family(result: FamilyResult) -> bytes:
+    fs, cs = result
+    return pickle.dumps(([_encode_finding(f) for f in fs], [_encode_concept(c) for c in cs]),
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _well_formed(res: dict[str, Any]) -> bool:
     """Written by this code (the env key says so), but the file may have been damaged:
-    the families blob is unpickled only later, so its digest vouches for it now."""
-    return (all(isinstance(res.get(k), t) for k, t in _SHAPES.items())
-            and _digest(res["families"]) == res["families_digest"])
+    the families' blobs are unpickled only later, so their digests vouch for them now."""
+    if not all(isinstance(res.get(k), t) for k, t in _SHAPES.items()):
+        return False
+    blobs, digests = res["families"], res["families_digest"]
+    return (blobs.keys() == digests.keys()
+            and all(isinstance(b, bytes) and _digest(b) == digests[n] for n, b in blobs.items()))
 
 
 class ResultsStore:
@@ -134,6 +146,7 @@ class ResultsStore:
         self.facts = facts
         self.root = config.root
         self.env = env_key(config, extensions)
+        self._known: Known | None = None  # what `lookup` answered, for `save`
 
     @property
     def enabled(self) -> bool:
@@ -155,16 +168,19 @@ class ResultsStore:
             moved = res.get("facts_file") != self.facts.file_identity()
             if moved:  # replaced or damaged, or copied as it was (a restored CI cache)
                 if res.get("facts_content") != self.facts.content_identity():
-                    return Known(res, digests)
+                    self._known = Known(res, digests)
+                    return self._known
                 res["facts_file"] = self.facts.file_identity()
             if _results_key(self.env, digests.by_path) != res["key"]:
-                return Known(res, digests)
+                self._known = Known(res, digests)
+                return self._known
             if digests.changed or moved:  # touched but unchanged: remember the new stats
                 now = time.time_ns()
                 for rel in digests.changed:
                     res["stat"][rel] = _fresh_stat(digests.stats[rel], digests.by_path[rel], now)
                 self.facts.save_results(res)
-            return Known(res, digests, exact=True)
+            self._known = Known(res, digests, exact=True)
+            return self._known
         except (KeyError, TypeError, ValueError, AttributeError):
             return Known()  # a results file of another shape: run the checks
         finally:
@@ -181,18 +197,20 @@ class ResultsStore:
         if any(p not in table or table[p][2] != h for p, h in hashes.items()):
             return None
         key = _results_key(self.env, hashes)
-        blob = pickle.dumps({name: ([_encode_finding(f) for f in fs],
-                                    [_encode_concept(c) for c in cs])
-                             for name, (fs, cs) in results.items()},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        before = self._known.families() if self._known and self._known.previous else None
+        blobs = {}
+        for name, result in results.items():
+            blob = before.blob_of(name, result) if before is not None and name in before \
+                else None
+            blobs[name] = blob if blob is not None else _encode_family(result)
         self.facts.save_results({
             "env": self.env,
             "key": key,
             "facts_file": self.facts.file_identity(),
             "facts_content": self.facts.content_identity(),
             "stat": {p: table[p] for p in hashes},
-            "families": blob,
-            "families_digest": _digest(blob),
+            "families": blobs,
+            "families_digest": {name: _digest(b) for name, b in blobs.items()},
             "failed": sorted(failed),
             "suppressions": {p: s for p, s in sorted(suppressions.items()) if s},
             "referenced": frozenset(referenced),

@@ -15,16 +15,20 @@ from typing import Any
 _SENTINEL = "\x00ssotcheck-list-{}\x00"
 
 
-def dumps(doc: dict[str, Any], long_lists: dict[str, list[Any]]) -> str:
+def dumps(doc: dict[str, Any], long_lists: dict[str, list[Any]],
+          encoded: dict[str, list[str]] | None = None) -> str:
     """`doc` holds `_SENTINEL`-style placeholders (see `placeholder`) where the lists
-    named in `long_lists` go."""
+    named in `long_lists` go; `encoded` lists are given as their elements' compact
+    JSON already."""
     text = json.dumps(doc, indent=2, ensure_ascii=True)
-    for name, items in long_lists.items():
+    lists = {name: list(map(_compact, items)) for name, items in long_lists.items()}
+    lists.update(encoded or {})
+    for name, items in lists.items():
         token = json.dumps(placeholder(name), ensure_ascii=True)
         at = text.index(token)
         indent = at - text.rindex("\n", 0, at) - 1
         pad = "\n" + " " * (indent + 2)
-        body = ("[" + pad + ("," + pad).join(map(_compact, items))
+        body = ("[" + pad + ("," + pad).join(items)
                 + "\n" + " " * indent + "]") if items else "[]"
         text = text[:at] + body + text[at + len(token):]
     return text + "\n"
