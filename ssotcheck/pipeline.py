@@ -23,7 +23,7 @@ from ssotcheck.gates import baseline as baseline_gate
 from ssotcheck.gates import new_code
 from ssotcheck.gates import suppressions
 from ssotcheck.gates.suppressions import Suppressed
-from ssotcheck.incremental import recheck, referenced_names
+from ssotcheck.incremental import index_references, recheck
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.discover import Discovery, discover
 from ssotcheck.index.parse import collect_facts
@@ -291,7 +291,7 @@ def _check(config: Config, index: ProjectIndex, parsed: int,
     return Checked(results, frozenset(p for p, f in files.items() if f.error is not None),
                    {p: f.suppressions for p, f in files.items() if f.suppressions}, index,
                    parsed, hashes={p: f.content_hash for p, f in files.items()},
-                   referenced=frozenset(referenced_names(files.values())))
+                   referenced=index_references(index))
 
 
 def run_revision(config: Config, repo: Repository, revision: Revision, caches: RevisionCaches,

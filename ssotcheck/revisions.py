@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from ssotcheck.checks import Checked, FamilyResult, run_all
 from ssotcheck.config import Config
-from ssotcheck.incremental import MAX_EDITED, referenced_names, reuse_families
+from ssotcheck.incremental import MAX_EDITED, index_references, reuse_families
 from ssotcheck.index import codec
 from ssotcheck.index.git_revision import Repository, Revision, RevisionCaches, revision_facts
 from ssotcheck.index.project import ProjectIndex
@@ -112,7 +112,7 @@ def check_revision(config: Config, repo: Repository, revision: Revision, caches:
     return done(Checked(results, frozenset(p for p, f in files.items() if f.error is not None),
                         {p: f.suppressions for p, f in files.items() if f.suppressions}, index,
                         loaded[0][1],
-                        referenced=frozenset(referenced_names(files.values())))), load
+                        referenced=index_references(index))), load
 
 
 def _recheck(config: Config, revision: Revision, prev: LastRevision, edited: list[str],
@@ -145,5 +145,4 @@ def _recheck(config: Config, revision: Revision, prev: LastRevision, edited: lis
             suppressions[p] = f.suppressions
     return Checked(results, failed, suppressions, full[0] if full else None, parsed,
                    "incremental", tuple(rerun),
-                   referenced=frozenset(referenced_names(full[0].files.values())
-                                        if full else referenced))
+                   referenced=index_references(full[0]) if full else frozenset(referenced))

@@ -113,6 +113,27 @@ def test_new_third_party_import_nobody_refers_to_reruns_no_family(tmp_path: Path
     assert _answer(inc) == _answer(scratch)
 
 
+def test_removing_a_third_party_import_nobody_refers_to_reruns_no_family(
+        tmp_path: Path) -> None:
+    """The same edit backwards: after a full run that saw `import json as _j`, and after
+    an incremental run that added it, taking it out again re-runs nothing either."""
+    root = _project(tmp_path)
+    cache = tmp_path / "cache"
+    p = root / "pkg/enums_a.py"
+    original = p.read_text(encoding="utf-8")
+    p.write_text(original + "\nimport json as _j\n", encoding="utf-8")
+    run_on(root, use_cache=True, cache_dir=cache)  # a full run with the import
+    for _ in range(2):
+        p.write_text(original, encoding="utf-8")
+        removed = run_on(root, use_cache=True, cache_dir=cache)
+        assert removed.stats.checks == "incremental"
+        assert removed.stats.families_rerun == ()
+        assert _answer(removed) == _answer(run_on(root))
+        p.write_text(original + "\nimport json as _j\n", encoding="utf-8")
+        added = run_on(root, use_cache=True, cache_dir=cache)
+        assert added.stats.checks == "incremental" and added.stats.families_rerun == ()
+
+
 def test_third_party_import_that_counts_still_reruns(tmp_path: Path) -> None:
     # the name it binds is referenced (a class base), a star import, a project module
     for edit in ("\nfrom enum import Enum as Thing\n", "\nfrom json import *\n",
