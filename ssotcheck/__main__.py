@@ -1,3 +1,3 @@
-from ssotcheck.cli import main
+from ssotcheck.cli import console
 
-raise SystemExit(main())
+console()

@@ -714,5 +714,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def console() -> None:
+    """The `ssotcheck` command (and `python -m ssotcheck`): `main`, then a hard exit.
+
+    A run holds ~10^6 objects (facts, findings) that the interpreter would free one by
+    one at exit: 0.4-0.7 s of a 2 s incremental run on a 10,700-file project, for memory
+    the OS takes back anyway. Everything is written by then (files atomically, the
+    streams are flushed here), so nothing is lost by skipping it, as mypy does too.
+    Library callers use `main`, which returns normally.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()
