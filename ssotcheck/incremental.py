@@ -29,8 +29,8 @@ from ssotcheck.config import Config
 from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache
 from ssotcheck.index.parse import collect_facts
-from ssotcheck.index.project import ProjectIndex
-from ssotcheck.index.modules import module_name, source_roots
+from ssotcheck.index.modules import extension_module_names, source_roots
+from ssotcheck.index.project import ProjectIndex, module_table
 from ssotcheck.model import Concept, FileFacts, Finding, ImportFact, Location, Span
 from ssotcheck.results_store import Known
 
@@ -367,11 +367,10 @@ def _inert(config: Config, files: Iterable[str], previous: Iterable[str],
     names, and every name referenced anywhere except through the external imports of
     the edited files themselves (an import does not make its own name referenced)."""
     roots = source_roots(config.root, config.src)
-    first_party = set()
-    for p in (*files, *extensions):
-        named = module_name(p.partition(".")[0] + ".py", roots)
-        if named is not None:
-            first_party.add(named[0].partition(".")[0])
+    # The index's own (memoised) module table: 10^4 module names are not worked out twice.
+    modules, _ = module_table(tuple(sorted(files)), roots)
+    first_party = {m.partition(".")[0] for m in modules}
+    first_party |= {m.partition(".")[0] for m in extension_module_names(extensions, roots)}
     return Inert(first_party, set(previous) | referenced_names(edited, first_party))
 
 

@@ -239,7 +239,8 @@ def _analyse(config: Config, options: RunOptions) -> Analysed:
     hashes = checked.hashes
     if hashes is not None:
         t0 = time.perf_counter()
-        checked = replace(checked, results=_with_areas(checked.results, AreaMap(config)))
+        checked = replace(checked, results=_with_areas(checked.results, AreaMap(config),
+                                                       store.stored))
         key = store.save(hashes, checked.results, checked.failed,
                          checked.suppressions, checked.referenced)
         checked = replace(checked, key=key)
@@ -248,14 +249,15 @@ def _analyse(config: Config, options: RunOptions) -> Analysed:
     return Analysed(index, checked, _stats(found, index, checked, timings))
 
 
-def _with_areas(results: Mapping[str, FamilyResult], area_of: AreaMap
+def _with_areas(results: Mapping[str, FamilyResult], area_of: AreaMap,
+                stored: Callable[[str, FamilyResult], bool]
                 ) -> dict[str, FamilyResult]:
     """Findings with their area set, so stored results carry it and a run answered from
-    them copies no finding to set it."""
+    them copies no finding to set it. A family handed back as `stored` has them."""
     out: dict[str, FamilyResult] = {}
     for name, result in results.items():
         fs = result[0]
-        if all(f.area == area_of(f.path) for f in fs):
+        if stored(name, result) or all(f.area == area_of(f.path) for f in fs):
             out[name] = result  # the same object: the store keeps its stored bytes
         else:
             out[name] = ([f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))

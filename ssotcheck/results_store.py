@@ -17,6 +17,7 @@ import hashlib
 import io
 import pickle
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -56,22 +57,36 @@ class Known:
         return self._families[0]
 
 
+BUCKETS = 64
+
+
+def bucket(path: str) -> int:
+    """Which of a family's `BUCKETS` blobs stores the findings located in `path`."""
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % BUCKETS
+
+
 class StoredFamilies(Mapping[str, FamilyResult]):
     """Each family's stored findings, decoded when first asked for: a run answered whole
     from the answer store (`ssotcheck.answer_store`) never even unpickles the 10^4
-    findings, and a family an incremental run hands back unchanged is stored again as
-    the bytes it was read from (each family is one pickled blob in the results file)."""
+    findings. A family's findings are stored in `BUCKETS` blobs by the path they are
+    located in, so that after a few edits only the blobs whose findings changed are
+    encoded again; the others are written as the bytes they were read from. (Findings of
+    one path stay in their order, which is all the later stages rely on: they sort by
+    path first.)"""
 
-    def __init__(self, blobs: dict[str, bytes]) -> None:
+    def __init__(self, blobs: dict[str, tuple[bytes, tuple[bytes, ...]]]) -> None:
         self._blobs = blobs
         self._decoded: dict[str, FamilyResult] = {}
+        self._buckets: dict[str, list[list[Finding]]] = {}
 
     def __getitem__(self, name: str) -> FamilyResult:
         done = self._decoded.get(name)
         if done is None:
-            fs, cs = _family_table(self._blobs[name])
-            done = self._decoded[name] = ([_decode_finding(f) for f in fs],
-                                          [_decode_concept(c) for c in cs])
+            concepts, buckets = self._blobs[name]
+            lists = self._buckets[name] = [
+                [_decode_finding(f) for f in _table(b)] for b in buckets]
+            done = self._decoded[name] = ([f for fs in lists for f in fs],
+                                          [_decode_concept(c) for c in _table(concepts)])
         return done
 
     def __iter__(self) -> Iterator[str]:
@@ -80,9 +95,66 @@ class StoredFamilies(Mapping[str, FamilyResult]):
     def __len__(self) -> int:
         return len(self._blobs)
 
-    def blob_of(self, name: str, result: FamilyResult) -> bytes | None:
-        """The stored bytes of `result` when it is the very object decoded from them."""
-        return self._blobs[name] if self._decoded.get(name) is result else None
+    def unchanged(self, name: str, result: FamilyResult) -> bool:
+        """Whether `result` is the very object decoded from family `name`."""
+        return self._decoded.get(name) is result
+
+    def blobs_for(self, name: str, result: FamilyResult) -> tuple[bytes, tuple[bytes, ...]]:
+        """`result` as stored blobs, re-using every blob whose findings are the very
+        objects decoded from it."""
+        if self.unchanged(name, result):
+            return self._blobs[name]
+        if name not in self._decoded:
+            return encode_family(result)
+        old_concepts, old_buckets = self._blobs[name]
+        decoded = self._buckets[name]
+        grouped = _grouped(result[0])
+        buckets = tuple(
+            old_buckets[b] if _same(grouped[b], decoded[b]) else _encode_findings(grouped[b])
+            for b in range(BUCKETS))
+        concepts = old_concepts if _same(result[1], self._decoded[name][1]) else \
+            _encode_concepts(result[1])
+        return concepts, buckets
+
+
+def _same(a: list[Any], b: list[Any]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _grouped(findings: Iterable[Finding]) -> list[list[Finding]]:
+    out: list[list[Finding]] = [[] for _ in range(BUCKETS)]
+    memo: dict[str, int] = {}
+    for f in findings:
+        path = f.location.path
+        b = memo.get(path)
+        if b is None:
+            b = memo[path] = bucket(path)
+        out[b].append(f)
+    return out
+
+
+def _pickle(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _encode_findings(findings: list[Finding]) -> bytes:
+    return _pickle([_encode_finding(f) for f in findings])
+
+
+def _encode_concepts(concepts: list[Concept]) -> bytes:
+    return _pickle([_encode_concept(c) for c in concepts])
+
+
+def encode_family(result: FamilyResult) -> tuple[bytes, tuple[bytes, ...]]:
+    return (_encode_concepts(result[1]),
+            tuple(_encode_findings(fs) for fs in _grouped(result[0])))
+
+
+def _table(blob: bytes) -> list[Any]:
+    table = ModelUnpickler(io.BytesIO(blob)).load()
+    if not isinstance(table, list):
+        raise ValueError("stored family of another shape")
+    return table
 
 
 def env_key(config: Config, extensions: tuple[str, ...] = ()) -> str:
@@ -112,22 +184,16 @@ def _fresh_stat(st: tuple[int, int], digest: str, now: int) -> tuple[int, int, s
     return (-1 if st[0] > now - RACY_NS else st[0], st[1], digest)
 
 
-def _digest(blob: bytes) -> str:
-    return hashlib.blake2b(blob, digest_size=20).hexdigest()
-
-
-def _family_table(blob: bytes) -> tuple[list[Any], list[Any]]:
-    table = ModelUnpickler(io.BytesIO(blob)).load()
-    if not (isinstance(table, tuple) and len(table) == 2 and isinstance(table[0], list)
-            and isinstance(table[1], list)):
-        raise ValueError("stored family of another shape")
-    return table
-
-
-def _encode_family(result: FamilyResult) -> bytes:
-    fs, cs = result
-    return pickle.dumps(([_encode_finding(f) for f in fs], [_encode_concept(c) for c in cs]),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+def _digest(blob: bytes | tuple[bytes, tuple[bytes, ...]]) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    if isinstance(blob, bytes):
+        h.update(blob)
+    else:
+        h.update(blob[0])
+        for b in blob[1]:
+            h.update(len(b).to_bytes(8, "little"))
+            h.update(b)
+    return h.hexdigest()
 
 
 def _well_formed(res: dict[str, Any]) -> bool:
@@ -136,8 +202,11 @@ def _well_formed(res: dict[str, Any]) -> bool:
     if not all(isinstance(res.get(k), t) for k, t in _SHAPES.items()):
         return False
     blobs, digests = res["families"], res["families_digest"]
-    return (blobs.keys() == digests.keys()
-            and all(isinstance(b, bytes) and _digest(b) == digests[n] for n, b in blobs.items()))
+    return (blobs.keys() == digests.keys() and all(
+        isinstance(b, tuple) and len(b) == 2 and isinstance(b[0], bytes)
+        and isinstance(b[1], tuple) and len(b[1]) == BUCKETS
+        and all(isinstance(x, bytes) for x in b[1]) and _digest(b) == digests[n]
+        for n, b in blobs.items()))
 
 
 class ResultsStore:
@@ -186,6 +255,14 @@ class ResultsStore:
         finally:
             timings["results_cache"] = time.perf_counter() - t0
 
+    def _before(self) -> StoredFamilies | None:
+        return self._known.families() if self._known and self._known.previous else None
+
+    def stored(self, name: str, result: FamilyResult) -> bool:
+        """Whether `result` is the looked-up family, unchanged (the very object)."""
+        before = self._before()
+        return before is not None and before.unchanged(name, result)
+
     def save(self, hashes: dict[str, str], results: Mapping[str, FamilyResult],
              failed: frozenset[str], suppressions: dict[str, tuple[Any, ...]],
              referenced: set[str] | frozenset[str]) -> str | None:
@@ -197,12 +274,9 @@ class ResultsStore:
         if any(p not in table or table[p][2] != h for p, h in hashes.items()):
             return None
         key = _results_key(self.env, hashes)
-        before = self._known.families() if self._known and self._known.previous else None
-        blobs = {}
-        for name, result in results.items():
-            blob = before.blob_of(name, result) if before is not None and name in before \
-                else None
-            blobs[name] = blob if blob is not None else _encode_family(result)
+        before = self._before()
+        blobs = {name: before.blobs_for(name, result) if before is not None
+                 else encode_family(result) for name, result in results.items()}
         self.facts.save_results({
             "env": self.env,
             "key": key,

@@ -161,3 +161,32 @@ def test_only_the_few_newest_answers_are_kept(tmp_path: Path) -> None:
     assert store.lookup(keys[0]) is None
     assert answer_key("results", {"a": 1, "b": 2}) == answer_key("results", {"b": 2, "a": 1})
     assert answer_key("results", {"a": 1}) != answer_key("other", {"a": 1})
+
+
+def test_stored_families_re_encode_only_the_buckets_that_changed() -> None:
+    from dataclasses import replace
+
+    from ssotcheck.model import Finding, Location, Severity
+    from ssotcheck.results_store import BUCKETS, StoredFamilies, bucket, encode_family
+
+    findings = [Finding("SSOT203", "banned-api", Severity.ERROR, f"m{n}",
+                        Location(f"pkg/m{n % 40}.py", n + 1)) for n in range(200)]
+    stored = StoredFamilies({"banned_api": encode_family((findings, []))})
+    decoded, concepts = stored["banned_api"]
+    # Per path, the order is kept (all the later stages need: they sort by path first).
+    for path in {f.path for f in findings}:
+        assert [f.message for f in decoded if f.path == path] == [
+            f.message for f in findings if f.path == path]
+    assert stored.blobs_for("banned_api", stored["banned_api"]) is stored._blobs["banned_api"]
+    same = stored.blobs_for("banned_api", (list(decoded), concepts))
+    assert all(a is b for a, b in zip(same[1], stored._blobs["banned_api"][1]))
+    edited = "pkg/m7.py"
+    moved = [replace(f, location=replace(f.location, line=f.line + 3)) if f.path == edited
+             else f for f in decoded]
+    old_concepts, old_buckets = stored._blobs["banned_api"]
+    new_concepts, new_buckets = stored.blobs_for("banned_api", (moved, concepts))
+    assert new_concepts is old_concepts
+    changed = [b for b in range(BUCKETS) if new_buckets[b] is not old_buckets[b]]
+    assert changed == [bucket(edited)]
+    again = StoredFamilies({"banned_api": (new_concepts, new_buckets)})["banned_api"][0]
+    assert sorted(again, key=Finding.sort_key) == sorted(moved, key=Finding.sort_key)

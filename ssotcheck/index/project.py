@@ -177,7 +177,7 @@ _TABLES: dict[tuple[tuple[str, ...], tuple[str, ...]],
               tuple[dict[str, ModuleInfo], dict[str, str]]] = {}
 
 
-def _module_table(paths: tuple[str, ...], roots: tuple[str, ...]
+def module_table(paths: tuple[str, ...], roots: tuple[str, ...]
                   ) -> tuple[dict[str, ModuleInfo], dict[str, str]]:
     """`build_module_table`, once per file list and roots in a process: an incremental run
     makes two indexes of the same files (edited facts, and all of them), and the table
@@ -228,7 +228,7 @@ class ProjectIndex:
         self.paths: tuple[str, ...] = paths  # every analysed file, sorted (no facts needed)
         self.roots = source_roots(self.root, src)
         self._src = src
-        self.modules, self.module_of = _module_table(paths, self.roots)
+        self.modules, self.module_of = module_table(paths, self.roots)
         # Extension module files (`.pyx`, `.pyi`, `.so`, `.pyd`): their modules exist,
         # their names are unknown.
         self.extension_paths = extensions
