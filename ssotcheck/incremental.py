@@ -27,7 +27,7 @@ from typing import Callable, Generic, Iterable, Iterator, Mapping, TypeVar
 from ssotcheck.checks import Checked, FamilyResult, enabled, families, family_name, run_family
 from ssotcheck.config import Config
 from ssotcheck.index import codec
-from ssotcheck.index.cache import FactsCache
+from ssotcheck.index.cache import FactsCache, encoded
 from ssotcheck.index.parse import collect_facts
 from ssotcheck.index.modules import extension_module_names, source_roots
 from ssotcheck.index.project import ProjectIndex, module_table
@@ -441,7 +441,7 @@ def recheck(config: Config, files: Iterable[str], cache: FactsCache, known: Know
     old: dict[str, FileFacts] = {}
     for p in edited:
         entry = cache.raw.get(p)
-        raw = entry[3] if entry is not None and entry[2] == stat[p][2] else \
+        raw = encoded(entry[3]) if entry is not None and entry[2] == stat[p][2] else \
             cache.raw_by_hash(stat[p][2])
         if raw is None:
             return None  # the facts those results came from are gone

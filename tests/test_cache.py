@@ -352,3 +352,27 @@ def test_corrupt_delta_file_is_never_applied(project: Path, tmp_path: Path, kind
     result = _run(project, cache_dir)
     assert [c.name for c in result.index.files["pkg/core.py"].classes] == ["Edited"]
     assert result.index.files == run_on(project).index.files
+
+
+@pytest.mark.parametrize("damage", ["garbage", "code-executing"])
+def test_a_damaged_entry_is_parsed_again_and_nothing_else(project: Path, tmp_path: Path,
+                                                           damage: str) -> None:
+    """Each file's facts are stored as their own pickled bytes (so that a run needing a
+    few files does not unpickle all of them); a damaged one only costs its file a parse."""
+    cache_dir = tmp_path / "cache"
+    clean = run_on(project)
+    _run(project, cache_dir)
+    (file,) = _cache_files(cache_dir)
+    marker = tmp_path / "pwned"
+    payload = pickle.loads(file.read_bytes())
+    entries = dict(payload[2])
+    m, s, h, blob = entries["pkg/core.py"]
+    assert type(blob) is bytes
+    entries["pkg/core.py"] = (m, s, h, b"\x80\x05garbage" if damage == "garbage"
+                              else pickle.dumps(_Evil(marker)))
+    file.write_bytes(pickle.dumps((payload[0], payload[1], entries)))
+    again = _run(project, cache_dir)
+    assert not marker.exists(), "loading the cache ran code from it"
+    assert again.stats.files_parsed == 1
+    assert _summary(again) == _summary(clean)
+    assert again.index.files == clean.index.files

@@ -23,6 +23,7 @@ and rebuilt.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import shutil
@@ -41,7 +42,11 @@ RESULTS_MAGIC = "ssotcheck-results-v3"
 # A delta larger than this share of the entries is folded into a new base file.
 DELTA_SHARE = 0.05
 Entry = tuple[int, int, str, FileFacts]
-RawEntry = tuple[int, int, str, codec.Encoded]
+# The facts of an entry are encoded tuples, or those tuples pickled on their own as the
+# cache file stores them: loading 10^4 byte strings is a copy each, so a run that needs
+# the facts of a few files (an incremental run) does not unpickle all of them.
+Stored = codec.Encoded | bytes
+RawEntry = tuple[int, int, str, Stored]
 # A file modified this close to the moment its facts were stored may change again within
 # the same mtime tick without changing size ("racy git"); such entries are stored without
 # an mtime, so the next run confirms them by content hash instead of trusting stat.
@@ -138,7 +143,25 @@ def _sampled_digest(path: Path) -> str | None:
 
 def _valid_raw(e: object) -> bool:
     return (type(e) is tuple and len(e) == 4 and type(e[0]) is int
-            and type(e[1]) is int and type(e[2]) is str and type(e[3]) is tuple)
+            and type(e[1]) is int and type(e[2]) is str and type(e[3]) in (tuple, bytes))
+
+
+def encoded(value: Stored) -> codec.Encoded | None:
+    """An entry's facts as encoded tuples, unpickling them if stored as bytes; None when
+    the bytes are damaged (the file is then parsed again)."""
+    if type(value) is tuple:
+        return value
+    try:
+        got = NoClassesUnpickler(io.BytesIO(value)).load()  # type: ignore[arg-type]
+    except Exception:
+        return None
+    return got if type(got) is tuple else None
+
+
+def _stored(e: RawEntry) -> RawEntry:
+    if type(e[3]) is bytes:
+        return e
+    return e[0], e[1], e[2], pickle.dumps(e[3], protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write_pickle(target: Path, payload: object, directory: Path | None) -> None:
@@ -158,7 +181,10 @@ class _DecodedEntries(Mapping[str, Entry]):
 
     def __getitem__(self, path: str) -> Entry:
         e = self._raw[path]
-        return e[0], e[1], e[2], codec.decode_facts(e[3], path)
+        raw = encoded(e[3])
+        if raw is None:
+            raise KeyError(path)  # damaged: as if the cache did not hold it
+        return e[0], e[1], e[2], codec.decode_facts(raw, path)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
@@ -177,7 +203,7 @@ class FactsCache:
         self.raw: dict[str, RawEntry] = {}
         self._base: dict[str, RawEntry] | None = None  # the entries facts.pickle holds
         self._base_id: tuple[int, int, int] | None = None
-        self._by_hash: dict[str, codec.Encoded] | None = None
+        self._by_hash: dict[str, Stored] | None = None
         self.dirty = False
 
     @property
@@ -226,13 +252,14 @@ class FactsCache:
     def raw_by_stat(self, path: str, mtime_ns: int, size: int) -> codec.Encoded | None:
         e = self.raw.get(path)
         if e is not None and e[0] == mtime_ns and e[1] == size:
-            return e[3]
+            return encoded(e[3])
         return None
 
     def raw_by_hash(self, digest: str) -> codec.Encoded | None:
         if self._by_hash is None:
             self._by_hash = {e[2]: e[3] for e in self.raw.values()}
-        return self._by_hash.get(digest)
+        got = self._by_hash.get(digest)
+        return None if got is None else encoded(got)
 
     def by_stat(self, path: str, mtime_ns: int, size: int) -> FileFacts | None:
         raw = self.raw_by_stat(path, mtime_ns, size)
@@ -249,7 +276,7 @@ class FactsCache:
 
     # ---------------------------------------------------------------- writing
     def put_raw(self, path: str, mtime_ns: int, size: int, digest: str,
-                raw: codec.Encoded) -> None:
+                raw: Stored) -> None:
         if mtime_ns > time.time_ns() - RACY_NS:
             mtime_ns = -1  # never matches a stat: confirmed by hash next time
         old = self.raw.get(path)
@@ -275,7 +302,7 @@ class FactsCache:
             base = self._base
             if base is not None and self._base_id is not None and \
                     self._base_id == _identity(self.file):
-                changed = {p: e for p, e in self.raw.items()
+                changed = {p: _stored(e) for p, e in self.raw.items()
                            if base.get(p) is not e and base.get(p) != e}
                 removed = tuple(p for p in base if p not in self.raw)
                 if len(changed) + len(removed) <= max(64, int(len(self.raw) * DELTA_SHARE)):
@@ -284,9 +311,10 @@ class FactsCache:
                                   self.directory)
                     self.dirty = False
                     return
-            write_pickle(self.file, (MAGIC, CODE_VERSION, self.raw), self.directory)
-            self._base, self._base_id = self.raw, _identity(self.file)
-            self.raw = dict(self.raw)
+            stored = {p: _stored(e) for p, e in self.raw.items()}
+            write_pickle(self.file, (MAGIC, CODE_VERSION, stored), self.directory)
+            self._base, self._base_id = stored, _identity(self.file)
+            self.raw = dict(stored)
             if self.delta_file is not None:
                 try:
                     self.delta_file.unlink()
