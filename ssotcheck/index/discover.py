@@ -109,8 +109,7 @@ def _git_files(root: Path, extensions: list[str]) -> dict[str, int | None] | Non
     """Python files git tracks plus untracked ones it does not ignore, each with its
     `st_mode` when already looked up (tracked files), else None. Extension module files
     it lists are added to `extensions`."""
-    if _git(root, ["rev-parse", "--show-toplevel"]) is None:
-        return None
+    # Outside a work tree `ls-files` fails like `rev-parse` would: one process, not two.
     # One call for both lists: `-t` tags untracked files `? ` and tracked ones with
     # another letter. The `--exclude`s tell git not to descend into virtualenvs and
     # caches at all; they apply to untracked files only. Paths come back relative to cwd
