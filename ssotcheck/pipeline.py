@@ -350,8 +350,17 @@ def _gate_and_score(config: Config, options: RunOptions, analysed: Analysed) -> 
     findings, concepts = flatten(checked.results)
     area_of = AreaMap(config)
     scope = tuple(p for p in index.paths if in_scope(p, options.paths))
+    # Once per path, not once per finding (10^4 findings, a few thousand paths).
+    within: dict[str, bool] = {}
+
+    def wanted(path: str) -> bool:
+        got = within.get(path)
+        if got is None:
+            got = within[path] = in_scope(path, options.paths)
+        return got
+
     scoped = [f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
-              for f in findings if in_scope(f.path, options.paths)]
+              for f in findings if not options.paths or wanted(f.location.path)]
     inline = suppressions.apply(scoped, checked.suppressions, config,
                                 options.today or dt.date.today(), frozenset(scope))
     kept = inline.kept + [f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
