@@ -224,20 +224,39 @@ def declared_home(config: Config, keys: set[str]) -> str | None:
     return None
 
 
+# Module names that say "the definitions live here": with no import to tell copies apart,
+# `eleven_labs/models.py` is the home and `eleven_labs/text2speech.py` the copy.
+DEFINITION_MODULES = frozenset({"models", "model", "types", "enums", "enum", "constants",
+                                "consts", "schemas", "schema", "definitions", "typing",
+                                "typedefs", "type_defs", "datatypes"})
+
+
+def definitions_module(module: str) -> bool:
+    return module.rpartition(".")[2].lstrip("_") in DEFINITION_MODULES
+
+
 def choose_canonical(homes: list[Home], declared: str | None) -> Canonical:
     """The declared home when configured; else production code before tests (tests should
-    import production, not the other way round), then the most imported copy, then the
-    module imported by most modules, then the shallower module."""
+    import production, not the other way round), then the most imported copy, then a
+    definitions module (`models`, `types`, `enums`...), then the module imported by most
+    modules, then the shallower module."""
     if declared is not None:
         for h in sorted(homes, key=lambda h: h.qualified):
             if declared in (h.module, h.qualified):
                 return Canonical(h, h.module, DECLARED, True)
         return Canonical(None, declared, f"{DECLARED}, but no copy is defined there", True)
-    ranked = sorted(homes, key=lambda h: (is_test_area(h.area), -h.importers, -h.module_fan_in,
+    ranked = sorted(homes, key=lambda h: (is_test_area(h.area), -h.importers,
+                                          not definitions_module(h.module), -h.module_fan_in,
                                           h.module.count("."), h.module, h.qualname))
     best, rest = ranked[0], ranked[1:]
     peers = [h for h in rest if is_test_area(h.area) == is_test_area(best.area)]
-    if best.importers:
+    named = definitions_module(best.module) and any(
+        not definitions_module(h.module) and h.importers == best.importers for h in peers)
+    if named:
+        why = (f"imported by {plural(best.importers, 'module')}" if best.importers
+               else "no copy is imported by name")
+        why += f"; it is the `{best.module.rpartition('.')[2]}` module, where definitions live"
+    elif best.importers:
         why = f"imported by {plural(best.importers, 'module')}"
         tied = [h for h in peers if h.importers == best.importers]
         if tied:
@@ -428,3 +447,132 @@ def confident(findings: list[Finding], config: Config) -> list[Finding]:
     floor = CONFIDENCE_LEVELS.index(config.min_confidence)
     return [f for f in findings
             if f.confidence is None or CONFIDENCE_LEVELS.index(f.confidence) >= floor]
+
+
+# ---------------------------------------------------------------------- relations
+
+# A word of a module path (`zep` in `retrievers/zep.py`, `takeoff` in
+# `llms/titan_takeoff.py`) names one integration or feature when few of the project's
+# modules hold it: two modules sharing such a word are parts of one thing. Rare means in
+# at most this many modules, or this share of them in a big project.
+RARE_WORD_MODULES = 12
+RARE_WORD_SHARE = 0.005
+MIN_WORD_LEN = 3
+# Two sibling packages holding this many modules at the same relative paths are parallel
+# layers (`core_api/datamodels/hitl.py` and `execution_api/datamodels/hitl.py`, a legacy
+# package mirroring the new one): a shared module name there is the layout, not a copy.
+MIN_LAYER_MODULES = 3
+# What a message says when `Relations.evidence` found nothing (the finding is then info).
+INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
+               "other, and no package or rare path word links them)")
+
+
+def path_words(module: str) -> frozenset[str]:
+    """The leading word of each component of a module's path: what a component is about
+    (`pebblo` in `pebblo_retrieval`, `titan` in `titan_takeoff`), not its kind (the
+    `gateway` of `mlflow_ai_gateway` and `javelin_ai_gateway`, two vendors)."""
+    out = set()
+    for part in module.lower().split("."):
+        word = part.lstrip("_").partition("_")[0]
+        if len(word) >= MIN_WORD_LEN and not word.isdigit():
+            out.add(word)
+    return frozenset(out)
+
+
+class Relations:
+    """Evidence that two modules belong together, so that a same-name definition in both
+    may be one concept that drifted (or a confusing homonym) rather than two independent
+    modules' own names: one imports the other, they sit in one small package, or their
+    paths share a rare word. Memoised per run."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self._index = index
+        modules = tuple(index.modules)
+        self._modules = frozenset(modules)
+        counts: Counter[str] = Counter()
+        packages: Counter[str] = Counter()
+        for module in modules:
+            counts.update(path_words(module))
+            packages[module.rpartition(".")[0]] += 1
+        self._words = counts
+        self._packages = packages
+        self._limit = max(RARE_WORD_MODULES, int(RARE_WORD_SHARE * len(modules)))
+        self._pairs: frozenset[tuple[str, str]] | None = None
+        self._layer_memo: dict[tuple[str, str], bool] = {}
+        self._tops: frozenset[str] | None = None
+
+    def _imports(self) -> frozenset[tuple[str, str]]:
+        if self._pairs is None:
+            self._pairs = frozenset((e.importer, e.imported) for e in self._index.edges)
+        return self._pairs
+
+    def imports(self, a: str, b: str) -> bool:
+        pairs = self._imports()
+        return (a, b) in pairs or (b, a) in pairs
+
+    def layers(self, a: str, b: str) -> bool:
+        """`a` and `b` sit at the same relative path below two sibling packages that hold
+        at least MIN_LAYER_MODULES modules at the same relative paths."""
+        pa, pb = a.split("."), b.split(".")
+        if len(pa) != len(pb):
+            return False
+        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+        if len(diff) != 1 or diff[0] == len(pa) - 1:
+            return False
+        i = diff[0]
+        key = (".".join(pa[:i + 1]), ".".join(pb[:i + 1]))
+        found = self._layer_memo.get(key)
+        if found is None:
+            left, right = key
+            below = {m[len(left):] for m in self._modules if m.startswith(left + ".")}
+            found = sum(1 for m in self._modules if m.startswith(right + ".")
+                        and m[len(right):] in below) >= MIN_LAYER_MODULES
+            self._layer_memo[key] = found
+        return found
+
+    def backends(self, a: str, b: str) -> str | None:
+        """`a` and `b` differ in one path component, and each of them imports the library
+        its own component names (`hypercorn.asyncio.lifespan` imports `asyncio`,
+        `hypercorn.trio.lifespan` imports `trio`): one interface implemented on two
+        libraries. The explanation for a message, or None."""
+        pa, pb = a.split("."), b.split(".")
+        if len(pa) != len(pb):
+            return None
+        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+        if len(diff) != 1:
+            return None
+        x, y = pa[diff[0]], pb[diff[0]]
+        if x in self._external_tops(a) and y in self._external_tops(b):
+            return (f"{a} and {b} are backends on `{x}` and `{y}`, each importing its "
+                    f"library: one interface, two implementations")
+        return None
+
+    def _external_tops(self, module: str) -> frozenset[str]:
+        facts = self._index.facts_for_module(module)
+        if facts is None:
+            return frozenset()
+        return frozenset(imp.module.partition(".")[0] for imp in facts.imports
+                         if not imp.level and imp.module
+                         and not self._index.is_first_party(imp.module.partition(".")[0])
+                         and imp.module.partition(".")[0] not in self._first_party_tops)
+
+    @property
+    def _first_party_tops(self) -> frozenset[str]:
+        if self._tops is None:
+            self._tops = frozenset(m.partition(".")[0] for m in self._modules)
+        return self._tops
+
+    def evidence(self, a: str, b: str) -> str | None:
+        """Why modules `a` and `b` are related, for a message and confidence reasons, or
+        None when nothing says they are (independent integrations, API layers)."""
+        if self.imports(a, b):
+            return "one module imports the other"
+        if self.layers(a, b):
+            return None  # the shared names are the layers' layout
+        package = a.rpartition(".")[0]
+        if package == b.rpartition(".")[0] and self._packages[package] <= self._limit:
+            return "both are in package " + (package or "(top level)")
+        shared = sorted(w for w in path_words(a) & path_words(b) if self._words[w] <= self._limit)
+        if shared:
+            return f"both module paths name `{shared[0]}`"
+        return None

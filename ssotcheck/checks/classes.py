@@ -22,7 +22,9 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
+    INDEPENDENT,
     Home,
+    Relations,
     Services,
     anchored_groups,
     by_module_count,
@@ -46,6 +48,7 @@ from ssotcheck.checks._concepts import (
     service_name,
 )
 from ssotcheck.checks._kinds import (
+    PYDANTIC,
     TYPEDDICT,
     Classifier,
     EventSchema,
@@ -237,7 +240,16 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
         # other is no fix (openai's `x.py` model and `x_param.py` TypedDict, airflow's
         # ORM `HITLUser` TypedDict and the API's pydantic `HITLUser`).
         return True
+    if (kinds.kind(a).schema == PYDANTIC) != (kinds.kind(b).schema == PYDANTIC):
+        # A pydantic model validates what crosses an API; the ORM or domain class of the
+        # same name is what it describes (airflow's REST `TaskInletAssetReference` next
+        # to the SQLAlchemy class): the same field names by design.
+        return True
     return _self_contained(a, index) and _self_contained(b, index)
+
+
+def _has_methods(ref: ClassRef) -> bool:
+    return any(m.kind == "method" and not is_dunder(m.name) for m in ref.fact.members)
 
 
 def _compared(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier
@@ -250,7 +262,10 @@ def _compared(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kind
 def _drifted(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
              index: ProjectIndex, layout: Layout) -> bool:
     """Below the similarity gate, yet visibly one API that drifted: enough shared members."""
-    if _unrelated(a, b, kinds, index, layout):
+    if _unrelated(a, b, kinds, index, layout) or _has_methods(a) != _has_methods(b):
+        # A record (fields only) and a class with behaviour that share a few field names
+        # are a data model and the object built around it (fastmcp's `Tool` with its `fn`
+        # and `run`, and the protocol's `Tool` message), not one API that drifted.
         return False
     ma, mb = _compared(a, b, members, kinds)
     return len(ma & mb) >= MIN_DRIFT_SHARED
@@ -333,6 +348,7 @@ class _Check:
         self.findings: list[Finding] = []
         self.concepts: list[Concept] = []
         self.layout = Layout(index)
+        self.relations = Relations(index)
 
     def candidates(self) -> dict[str, list[ClassRef]]:
         events = _owned_by_events(self.kinds.event_schemas(self.config), self.index)
@@ -486,12 +502,33 @@ class _Check:
                 home.location(), related=related, key=key, concept=name, severity=Severity.INFO,
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members)
+        declared = name in self.declared
+        backend = None if declared else self.relations.backends(home.module, reference.module)
+        if backend is not None and kind in ("copy", "drifted"):
+            # Interchangeable backends (hypercorn's `asyncio/tcp_server.py` and
+            # `trio/tcp_server.py`) implement one interface on two libraries: the same
+            # member names, other code. Shown, not counted.
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; shown, not counted: {backend}",
+                home.location(), related=related, key=key, concept=name,
+                severity=Severity.INFO,
+                **_confidence("low", "same name", counts, "interchangeable backends"))  # type: ignore[arg-type]
         if kind == "drifted":
+            why = None if declared else self.relations.evidence(home.module, reference.module)
+            if why is None and not declared:
+                # Independent modules (two vendors' parameter models, a REST model next to
+                # the ORM class it serialises) share a few field names by nature.
+                return make_finding(
+                    "SSOT103", f"{head}; this copy has drifted: {detail}; {INDEPENDENT}",
+                    home.location(), related=related, key=key, concept=name,
+                    severity=Severity.INFO,
+                    **_confidence("low", "same distinctive name", f"only {counts}",
+                                  "independent modules"))  # type: ignore[arg-type]
             return make_finding(
                 "SSOT103", f"{head}; this copy has drifted: {detail}", home.location(),
                 related=related, key=key, concept=name,
                 **_confidence("medium" if shared >= 3 else "low", "same distinctive name",
-                              f"only {counts}"))  # type: ignore[arg-type]
+                              f"only {counts}", *([why] if why else [])))  # type: ignore[arg-type]
         if kind == "test":
             return make_finding(
                 "SSOT103", f"{head}; this test class re-implements the production class in "
@@ -499,7 +536,6 @@ class _Check:
                 home.location(), related=related, key=key, concept=name,
                 **_confidence("medium", "a test class with a production class's distinctive "
                               "name", "not derived from it", counts))  # type: ignore[arg-type]
-        declared = name in self.declared
         high = declared or (union and shared / union >= 0.8)
         reasons = ("same name", "declared in [tool.ssotcheck.canonical]") if declared else (
             "same name", counts)

@@ -149,7 +149,10 @@ def _payload_drift(lit: DictLiteralFact, reference: EventSchema, envelopes: tupl
             # The schema describes the body, not the envelope around it.
             keys, envelope = set(inner), key
             break
-    if len((keys & fields) - {lit.discriminator}) < MIN_SHARED_PAYLOAD_FIELDS:
+    # `{"type": "function", "function": {...}}`: a tagged union's member keeps its body
+    # under a key named after the tag, so that key is the tag again, no shared field (an
+    # OpenAI tool *call* and a tool *definition* share only it).
+    if len((keys & fields) - {lit.discriminator, lit.event}) < MIN_SHARED_PAYLOAD_FIELDS:
         return set(), set(), envelope
     missing = set(reference.required() - keys)
     unknown = keys - fields
@@ -176,10 +179,12 @@ def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
 
 
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
-                      reference: EventSchema, home: Home, canonical: Canonical,
-                      config: Config, area_of: AreaMap
+                      variants: list[EventSchema], annotated: list[EventSchema],
+                      home: Home, canonical: Canonical, config: Config, area_of: AreaMap
                       ) -> tuple[list[Finding], list[Location]]:
-    """One finding per drifting payload, and where they are for the register."""
+    """One finding per drifting payload, and where they are for the register. `variants`:
+    the canonical schema, then the other schemas of the event in its module; `annotated`:
+    every schema of the event, for payloads annotated with a schema's class name."""
     findings: list[Finding] = []
     sites: list[Location] = []
     seen: Counter[str] = Counter()
@@ -188,7 +193,16 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         in_tests = is_test_area(area_of(path))
         if schema_in_tests and not in_tests:
             continue  # a schema only tests define never judges production code
-        missing, unknown, envelope = _payload_drift(lit, reference, config.envelopes)
+        # A payload is judged against the variant it fits best (uvicorn's text and bytes
+        # `websocket.send`), the canonical schema first on a tie; one annotated with a
+        # schema's name (`tc: types.ToolCallChunk = {...}`) may also be that schema,
+        # wherever it is (the facts keep the annotation's last name only).
+        named = {sink.partition(":")[2] for sink in lit.sinks if sink.startswith("annotated:")}
+        candidates = variants + [s for s in annotated if s.ref.fact.name in named
+                                 and all(s is not v for v in variants)]
+        reference, (missing, unknown, envelope) = min(
+            ((v, _payload_drift(lit, v, config.envelopes)) for v in candidates),
+            key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
         if not missing and not unknown:
             continue
         # Identity without line numbers: where it is and what it holds, numbered when the
@@ -242,8 +256,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         declared = _declared(config, event, {s.ref.fact.name for s in group})
         for first, (canonical, homes, schema_of) in enumerate(_event_groups(
                 group, declared, discriminators, index, area_of)):
-            _one_event(event, canonical, homes, schema_of, first == 0, payloads, config,
-                       area_of, services, findings, concepts)
+            _one_event(event, canonical, homes, schema_of, group if first == 0 else None,
+                       payloads, config, area_of, services, findings, concepts)
     return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))
 
@@ -280,7 +294,7 @@ def _event_groups(group: list[EventSchema], declared: str | None,
 
 
 def _one_event(event: str, canonical: Canonical, homes: list[Home],
-               schema_of: dict[str, EventSchema], judges_payloads: bool,
+               schema_of: dict[str, EventSchema], every: list[EventSchema] | None,
                payloads: dict[str, list[tuple[str, DictLiteralFact]]], config: Config,
                area_of: AreaMap, services: Services, findings: list[Finding],
                concepts: list[Concept]) -> None:
@@ -288,16 +302,24 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
     group = list(schema_of.values())
     reference = schema_of[canonical.home.qualified] if canonical.home is not None else None
     event_findings: list[Finding] = []
+    # Schemas of one event in the canonical schema's own module are the variants of one
+    # union (`WebSocketSendEvent = Union[_Bytes, _Text]`), written side by side on
+    # purpose, not copies.
+    home_module = canonical.home.module if canonical.home is not None else None
+    variants = [schema_of[h.qualified] for h in homes
+                if h.module == home_module and not canonical.is_home(h)]
     if len(group) >= 2:
         for home in homes:
-            if not canonical.is_home(home):
+            if not canonical.is_home(home) and home.module != home_module:
                 event_findings.append(_schema_finding(
                     schema_of[home.qualified], home, homes, canonical, reference, event,
                     schema_of))
     sites: list[Location] = []
-    if judges_payloads and reference is not None and canonical.home is not None:
-        uses, sites = _payload_findings(event, payloads.get(event, []), reference,
-                                        canonical.home, canonical, config, area_of)
+    # Only the event's first group judges payloads, against any of its schemas (`every`).
+    if every is not None and reference is not None and canonical.home is not None:
+        uses, sites = _payload_findings(event, payloads.get(event, []),
+                                        [reference] + variants, every, canonical.home,
+                                        canonical, config, area_of)
         event_findings += uses
     for i, f in enumerate(event_findings):
         note = cross_service(services, f.path, canonical)
