@@ -12,6 +12,7 @@ code never judges production payloads; in tests, extra keys a receiver ignores a
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -19,13 +20,16 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
+    INDEPENDENT,
     Home,
+    Relations,
     Services,
     choose_canonical,
     concept_entry,
     confident,
     cross_service,
     home_of,
+    is_distinctive,
     is_test_area,
     more_note,
     is_fallback,
@@ -36,7 +40,14 @@ from ssotcheck.checks._concepts import (
     plural,
     related_locations,
 )
-from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, event_key, is_sent
+from ssotcheck.checks._kinds import (
+    Classifier,
+    EventSchema,
+    classifier,
+    event_from_class_name,
+    event_key,
+    is_sent,
+)
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import (
@@ -61,6 +72,26 @@ LOCAL = False
 # shape (an envelope `{"type": ..., "data": {...}}`, or a filter `{"type": "x"}`), not a
 # drifted copy: comparing it field by field would only produce noise.
 MIN_SHARED_PAYLOAD_FIELDS = 1
+
+
+def _related(schema: EventSchema, reference: EventSchema | None, relations: Relations
+             ) -> str | None:
+    """Why two schemas of one tag are one event's: the same distinctive class name (minus
+    an `Event`/`Payload`... suffix: `AgentStarted` and `AgentStartedEvent`), or modules
+    `Relations.evidence` relates. None for two vendors' union members that share a tag."""
+    if reference is None:
+        return None
+    a, b = schema.ref.fact.name, reference.ref.fact.name
+    if event_from_class_name(a) == event_from_class_name(b) and is_distinctive(a):
+        return "same class name"
+    return relations.evidence(schema.ref.module, reference.ref.module)
+
+
+def generic_event(event: str) -> bool:
+    """A one-word tag (`text`, `message`, `llm`, `function`): every tagged union has one,
+    so it names an event only together with other evidence. `tool_executing` or
+    `websocket.send` identify one by themselves."""
+    return len([w for w in re.split(r"[^0-9a-z]+", event.lower()) if w]) < 2
 
 
 def _quoted(names: set[str] | frozenset[str]) -> str:
@@ -109,7 +140,7 @@ def _what(schema: EventSchema) -> str:
 
 def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonical: Canonical,
                     reference: EventSchema | None, event: str,
-                    schema_of: dict[str, EventSchema]) -> Finding:
+                    schema_of: dict[str, EventSchema], why: str | None) -> Finding:
     head = (f"event `{event}` has {plural(len(homes), 'class schema')} "
             f"({canonical.describe()})")
     if reference is None:
@@ -125,11 +156,19 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
             detail = (f"this {_what(schema)} has the same fields as {where}; import that "
                       f"instead")
             severity = Severity.WARNING
-    reasons = ("same event", f"identified by {schema.identified_by}")
+    reasons: tuple[str, ...] = ("same event", f"identified by {schema.identified_by}")
+    confidence = "high" if schema.identified_by == "discriminator" else "medium"
+    if why is None and reference is not None:
+        # Two vendors' tagged unions both tag a member `text` or `function`: without
+        # anything relating the modules, one tag value is no shared event.
+        detail += f"; {INDEPENDENT}"
+        severity, confidence = Severity.INFO, "low"
+        reasons += ("independent modules",)
+    elif why is not None:
+        reasons += (why,)
     return make_finding(
         "SSOT102", f"{head}{more_note(homes)}; {detail}", home.location(),
-        confidence="high" if schema.identified_by == "discriminator" else "medium",
-        confidence_reasons=reasons,
+        confidence=confidence, confidence_reasons=reasons,
         related=related_locations(homes, home, canonical, "schema", {
             q: f"{s.kind} with fields {', '.join(sorted(s.field_names())) or '(none)'}"
             for q, s in schema_of.items()}),
@@ -180,8 +219,8 @@ def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
 
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
                       variants: list[EventSchema], annotated: list[EventSchema],
-                      home: Home, canonical: Canonical, config: Config, area_of: AreaMap
-                      ) -> tuple[list[Finding], list[Location]]:
+                      home: Home, canonical: Canonical, config: Config, area_of: AreaMap,
+                      relations: Relations) -> tuple[list[Finding], list[Location]]:
     """One finding per drifting payload, and where they are for the register. `variants`:
     the canonical schema, then the other schemas of the event in its module; `annotated`:
     every schema of the event, for payloads annotated with a schema's class name."""
@@ -205,6 +244,12 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
             key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
         if not missing and not unknown:
             continue
+        if generic_event(event) and not named & {s.ref.fact.name for s in candidates}:
+            module = relations.module_of(path)
+            if module is None or relations.evidence(module, reference.ref.module) is None:
+                # A dict tagged `llm` in one integration and a dataclass of event `llm` in
+                # another that it never imports: a one-word tag says nothing more.
+                continue
         # Identity without line numbers: where it is and what it holds, numbered when the
         # same literal repeats in one scope.
         ident = f"{lit.in_function or '<module>'}:{','.join(sorted(lit.keys))}"
@@ -233,6 +278,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
     services = Services(config, index)
+    relations = Relations(index)
     by_event: dict[str, list[EventSchema]] = {}
     schemas = kinds.event_schemas(config)
     generated = generated_events(schemas.values(), index)
@@ -257,7 +303,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         for first, (canonical, homes, schema_of) in enumerate(_event_groups(
                 group, declared, discriminators, index, area_of)):
             _one_event(event, canonical, homes, schema_of, group if first == 0 else None,
-                       payloads, config, area_of, services, findings, concepts)
+                       payloads, config, area_of, services, relations, findings, concepts)
     return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))
 
@@ -296,8 +342,8 @@ def _event_groups(group: list[EventSchema], declared: str | None,
 def _one_event(event: str, canonical: Canonical, homes: list[Home],
                schema_of: dict[str, EventSchema], every: list[EventSchema] | None,
                payloads: dict[str, list[tuple[str, DictLiteralFact]]], config: Config,
-               area_of: AreaMap, services: Services, findings: list[Finding],
-               concepts: list[Concept]) -> None:
+               area_of: AreaMap, services: Services, relations: Relations,
+               findings: list[Finding], concepts: list[Concept]) -> None:
     """Findings and the register entry of one group of an event's schemas."""
     group = list(schema_of.values())
     reference = schema_of[canonical.home.qualified] if canonical.home is not None else None
@@ -313,13 +359,13 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
             if not canonical.is_home(home) and home.module != home_module:
                 event_findings.append(_schema_finding(
                     schema_of[home.qualified], home, homes, canonical, reference, event,
-                    schema_of))
+                    schema_of, _related(schema_of[home.qualified], reference, relations)))
     sites: list[Location] = []
     # Only the event's first group judges payloads, against any of its schemas (`every`).
     if every is not None and reference is not None and canonical.home is not None:
         uses, sites = _payload_findings(event, payloads.get(event, []),
                                         [reference] + variants, every, canonical.home,
-                                        canonical, config, area_of)
+                                        canonical, config, area_of, relations)
         event_findings += uses
     for i, f in enumerate(event_findings):
         note = cross_service(services, f.path, canonical)
