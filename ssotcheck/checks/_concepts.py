@@ -543,28 +543,66 @@ class Relations:
         return self._index.module_of.get(path)
 
     def imports(self, a: str, b: str) -> bool:
+        """One module imports the other, directly or through the package that re-exports
+        it (`from airflow._shared.providers_discovery import ...`, whose `__init__`
+        imports from `.providers_discovery`)."""
         pairs = self._imports()
-        return (a, b) in pairs or (b, a) in pairs
+        for x, y in ((a, b), (b, a)):
+            package = y.rpartition(".")[0]
+            if (x, y) in pairs or package and (x, package) in pairs and (package, y) in pairs:
+                return True
+        return False
 
-    def layers(self, a: str, b: str) -> bool:
-        """`a` and `b` sit at the same relative path below two sibling packages that hold
-        at least MIN_LAYER_MODULES modules at the same relative paths."""
+    def layers(self, a: str, b: str) -> str | None:
+        """`a` and `b` sit below two different packages (heads) that mirror each other:
+        at least MIN_LAYER_MODULES modules at the same relative sub-paths of two or more
+        components. prefect's `prefect.client` and `prefect.server` (`schemas/sorting.py`,
+        `schemas/actions.py`... in both: the client ships without the server), `prefect` and
+        `prefect.server` (`events/schemas/automations.py`), airflow's `core_api` and
+        `execution_api` (`datamodels/hitl.py`), slack's legacy `slack` and `slack_sdk`
+        (`web/base_client.py`). When one head holds the other, only the same sub-path
+        counts. The heads, for a message, or None. Mirrored single modules
+        are not enough: langchain's `llms/zep.py` and `chat_models/zep.py` are one vendor's
+        modules in two categories, not two layers."""
         pa, pb = a.split("."), b.split(".")
-        if len(pa) != len(pb):
-            return False
-        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
-        if len(diff) != 1 or diff[0] == len(pa) - 1:
-            return False
-        i = diff[0]
-        key = (".".join(pa[:i + 1]), ".".join(pb[:i + 1]))
+        for i in range(len(pa) - 1, 0, -1):
+            for j in range(len(pb) - 1, 0, -1):
+                heads = (".".join(pa[:i]), ".".join(pb[:j]))
+                if heads[0] == heads[1]:
+                    continue
+                nested = heads[0].startswith(heads[1] + ".") or heads[1].startswith(
+                    heads[0] + ".")
+                if nested and pa[i:] != pb[j:]:
+                    # `prefect` and `prefect.server` mirror `events/...` only at the same
+                    # sub-path; litellm's `types/` mirroring `llms/` says nothing about
+                    # `types/guardrails.py` against `types/proxy/.../javelin.py`.
+                    continue
+                if self._mirrored(*heads):
+                    return f"parallel packages {heads[0]} and {heads[1]}"
+        return None
+
+    def _mirrored(self, left: str, right: str) -> bool:
+        key = (left, right) if left < right else (right, left)
         found = self._layer_memo.get(key)
         if found is None:
-            left, right = key
-            below = {m[len(left):] for m in self._modules if m.startswith(left + ".")}
-            found = sum(1 for m in self._modules if m.startswith(right + ".")
-                        and m[len(right):] in below) >= MIN_LAYER_MODULES
-            self._layer_memo[key] = found
+            below = {m[len(left) + 1:] for m in self._modules if m.startswith(left + ".")}
+            mirrored = sum(1 for m in self._modules if m.startswith(right + ".")
+                           and m.count(".") - right.count(".") >= 2
+                           and m[len(right) + 1:] in below)
+            found = self._layer_memo[key] = mirrored >= MIN_LAYER_MODULES
         return found
+
+    def layer_note(self, a: str, b: str) -> str | None:
+        """The `shown, not counted` text for copies across parallel packages that do not
+        import each other, or None."""
+        if self.imports(a, b):
+            return None
+        where = self.layers(a, b)
+        if where is None:
+            return None
+        return (f"shown, not counted: {a} and {b} sit in {where}, which mirror each other "
+                f"and keep their own copies (a client and a server, a versioned API, a "
+                f"legacy package)")
 
     def backends(self, a: str, b: str) -> str | None:
         """`a` and `b` differ in one path component, and each of them imports the library
@@ -607,7 +645,7 @@ class Relations:
         None when nothing says they are (independent integrations, API layers)."""
         if self.imports(a, b):
             return "one module imports the other"
-        if self.layers(a, b):
+        if self.layers(a, b) is not None:
             return None  # the shared names are the layers' layout
         package = a.rpartition(".")[0]
         if package == b.rpartition(".")[0] and self._packages[package] <= self._limit:

@@ -568,6 +568,14 @@ class _Check:
                 home.location(), related=related, key=key, concept=name,
                 severity=Severity.INFO,
                 **_confidence("low", "same name", counts, "interchangeable backends"))  # type: ignore[arg-type]
+        layered = None if declared else self.relations.layer_note(home.module, reference.module)
+        if layered is not None and kind in ("copy", "drifted"):
+            # prefect's `client/schemas/actions.py` and `server/schemas/actions.py`: the
+            # client ships without the server, so it keeps its own schemas.
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; {layered}", home.location(), related=related,
+                key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "same name", counts, "parallel packages"))  # type: ignore[arg-type]
         if kind == "drifted":
             why = None if declared else self.relations.evidence(home.module, reference.module)
             if why is None and not declared:

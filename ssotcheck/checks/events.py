@@ -24,6 +24,7 @@ from ssotcheck.checks._concepts import (
     Home,
     Relations,
     Services,
+    by_module_count,
     choose_canonical,
     concept_entry,
     confident,
@@ -72,6 +73,8 @@ LOCAL = False
 # shape (an envelope `{"type": ..., "data": {...}}`, or a filter `{"type": "x"}`), not a
 # drifted copy: comparing it field by field would only produce noise.
 MIN_SHARED_PAYLOAD_FIELDS = 1
+# A one-word tag with schemas in this many modules is a tagged-union member's tag.
+UNION_TAG_MODULES = 5
 
 
 def _related(schema: EventSchema, reference: EventSchema | None, relations: Relations
@@ -79,12 +82,22 @@ def _related(schema: EventSchema, reference: EventSchema | None, relations: Rela
     """Why two schemas of one tag are one event's: the same distinctive class name (minus
     an `Event`/`Payload`... suffix: `AgentStarted` and `AgentStartedEvent`), or modules
     `Relations.evidence` relates. None for two vendors' union members that share a tag."""
-    if reference is None:
+    if reference is None or relations.layer_note(schema.ref.module,
+                                                 reference.ref.module) is not None:
         return None
     a, b = schema.ref.fact.name, reference.ref.fact.name
-    if event_from_class_name(a) == event_from_class_name(b) and is_distinctive(a):
+    by_tag = schema.identified_by == reference.identified_by == "discriminator"
+    if is_distinctive(a) and (a == b or by_tag and event_from_class_name(a) ==
+                              event_from_class_name(b)):
         return "same class name"
     return relations.evidence(schema.ref.module, reference.ref.module)
+
+
+def union_tag(event: str, homes: list[Home]) -> bool:
+    """A one-word tag whose schemas sit in UNION_TAG_MODULES modules or more (`text` in
+    litellm's OpenAI, Anthropic, Mistral, OCI... content parts): the tag of many tagged
+    unions, not one event defined again and again."""
+    return generic_event(event) and by_module_count(homes) >= UNION_TAG_MODULES
 
 
 def generic_event(event: str) -> bool:
@@ -315,6 +328,11 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
     if a.identified_by != "discriminator" or b.identified_by != "discriminator":
         return False
     mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
+    if a.event in mine and a.event in theirs:
+        # The key named after the tag (`{type: "function", function: {...}}`) holds the
+        # body, whose type the field names do not show: a tool definition, a tool choice
+        # and a tool call share that key and nothing else.
+        return (mine - {a.event}).isdisjoint(theirs - {a.event})
     return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
 
 
@@ -359,7 +377,8 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
             if not canonical.is_home(home) and home.module != home_module:
                 event_findings.append(_schema_finding(
                     schema_of[home.qualified], home, homes, canonical, reference, event,
-                    schema_of, _related(schema_of[home.qualified], reference, relations)))
+                    schema_of, None if union_tag(event, homes)
+                    else _related(schema_of[home.qualified], reference, relations)))
     sites: list[Location] = []
     # Only the event's first group judges payloads, against any of its schemas (`every`).
     if every is not None and reference is not None and canonical.home is not None:
