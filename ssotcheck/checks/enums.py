@@ -291,7 +291,13 @@ def _merge_renamed(units: list[_Unit], members: dict[str, Members]
         home = units[i].canonical.home
         key = rename_key(members[home.qualified]) if home is not None else None
         anchor = anchors.get(key) if key is not None else None
-        if anchor is not None and home is not None and \
+        # A module defining both names side by side does so on purpose (prefect's
+        # `ArtifactSort` and `ArtifactCollectionSort`, the sort keys of two resources):
+        # two concepts that share their members, not a copy renamed and forgotten.
+        beside = anchor is not None and bool(
+            {h.module for h in units[i].homes}
+            & {h.module for h in units[anchor].homes + merged[anchor]})
+        if anchor is not None and home is not None and not beside and \
                 units[anchor].homes[0].name != home.name:
             merged[anchor].extend(units[i].homes)
             continue

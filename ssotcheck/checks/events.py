@@ -325,6 +325,8 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
     """Two schemas tagged with one discriminator value that share no other field: members
     of different tagged unions (a tool-call `caller` `{type: "program", caller_id}` and an
     output item `{type: "program", id, code}`), not one event's schema defined twice."""
+    if _wraps(a, b) or _wraps(b, a):
+        return True
     if a.identified_by != "discriminator" or b.identified_by != "discriminator":
         return False
     mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
@@ -334,6 +336,15 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
         # and a tool call share that key and nothing else.
         return (mine - {a.event}).isdisjoint(theirs - {a.event})
     return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
+def _wraps(a: EventSchema, b: EventSchema) -> bool:
+    """`a` has a field of `b`'s class (openai-agents' session event `RealtimeAudio` with
+    `audio: RealtimeModelAudioEvent`): an event of another layer that carries the other one,
+    not its copy, even though both carry the tag `audio`."""
+    name = b.ref.fact.name
+    return any(m.annotation is not None and m.annotation.rpartition(".")[2] == name
+               for m in a.ref.fact.members)
 
 
 def _event_groups(group: list[EventSchema], declared: str | None,
