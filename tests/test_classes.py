@@ -8,7 +8,8 @@ import pytest
 
 from ssotcheck.checks.classes import jaccard
 from ssotcheck.model import Finding, Severity
-from tests.conftest import run_on
+from ssotcheck.checks._concepts import INDEPENDENT
+from tests.conftest import mirrored_packages, run_on
 
 MANAGER = """
 class WebSocketManager:
@@ -390,8 +391,7 @@ def test_a_drifted_copy_in_an_independent_module_is_info(make_project) -> None:
     [f] = class_findings(root)
     assert f.severity == Severity.INFO
     assert "this copy has drifted: this copy shares 3 of 11 members (27%)" in f.message
-    assert f.message.endswith("shown, not counted: the two modules look independent (neither "
-                              "imports the other, and no package or rare path word links them)")
+    assert f.message.endswith(INDEPENDENT)
 
 
 def test_a_drifted_copy_in_a_module_that_imports_the_other_is_a_warning(make_project) -> None:
@@ -449,8 +449,7 @@ def test_interchangeable_backends_on_two_libraries_are_info(make_project) -> Non
 
 
 def test_copies_in_mirrored_parallel_packages_are_info(make_project) -> None:
-    files = {f"app/{side}/schemas/{m}.py": "" for side in ("client", "server")
-             for m in ("filters", "sorting", "responses")}
+    files = mirrored_packages(skip="actions")
     body = ["create", "update", "validate_name", "to_dict"]
     files["app/client/schemas/actions.py"] = _methods("FlowRunCreate", body)
     files["app/server/schemas/actions.py"] = _methods("FlowRunCreate", body)

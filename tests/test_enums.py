@@ -8,7 +8,8 @@ import pytest
 
 from ssotcheck.checks.enums import renamed_copy, same_concept_by_name
 from ssotcheck.model import Finding, Severity
-from tests.conftest import run_on
+from ssotcheck.checks._concepts import INDEPENDENT
+from tests.conftest import mirrored_packages, run_on
 
 CANONICAL_CONFIG = """
 [tool.ssotcheck]
@@ -628,8 +629,7 @@ def test_a_drifted_copy_in_an_independent_module_is_info(make_project) -> None:
     [f] = enum_findings(root)
     assert f.severity == Severity.INFO
     assert "this copy has drifted: it shares 1 of 7 members with pkg.chat.assemblyai" in f.message
-    assert f.message.endswith("shown, not counted: the two modules look independent (neither "
-                              "imports the other, and no package or rare path word links them)")
+    assert f.message.endswith(INDEPENDENT)
 
 
 def test_a_definitions_module_is_the_home_when_no_copy_is_imported(make_project) -> None:
@@ -649,8 +649,7 @@ def test_a_definitions_module_is_the_home_when_no_copy_is_imported(make_project)
 
 
 def test_copies_in_mirrored_client_and_server_packages_are_info(make_project) -> None:
-    files = {f"app/{side}/schemas/{m}.py": "" for side in ("client", "server")
-             for m in ("actions", "filters", "responses")}
+    files = mirrored_packages(skip="sorting")
     sort = {"NAME_ASC": "name_asc", "NAME_DESC": "name_desc", "ID_DESC": "id_desc"}
     files["app/client/schemas/sorting.py"] = _enum("FlowSort", sort)
     files["app/server/schemas/sorting.py"] = _enum("FlowSort", sort)

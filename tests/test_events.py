@@ -8,6 +8,7 @@ import pytest
 
 from ssotcheck.checks._kinds import event_from_class_name, event_key
 from ssotcheck.model import Finding, Severity
+from ssotcheck.checks._concepts import INDEPENDENT
 from tests.conftest import run_on
 
 EVENTS = """
@@ -510,8 +511,7 @@ def test_schemas_of_one_tag_in_independent_modules_are_info(make_project) -> Non
     })
     [f] = _schema_findings(root)
     assert (f.path, f.severity, f.confidence) == ("sdk/vendors/bedrock.py", Severity.INFO, "low")
-    assert f.message.endswith("shown, not counted: the two modules look independent (neither "
-                              "imports the other, and no package or rare path word links them)")
+    assert f.message.endswith(INDEPENDENT)
 
 
 def test_the_same_distinctive_schema_name_relates_independent_modules(make_project) -> None:
