@@ -533,6 +533,7 @@ class Relations:
         self._pairs: frozenset[tuple[str, str]] | None = None
         self._layer_memo: dict[tuple[str, str], bool] = {}
         self._tops: frozenset[str] | None = None
+        self._deep: dict[str, frozenset[str]] | None = None
 
     def _imports(self) -> frozenset[tuple[str, str]]:
         if self._pairs is None:
@@ -581,15 +582,25 @@ class Relations:
                     return f"parallel packages {heads[0]} and {heads[1]}"
         return None
 
+    def _below(self) -> dict[str, frozenset[str]]:
+        """Package -> the relative paths of its modules two or more components deep, for
+        every package prefix at once (a module of depth d gives d - 2 entries)."""
+        if self._deep is None:
+            deep: dict[str, set[str]] = {}
+            for module in self._modules:
+                parts = module.split(".")
+                for i in range(1, len(parts) - 1):
+                    deep.setdefault(".".join(parts[:i]), set()).add(".".join(parts[i:]))
+            self._deep = {k: frozenset(v) for k, v in deep.items()}
+        return self._deep
+
     def _mirrored(self, left: str, right: str) -> bool:
         key = (left, right) if left < right else (right, left)
         found = self._layer_memo.get(key)
         if found is None:
-            below = {m[len(left) + 1:] for m in self._modules if m.startswith(left + ".")}
-            mirrored = sum(1 for m in self._modules if m.startswith(right + ".")
-                           and m.count(".") - right.count(".") >= 2
-                           and m[len(right) + 1:] in below)
-            found = self._layer_memo[key] = mirrored >= MIN_LAYER_MODULES
+            below = self._below()
+            a, b = below.get(left, frozenset()), below.get(right, frozenset())
+            found = self._layer_memo[key] = len(a & b) >= MIN_LAYER_MODULES
         return found
 
     def layer_note(self, a: str, b: str) -> str | None:
