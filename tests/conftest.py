@@ -61,3 +61,10 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+def mirrored_packages(skip: str) -> dict[str, str]:
+    """Empty `app/client/schemas/*.py` and `app/server/schemas/*.py` modules at the same
+    paths (but `skip`, which the test fills in): two packages that mirror each other."""
+    return {f"app/{side}/schemas/{m}.py": "" for side in ("client", "server")
+            for m in ("actions", "filters", "responses", "sorting") if m != skip}

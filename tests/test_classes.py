@@ -8,7 +8,8 @@ import pytest
 
 from ssotcheck.checks.classes import jaccard
 from ssotcheck.model import Finding, Severity
-from tests.conftest import run_on
+from ssotcheck.checks._concepts import INDEPENDENT
+from tests.conftest import mirrored_packages, run_on
 
 MANAGER = """
 class WebSocketManager:
@@ -368,3 +369,140 @@ def test_a_typeddict_and_a_class_with_the_same_fields_are_not_copies(make_projec
     files["pkg/session.py"] = params
     [f] = [f for f in run_on(make_project(files)).findings if f.rule == "SSOT103"]
     assert f.path in ("pkg/session.py", "pkg/session_params.py")
+
+
+# ---- fourth precision pass: relations, layers, backends, kinds, companions
+
+def _methods(name: str, methods: list[str], extra: str = "") -> str:
+    body = "".join(f"    def {m}(self): ...\n" for m in methods)
+    return f"{extra}class {name}:\n{body}"
+
+
+FILLER = {f"pkg/{d}/m{i:02d}.py": "" for d in ("gateways", "api") for i in range(14)}
+
+
+def test_a_drifted_copy_in_an_independent_module_is_info(make_project) -> None:
+    root = make_project({**FILLER,
+        "pkg/gateways/javelin.py": _methods("RequestRouter", [
+            "add_route", "match", "dispatch", "mount", "url_for", "freeze"]),
+        "pkg/api/mlflow.py": _methods("RequestRouter", [
+            "add_route", "match", "dispatch", "legacy", "compile", "register", "v1", "v2"]),
+    })
+    [f] = class_findings(root)
+    assert f.severity == Severity.INFO
+    assert "this copy has drifted: this copy shares 3 of 11 members (27%)" in f.message
+    assert f.message.endswith(INDEPENDENT)
+
+
+def test_a_drifted_copy_in_a_module_that_imports_the_other_is_a_warning(make_project) -> None:
+    root = make_project({**FILLER,
+        "pkg/gateways/javelin.py": _methods("RequestRouter", [
+            "add_route", "match", "dispatch", "mount", "url_for", "freeze"]),
+        "pkg/api/mlflow.py": _methods("RequestRouter", [
+            "add_route", "match", "dispatch", "legacy", "compile", "register", "v1", "v2"],
+            "import pkg.gateways.javelin\n"),
+    })
+    [f] = class_findings(root)
+    assert f.severity == Severity.WARNING
+    assert f.confidence_reasons == ("same distinctive name", "only 3 of 11 members shared",
+                                    "one module imports the other")
+
+
+def test_a_record_and_a_class_with_behaviour_are_no_drifted_copies(make_project) -> None:
+    record = "from pydantic import BaseModel\nclass Prompt(BaseModel):\n" + "".join(
+        f"    {f}: str\n" for f in ("name", "title", "description", "arguments", "meta"))
+    wrapper = ("from pydantic import BaseModel\nimport pkg.types\nclass Prompt(BaseModel):\n"
+               + "".join(f"    {f}: str\n" for f in ("name", "title", "description", "fn"))
+               + "    def render(self): ...\n    def from_function(self): ...\n")
+    root = make_project({"pkg/types.py": record, "pkg/server/prompts.py": wrapper})
+    assert class_findings(root) == []
+
+
+def test_a_pydantic_model_and_an_orm_class_of_one_name_are_not_copies(make_project) -> None:
+    fields = "".join(f"    {f}: str\n" for f in ("dag_id", "task_id", "asset_id", "created_at"))
+    root = make_project({
+        "pkg/models/base.py": "from sqlalchemy.orm import declarative_base\n"
+                              "Base = declarative_base()\n",
+        "pkg/models/asset.py": "from pkg.models.base import Base\n"
+                               "class TaskInletReference(Base):\n" + fields,
+        "pkg/api/datamodels/assets.py": "from pydantic import BaseModel\n"
+                                        "class TaskInletReference(BaseModel):\n" + fields,
+        "pkg/api/routes.py": "from pkg.api.datamodels.assets import TaskInletReference\n"
+                             "from pkg.models.asset import TaskInletReference as T\n",
+    })
+    assert class_findings(root) == []
+
+
+def test_interchangeable_backends_on_two_libraries_are_info(make_project) -> None:
+    body = ["run", "startup", "shutdown", "handle"]
+    root = make_project({
+        "srv/asyncio/lifespan.py": _methods("Lifespan", body, "import asyncio\n"),
+        "srv/trio/lifespan.py": _methods("Lifespan", body, "import trio\n"),
+        "srv/main.py": "from srv.asyncio.lifespan import Lifespan\n",
+    })
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == ("srv/trio/lifespan.py", Severity.INFO)
+    assert f.message.endswith(
+        "this copy has the same 4 members as the one in srv.asyncio.lifespan; shown, not "
+        "counted: srv.trio.lifespan and srv.asyncio.lifespan are backends on `trio` and "
+        "`asyncio`, each importing its library: one interface, two implementations")
+
+
+def test_copies_in_mirrored_parallel_packages_are_info(make_project) -> None:
+    files = mirrored_packages(skip="actions")
+    body = ["create", "update", "validate_name", "to_dict"]
+    files["app/client/schemas/actions.py"] = _methods("FlowRunCreate", body)
+    files["app/server/schemas/actions.py"] = _methods("FlowRunCreate", body)
+    files["app/main.py"] = "from app.client.schemas.actions import FlowRunCreate\n"
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/server/schemas/actions.py", Severity.INFO)
+    assert "sit in parallel packages app.server and app.client" in f.message
+    # Importing the other side makes it one concept again.
+    files["app/server/schemas/actions.py"] = "import app.client.schemas.actions\n" + files[
+        "app/server/schemas/actions.py"]
+    [f] = class_findings(make_project(files))
+    assert f.severity == Severity.WARNING
+
+
+def test_small_copies_beside_a_counted_copy_of_the_same_modules(make_project) -> None:
+    shared = ("from typing import NamedTuple\n"
+              "class HookInfo(NamedTuple):\n" + "".join(
+                  f"    {f}: str\n" for f in ("hook", "package", "name", "conn_type")) +
+              "class TriggerInfo(NamedTuple):\n    trigger: str\n    package: str\n"
+              "from collections.abc import MutableMapping\n"
+              "class LazyDict(MutableMapping):\n" + "".join(
+                  f"    def {m}(self, *a): ...\n" for m in (
+                      "__getitem__", "__setitem__", "__delitem__", "__iter__", "__len__",
+                      "clear")))
+    root = make_project({
+        "app/providers_manager.py": shared,
+        "app/_shared/discovery.py": shared,
+        "app/cli.py": "from app.providers_manager import HookInfo\n",
+    })
+    got = sorted((f.path, f.concept, f.severity) for f in class_findings(root))
+    assert got == [("app/_shared/discovery.py", "HookInfo", Severity.WARNING),
+                   ("app/_shared/discovery.py", "LazyDict", Severity.WARNING),
+                   ("app/_shared/discovery.py", "TriggerInfo", Severity.WARNING)]
+    lazy = next(f for f in class_findings(root) if f.concept == "LazyDict")
+    assert lazy.message.endswith(
+        "this copy has the same 6 members as the one in app.providers_manager, dunders "
+        "included: a small class, reported because the two modules also share copies of "
+        "`HookInfo`")
+    # Without the counted copy, the small ones are each module's own helpers.
+    alone = shared.split("class TriggerInfo")[0].replace("HookInfo", "HookInfoA")
+    root = make_project({"app/providers_manager.py": alone + "class TriggerInfo" +
+                         shared.split("class TriggerInfo")[1],
+                         "app/_shared/discovery.py": "class TriggerInfo" +
+                         shared.split("class TriggerInfo")[1].replace(
+                             "(NamedTuple)", "(tuple)")})
+    assert [f for f in class_findings(root) if f.concept == "TriggerInfo"] == []
+
+
+def test_a_private_class_is_a_copy_only_when_nearly_identical(make_project) -> None:
+    root = make_project({
+        "app/dispatch.py": "from typing import TypedDict\nclass _Options(TypedDict):\n"
+                           "    headers: dict\n    timeout: float\n",
+        "app/files.py": "from typing import TypedDict\nclass _Options(TypedDict):\n"
+                        "    headers: dict\n    timeout: float\n    body: dict\n    query: dict\n",
+    })
+    assert class_findings(root) == []

@@ -8,7 +8,8 @@ import pytest
 
 from ssotcheck.checks.enums import renamed_copy, same_concept_by_name
 from ssotcheck.model import Finding, Severity
-from tests.conftest import run_on
+from ssotcheck.checks._concepts import INDEPENDENT
+from tests.conftest import mirrored_packages, run_on
 
 CANONICAL_CONFIG = """
 [tool.ssotcheck]
@@ -533,3 +534,138 @@ def test_top_level_deployables_are_services_when_none_are_configured(make_projec
     # `services = []` says there are none: the copy is an ordinary split again.
     [f] = enum_findings(make_project(files, config="[tool.ssotcheck]\nservices = []\n"))
     assert f.severity is Severity.ERROR
+
+
+# ---- fourth precision pass: evidence of relation, sub-concepts, other encodings, homes
+
+def _enum(name: str, members: dict[str, str]) -> str:
+    body = "".join(f"    {k} = {v!r}\n" for k, v in members.items())
+    return f"from enum import Enum\nclass {name}(str, Enum):\n{body}"
+
+
+def _filler(n: int) -> dict[str, str]:
+    """Unrelated modules, so the integration packages are not small ones."""
+    return {f"pkg/{d}/m{i:02d}.py": "" for d in ("vectorstores", "retrievers", "chat")
+            for i in range(n)}
+
+
+def test_a_homonym_in_an_independent_module_is_info(make_project) -> None:
+    root = make_project({**_filler(14),
+        "pkg/vectorstores/falkordb_vector.py": _enum("SearchType", {"VECTOR": "vector",
+                                                                    "HYBRID": "hybrid"}),
+        "pkg/vectorstores/m00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
+        "pkg/retrievers/docarray.py": _enum("SearchType", {"similarity": "similarity",
+                                                           "mmr": "mmr"}),
+    })
+    [f] = enum_findings(root)
+    assert (f.path, f.severity, f.confidence) == ("pkg/retrievers/docarray.py", Severity.INFO,
+                                                  "low")
+    assert f.message == (
+        "two different enums share the name `SearchType`: this one (members mmr and "
+        "similarity) and the one in pkg.vectorstores.falkordb_vector (members HYBRID and "
+        "VECTOR) have no member in common; shown, not counted: the two modules look "
+        "independent (neither imports the other, and no package or rare path word links "
+        "them)")
+
+
+def test_a_homonym_sharing_a_rare_path_word_is_a_warning(make_project) -> None:
+    root = make_project({**_filler(14),
+        "pkg/retrievers/pebblo.py": _enum("Routes", {"loader_doc": "/doc"}),
+        "pkg/chat/pebblo_retrieval.py": _enum("Routes", {"prompt": "/prompt"}),
+    })
+    [f] = enum_findings(root)
+    assert f.severity == Severity.WARNING
+    assert f.message.endswith("have no member in common; rename one so an import cannot "
+                              "pick the wrong one")
+    assert f.confidence_reasons == ("same name in production", "no shared member",
+                                    "both module paths name `pebblo`")
+
+
+def test_identical_copies_behind_a_homonym_are_their_own_concept(make_project) -> None:
+    zep = {"similarity": "similarity", "mmr": "mmr"}
+    root = make_project({**_filler(14),
+        "pkg/vectorstores/falkordb_vector.py": _enum("SearchType", {"VECTOR": "vector",
+                                                                    "HYBRID": "hybrid"}),
+        "pkg/vectorstores/m00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
+        "pkg/chat/zep.py": _enum("SearchType", zep),
+        "pkg/retrievers/zep.py": _enum("SearchType", zep),
+    })
+    got = sorted((f.path, f.severity) for f in enum_findings(root))
+    assert got == [("pkg/chat/zep.py", Severity.INFO), ("pkg/retrievers/zep.py", Severity.ERROR)]
+    copy = next(f for f in enum_findings(root) if f.severity == Severity.ERROR)
+    assert copy.message == ("enum `SearchType` is defined in 2 modules (suggested canonical: "
+                            "pkg.chat.zep, no copy is imported by name); identical to the "
+                            "copy in pkg.chat.zep")
+
+
+def test_same_member_names_with_other_values_are_another_enum(make_project) -> None:
+    root = make_project({**_filler(14),
+        "pkg/vectorstores/utils.py": _enum("DistanceStrategy", {
+            "COSINE": "COSINE", "MAX_INNER_PRODUCT": "MAX_INNER_PRODUCT", "JACCARD": "JACCARD"}),
+        "pkg/vectorstores/m00.py": "from pkg.vectorstores.utils import DistanceStrategy\n",
+        "pkg/vectorstores/pgvector.py": "from pkg.vectorstores.utils import mmr\n" + _enum(
+            "DistanceStrategy", {"COSINE": "cosine", "MAX_INNER_PRODUCT": "inner",
+                                 "EUCLIDEAN": "l2"}),
+    })
+    [f] = enum_findings(root)
+    assert (f.path, f.severity) == ("pkg/vectorstores/pgvector.py", Severity.WARNING)
+    assert f.message == (
+        "two different enums share the name `DistanceStrategy`: this one (members COSINE, "
+        "EUCLIDEAN and MAX_INNER_PRODUCT) and the one in pkg.vectorstores.utils (members "
+        "COSINE, JACCARD and MAX_INNER_PRODUCT) share the member names COSINE and "
+        "MAX_INNER_PRODUCT but give them other values (COSINE = 'cosine', MAX_INNER_PRODUCT "
+        "= 'inner' here, COSINE = 'COSINE', MAX_INNER_PRODUCT = 'MAX_INNER_PRODUCT' there); "
+        "rename one so an import cannot pick the wrong one")
+    assert "one module imports the other" in f.confidence_reasons
+
+
+def test_a_drifted_copy_in_an_independent_module_is_info(make_project) -> None:
+    root = make_project({**_filler(14),
+        "pkg/chat/assemblyai.py": _enum("TranscriptFormat", {
+            "TEXT": "text", "SRT": "srt", "VTT": "vtt", "PARAGRAPHS": "paragraphs"}),
+        "pkg/retrievers/youtube.py": _enum("TranscriptFormat", {
+            "TEXT": "text", "LINES": "lines", "CHUNKS": "chunks", "PAGES": "pages"}),
+    })
+    [f] = enum_findings(root)
+    assert f.severity == Severity.INFO
+    assert "this copy has drifted: it shares 1 of 7 members with pkg.chat.assemblyai" in f.message
+    assert f.message.endswith(INDEPENDENT)
+
+
+def test_a_definitions_module_is_the_home_when_no_copy_is_imported(make_project) -> None:
+    members = {"MULTI": "eleven_multilingual_v1", "MONO": "eleven_monolingual_v1",
+               "TURBO": "eleven_turbo_v2"}
+    root = make_project({
+        "pkg/eleven_labs/models.py": _enum("ElevenLabsModel", members),
+        "pkg/eleven_labs/text2speech.py": _enum("ElevenLabsModel", members),
+        "pkg/eleven_labs/__init__.py": "from pkg.eleven_labs.text2speech import tool\n",
+    })
+    [f] = enum_findings(root)
+    assert f.path == "pkg/eleven_labs/text2speech.py"
+    assert f.message == ("enum `ElevenLabsModel` is defined in 2 modules (suggested canonical: "
+                         "pkg.eleven_labs.models, no copy is imported by name; it is the "
+                         "`models` module, where definitions live); identical to the copy in "
+                         "pkg.eleven_labs.models")
+
+
+def test_copies_in_mirrored_client_and_server_packages_are_info(make_project) -> None:
+    files = mirrored_packages(skip="sorting")
+    sort = {"NAME_ASC": "name_asc", "NAME_DESC": "name_desc", "ID_DESC": "id_desc"}
+    files["app/client/schemas/sorting.py"] = _enum("FlowSort", sort)
+    files["app/server/schemas/sorting.py"] = _enum("FlowSort", sort)
+    [f] = enum_findings(make_project(files))
+    assert f.severity == Severity.INFO
+    assert f.message.endswith(
+        "identical to the copy in app.client.schemas.sorting; shown, not counted: "
+        "app.server.schemas.sorting and app.client.schemas.sorting sit in parallel packages "
+        "app.server and app.client, which mirror each other and keep their own copies (a "
+        "client and a server, a versioned API, a legacy package)")
+
+
+def test_a_renamed_copy_beside_the_concept_in_one_module_is_deliberate(make_project) -> None:
+    keys = {"ID_DESC": "id_desc", "KEY_ASC": "key_asc", "KEY_DESC": "key_desc"}
+    root = make_project({
+        "app/sorting.py": _enum("ArtifactSort", keys) + "\n" + _enum(
+            "ArtifactCollectionSort", keys).replace("from enum import Enum\n", ""),
+    })
+    assert enum_findings(root) == []

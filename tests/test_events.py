@@ -8,6 +8,7 @@ import pytest
 
 from ssotcheck.checks._kinds import event_from_class_name, event_key
 from ssotcheck.model import Finding, Severity
+from ssotcheck.checks._concepts import INDEPENDENT
 from tests.conftest import run_on
 
 EVENTS = """
@@ -437,3 +438,132 @@ def test_schemas_sharing_only_the_discriminator_value_are_different_events(make_
     # other, the drifted output item with the output item.
     assert found == [("sdk/output_item_copy.py", Severity.ERROR),
                      ("sdk/shell_call.py", Severity.WARNING)]
+
+
+# ---- fourth precision pass: tagged unions, variants, annotations, relations, wrappers
+
+FILLER = {f"sdk/{d}/m{i:02d}.py": "" for d in ("vendors", "chat", "types") for i in range(14)}
+
+
+def _typed(name: str, tag: str, fields: dict[str, str]) -> str:
+    body = "".join(f"    {k}: {v}\n" for k, v in fields.items())
+    return (f"from typing import Literal, TypedDict\nfrom typing_extensions import NotRequired\n"
+            f"class {name}(TypedDict):\n    type: Literal[{tag!r}]\n{body}")
+
+
+def _schema_findings(root: Path) -> list[Finding]:
+    return [f for f in run_on(root).findings if f.rule == "SSOT102"]
+
+
+def test_a_tool_call_is_not_judged_against_a_tool_definition(make_project) -> None:
+    root = make_project({
+        "sdk/tools.py": _typed("ToolDescription", "function", {"function": "dict"}),
+        "sdk/chat.py": "import sdk.tools\n"
+                       "def to_call(tc):\n"
+                       "    return {'type': 'function', 'id': tc.id, 'function': {'name': 'x'}}\n",
+    })
+    assert _schema_findings(root) == []
+
+
+def test_variants_of_one_event_in_one_module_are_a_union(make_project) -> None:
+    events = (_typed("_SendBytes", "websocket.send", {"bytes": "bytes",
+                                                      "text": "NotRequired[None]"})
+              + "\n" + _typed("_SendText", "websocket.send", {
+                  "bytes": "NotRequired[None]", "text": "str"}).split("\n", 2)[2])
+    root = make_project({
+        "srv/types.py": events,
+        "srv/ws.py": "import srv.types\n"
+                     "async def send(conn, text):\n"
+                     "    await conn.send({'type': 'websocket.send', 'text': text})\n"
+                     "    await conn.send({'type': 'websocket.send', 'text': text, 'txt': 1})\n",
+    })
+    [f] = _schema_findings(root)
+    assert (f.path, f.line, f.severity) == ("srv/ws.py", 4, Severity.WARNING)
+    assert f.message == ("payload in send for event `websocket_send` drifts from the schema "
+                         "TypedDict `_SendText` (suggested canonical: srv.types, no copy is "
+                         "imported by name): has `txt` which the schema lacks")
+
+
+def test_an_annotated_payload_is_judged_against_the_schema_it_names(make_project) -> None:
+    root = make_project({**FILLER,
+        "sdk/types/tool.py": _typed("ToolCallChunk", "tool_call_chunk", {
+            "name": "str", "args": "str", "index": "int"}),
+        "sdk/types/content.py": "import sdk.types.tool\n" + _typed(
+            "ToolCallChunk", "tool_call_chunk", {"name": "str", "args": "str",
+                                                 "index": "NotRequired[int]"}),
+        "sdk/chat/ai.py": "import sdk.types.content as types\nimport sdk.types.tool\n"
+                          "def blocks(c):\n"
+                          "    tc: types.ToolCallChunk = {'type': 'tool_call_chunk', "
+                          "'name': c.name, 'args': c.args}\n    return tc\n",
+        "sdk/use.py": "from sdk.types.tool import ToolCallChunk\n",
+    })
+    got = [(f.path, f.severity) for f in _schema_findings(root)]
+    assert got == [("sdk/types/content.py", Severity.ERROR)]  # the schemas drift; the dict fits
+
+
+def test_schemas_of_one_tag_in_independent_modules_are_info(make_project) -> None:
+    root = make_project({**FILLER,
+        "sdk/vendors/bedrock.py": _typed("BedrockBlockStart", "content_block_start", {
+            "toolUse": "dict", "start": "int"}),
+        "sdk/chat/anthropic.py": _typed("AnthropicBlockStart", "content_block_start", {
+            "start": "int", "index": "int", "content_block": "dict"}),
+        "sdk/use.py": "from sdk.chat.anthropic import AnthropicBlockStart\n",
+    })
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity, f.confidence) == ("sdk/vendors/bedrock.py", Severity.INFO, "low")
+    assert f.message.endswith(INDEPENDENT)
+
+
+def test_the_same_distinctive_schema_name_relates_independent_modules(make_project) -> None:
+    root = make_project({**FILLER,
+        "sdk/vendors/messages.py": _typed("AgentCompleted", "agent_completed", {
+            "run_id": "str", "result": "str"}),
+        "sdk/chat/events.py": _typed("AgentCompleted", "agent_completed", {
+            "run_id": "str", "result": "str"}),
+        "sdk/use.py": "from sdk.chat.events import AgentCompleted\n",
+    })
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity) == ("sdk/vendors/messages.py", Severity.WARNING)
+    assert f.confidence_reasons == ("same event", "identified by discriminator",
+                                    "same class name")
+
+
+def test_a_one_word_tag_of_many_modules_is_a_union_tag(make_project) -> None:
+    files: dict[str, str] = {"sdk/use.py": "from sdk.types.openai import OpenAIText\n"}
+    for i, vendor in enumerate(("openai", "anthropic", "mistral", "oci", "databricks")):
+        files[f"sdk/types/{vendor}.py"] = "".join(
+            f"import sdk.types.{other}\n" for other in ("openai",) if vendor != other
+        ) + _typed(f"{vendor.title()}Text", "text", {"content": "str", f"x{i}": "str"})
+    root = make_project(files)
+    got = [(f.path, f.severity) for f in _schema_findings(root)]
+    assert len(got) == 4 and {s for _, s in got} == {Severity.INFO}
+    # Four modules: one tag value of related modules is still one event, split.
+    (root / "sdk/types/databricks.py").unlink()
+    got = [(f.path, f.severity) for f in _schema_findings(root)]
+    assert len(got) == 3 and {s for _, s in got} == {Severity.ERROR}
+
+
+def test_an_event_that_carries_another_events_schema_wraps_it(make_project) -> None:
+    root = make_project({
+        "rt/model_events.py": "from dataclasses import dataclass\nfrom typing import Literal\n"
+                              "@dataclass\nclass ModelAudioEvent:\n    data: bytes\n"
+                              "    item_id: str\n    type: Literal['audio'] = 'audio'\n",
+        "rt/events.py": "from dataclasses import dataclass\nfrom typing import Literal\n"
+                        "from rt.model_events import ModelAudioEvent\n"
+                        "@dataclass\nclass SessionAudio:\n    audio: ModelAudioEvent\n"
+                        "    item_id: str\n    type: Literal['audio'] = 'audio'\n",
+    })
+    assert _schema_findings(root) == []
+
+
+def test_a_one_word_tag_payload_in_an_unrelated_module_is_not_judged(make_project) -> None:
+    files = {**FILLER,
+        "sdk/vendors/opik.py": "from dataclasses import dataclass\nfrom typing import Literal\n"
+                               "@dataclass\nclass SpanPayload:\n    type: Literal['llm']\n"
+                               "    trace_id: str\n    model: str\n",
+        "sdk/chat/literal_ai.py": "def prepare(run):\n"
+                                  "    return {'type': 'llm', 'model': run.model, 'id': 1}\n"}
+    assert _schema_findings(make_project(files)) == []
+    files["sdk/chat/literal_ai.py"] = "import sdk.vendors.opik\n" + files["sdk/chat/literal_ai.py"]
+    [f] = _schema_findings(make_project(files))
+    assert f.message.endswith("lacks required `trace_id`; has `id` which the schema lacks")

@@ -132,3 +132,17 @@ def test_an_event_a_generated_file_defines_is_the_generators(make_project) -> No
     assert _rules(make_project(files), "SSOT10") == []
     files["pkg/types.py"] = schema
     assert any(r == "SSOT102" for r, _ in _rules(make_project(files), "SSOT10"))
+
+
+def test_a_headerless_directory_inside_an_all_generated_parent_is_generated(make_project) -> None:
+    header = "# File generated from our OpenAPI spec by Castiron. DO NOT EDIT.\n"
+    turn = ("from typing import TypedDict\nclass TurnDetection(TypedDict, total=False):\n"
+            + "".join(f"    {f}: str\n" for f in ("type", "threshold", "silence", "prefix")))
+    files = {f"sdk/types/beta/m{i:02d}.py": header for i in range(10)}
+    files["sdk/types/beta/realtime/session_params.py"] = turn
+    files["sdk/types/beta/realtime/transcription_params.py"] = turn
+    assert _rules(make_project(files), "SSOT103") == []
+    # A parent with one hand-written file does not hand its directories to the generator.
+    files["sdk/types/beta/m00.py"] = "x = 1\n"
+    assert _rules(make_project(files), "SSOT103") == [
+        ("SSOT103", "sdk/types/beta/realtime/transcription_params.py")]

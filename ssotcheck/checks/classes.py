@@ -16,13 +16,16 @@ conventions (same-name classes at the same place in sibling packages on one base
 from __future__ import annotations
 
 from collections import Counter
+from itertools import combinations
 from typing import Callable, Collection, Mapping
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
+    INDEPENDENT,
     Home,
+    Relations,
     Services,
     anchored_groups,
     by_module_count,
@@ -46,6 +49,7 @@ from ssotcheck.checks._concepts import (
     service_name,
 )
 from ssotcheck.checks._kinds import (
+    PYDANTIC,
     TYPEDDICT,
     Classifier,
     EventSchema,
@@ -78,6 +82,8 @@ MIN_DRIFT_SHARED = 3
 TINY_CLASS = 3
 # A test stand-in for a production class shares at least this many members with it.
 MIN_REIMPLEMENTED_SHARED = 2
+# Same-name private classes must be at least this similar to be copies.
+PRIVATE_SIMILARITY = 0.8
 # External bases too common to say anything about a class's role.
 NEUTRAL_BASE_PREFIXES = ("builtins.", "typing.", "typing_extensions.", "abc.", "collections.")
 
@@ -237,7 +243,22 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
         # other is no fix (openai's `x.py` model and `x_param.py` TypedDict, airflow's
         # ORM `HITLUser` TypedDict and the API's pydantic `HITLUser`).
         return True
+    if (kinds.kind(a).schema == PYDANTIC) != (kinds.kind(b).schema == PYDANTIC):
+        # A pydantic model validates what crosses an API; the ORM or domain class of the
+        # same name is what it describes (airflow's REST `TaskInletAssetReference` next
+        # to the SQLAlchemy class): the same field names by design.
+        return True
     return _self_contained(a, index) and _self_contained(b, index)
+
+
+def _all_members(ref: ClassRef) -> frozenset[str]:
+    """Every member name but nested classes, dunders included (`__getitem__` is the API of
+    a mapping class)."""
+    return frozenset(m.name for m in ref.fact.members if m.kind != "class")
+
+
+def _has_methods(ref: ClassRef) -> bool:
+    return any(m.kind == "method" and not is_dunder(m.name) for m in ref.fact.members)
 
 
 def _compared(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier
@@ -250,7 +271,10 @@ def _compared(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kind
 def _drifted(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds: Classifier,
              index: ProjectIndex, layout: Layout) -> bool:
     """Below the similarity gate, yet visibly one API that drifted: enough shared members."""
-    if _unrelated(a, b, kinds, index, layout):
+    if _unrelated(a, b, kinds, index, layout) or _has_methods(a) != _has_methods(b):
+        # A record (fields only) and a class with behaviour that share a few field names
+        # are a data model and the object built around it (fastmcp's `Tool` with its `fn`
+        # and `run`, and the protocol's `Tool` message), not one API that drifted.
         return False
     ma, mb = _compared(a, b, members, kinds)
     return len(ma & mb) >= MIN_DRIFT_SHARED
@@ -261,6 +285,10 @@ def _similar(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds
     if _unrelated(a, b, kinds, index, layout):
         return False
     ma, mb = _compared(a, b, members, kinds)
+    if a.fact.name.startswith("_"):
+        # A private class is its module's own business: only a (nearly) identical one is
+        # a copy (sparkllm's `_SparkLLMClient`), not a narrower private options type.
+        threshold = max(threshold, PRIVATE_SIMILARITY)
     if jaccard(ma, mb) < threshold:
         return False
     return not (_framework_bases(a, kinds) & _framework_bases(b, kinds)
@@ -333,6 +361,12 @@ class _Check:
         self.findings: list[Finding] = []
         self.concepts: list[Concept] = []
         self.layout = Layout(index)
+        self.relations = Relations(index)
+        # Small classes (too few counted members, or tiny and imported by nobody): each is
+        # reported only beside a counted copy between the same two modules (`companions`).
+        self.small: dict[str, list[ClassRef]] = {}
+        # Module pairs with a counted copy -> the concepts they share.
+        self.copied: dict[frozenset[str], set[str]] = {}
 
     def candidates(self) -> dict[str, list[ClassRef]]:
         events = _owned_by_events(self.kinds.event_schemas(self.config), self.index)
@@ -351,6 +385,8 @@ class _Check:
                 self.refs[ref.qualified] = ref
                 if declared or len(self.members[ref.qualified]) >= MIN_MEMBERS:
                     by_name.setdefault(name, []).append(ref)
+                elif len(_all_members(ref)) >= MIN_MEMBERS:
+                    self.small.setdefault(name, []).append(ref)
         return by_name
 
     def similar(self, a: Home, b: Home) -> bool:
@@ -444,6 +480,7 @@ class _Check:
                 len(self.members[h.qualified]) <= TINY_CLASS for h in homes):
             # A tiny helper nobody imports by name (a private mixin each SQLAlchemy dialect
             # keeps on purpose) is no shared concept.
+            self.small.setdefault(name, []).extend(self.refs[h.qualified] for h in homes)
             return
         flagged = [h for h in homes if not canonical.is_home(h)]
         if not flagged or (canonical.home is not None and len(homes) < 2):
@@ -452,9 +489,43 @@ class _Check:
         kind_of.update({h.qualified: "test" for h in reimplemented})
         kind_of.update({h.qualified: "stub" for h in stubs})
         for home in flagged:
-            self.findings.append(self.finding(name, home, homes, canonical,
-                                              kind_of.get(home.qualified, "copy")))
+            found = self.finding(name, home, homes, canonical, kind_of.get(home.qualified, "copy"))
+            self.findings.append(found)
+            if found.severity != Severity.INFO and canonical.home is not None:
+                self.copied.setdefault(frozenset({home.module, canonical.home.module}),
+                                       set()).add(name)
         self.concepts.append(concept_entry(name, "class", homes, canonical))
+
+    def companions(self) -> None:
+        """Small classes copied between two modules that already share a counted copy
+        (airflow's `providers_manager.py` and the shared `providers_discovery.py` hold the
+        same `TriggerInfo` NamedTuple and the dunder-only `LazyDictWithCache` beside the
+        counted `HookInfo`): one copy-paste, so the small copies are reported with it. Only
+        identical member names, dunders included."""
+        for name in sorted(self.small):
+            homes = one_per_module([home_of(r, self.index, self.area_of)
+                                    for r in self.small[name]])
+            for a, b in combinations(homes, 2):
+                shared = self.copied.get(frozenset({a.module, b.module}))
+                ra, rb = self.refs[a.qualified], self.refs[b.qualified]
+                if not shared or name in shared or a.throwaway or b.throwaway or \
+                        _all_members(ra) != _all_members(rb) or \
+                        _unrelated(ra, rb, self.kinds, self.index, self.layout):
+                    continue
+                canonical = choose_canonical([a, b], None)
+                assert canonical.home is not None
+                home = b if canonical.is_home(a) else a
+                count = len(_all_members(ra))
+                self.findings.append(make_finding(
+                    "SSOT103", f"{_head(home, [a, b], canonical)}; this copy has the same "
+                    f"{plural(count, 'member')} as the one in {canonical.module}, dunders "
+                    f"included: a small class, reported because the two modules also share "
+                    f"copies of {names_list({f'`{n}`' for n in shared})}", home.location(),
+                    related=related_locations([a, b], home, canonical, "class"),
+                    key=f"{name}:{home.qualified}", concept=name,
+                    **_confidence("medium", "same name", f"same {count} members",
+                                  "the two modules share other copies")))  # type: ignore[arg-type]
+                self.concepts.append(concept_entry(name, "class", [a, b], canonical))
 
     def finding(self, name: str, home: Home, homes: list[Home], canonical: Canonical,
                 kind: str) -> Finding:
@@ -486,12 +557,41 @@ class _Check:
                 home.location(), related=related, key=key, concept=name, severity=Severity.INFO,
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members)
+        declared = name in self.declared
+        backend = None if declared else self.relations.backends(home.module, reference.module)
+        if backend is not None and kind in ("copy", "drifted"):
+            # Interchangeable backends (hypercorn's `asyncio/tcp_server.py` and
+            # `trio/tcp_server.py`) implement one interface on two libraries: the same
+            # member names, other code. Shown, not counted.
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; shown, not counted: {backend}",
+                home.location(), related=related, key=key, concept=name,
+                severity=Severity.INFO,
+                **_confidence("low", "same name", counts, "interchangeable backends"))  # type: ignore[arg-type]
+        layered = None if declared else self.relations.layer_note(home.module, reference.module)
+        if layered is not None and kind in ("copy", "drifted"):
+            # prefect's `client/schemas/actions.py` and `server/schemas/actions.py`: the
+            # client ships without the server, so it keeps its own schemas.
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; {layered}", home.location(), related=related,
+                key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "same name", counts, "parallel packages"))  # type: ignore[arg-type]
         if kind == "drifted":
+            why = None if declared else self.relations.evidence(home.module, reference.module)
+            if why is None and not declared:
+                # Independent modules (two vendors' parameter models, a REST model next to
+                # the ORM class it serialises) share a few field names by nature.
+                return make_finding(
+                    "SSOT103", f"{head}; this copy has drifted: {detail}; {INDEPENDENT}",
+                    home.location(), related=related, key=key, concept=name,
+                    severity=Severity.INFO,
+                    **_confidence("low", "same distinctive name", f"only {counts}",
+                                  "independent modules"))  # type: ignore[arg-type]
             return make_finding(
                 "SSOT103", f"{head}; this copy has drifted: {detail}", home.location(),
                 related=related, key=key, concept=name,
                 **_confidence("medium" if shared >= 3 else "low", "same distinctive name",
-                              f"only {counts}"))  # type: ignore[arg-type]
+                              f"only {counts}", *([why] if why else [])))  # type: ignore[arg-type]
         if kind == "test":
             return make_finding(
                 "SSOT103", f"{head}; this test class re-implements the production class in "
@@ -499,7 +599,6 @@ class _Check:
                 home.location(), related=related, key=key, concept=name,
                 **_confidence("medium", "a test class with a production class's distinctive "
                               "name", "not derived from it", counts))  # type: ignore[arg-type]
-        declared = name in self.declared
         high = declared or (union and shared / union >= 0.8)
         reasons = ("same name", "declared in [tool.ssotcheck.canonical]") if declared else (
             "same name", counts)
@@ -514,6 +613,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     for name in sorted(by_name):
         if len({r.module for r in by_name[name]}) >= 2:
             run.name(name, by_name[name])
+    run.companions()
     findings = confident(run.findings, config)
     return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key())),
                        tuple(sorted(run.concepts, key=lambda c: (c.name, c.homes[0].sort_key()))))

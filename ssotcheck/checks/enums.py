@@ -13,13 +13,16 @@ generic scale (LOW/MEDIUM/HIGH, DEBUG/INFO/ERROR) is no evidence of a rename.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
     Confidence,
+    INDEPENDENT,
     Home,
+    Relations,
     Services,
     anchored_groups,
     by_module_count,
@@ -113,6 +116,26 @@ def same_concept_by_name(a: Members, b: Members) -> bool:
     return shared >= MIN_SHARED_MEMBERS or shared / min(len(a), len(b)) >= MIN_SHARED_RATIO
 
 
+def _unquoted(literal: str) -> str:
+    return literal[1:-1] if literal[0] in "'\"" and literal[-1] == literal[0] else literal
+
+
+def other_encoding(a: Members, b: Members) -> bool:
+    """Shared member names, but every shared member has another literal value: pgvector's
+    `DistanceStrategy.COSINE = "cosine"` (an operator name) against the shared enum's
+    `COSINE = "COSINE"`. The values are what is stored and sent, so these are two enums
+    that happen to use the same words, not one enum copied."""
+    pairs = [(_literal(a[k]), _literal(b[k])) for k in a.keys() & b.keys()]
+    if not pairs or any(x is None or y is None for x, y in pairs):
+        return False
+    return all(_unquoted(x) != _unquoted(y) for x, y in pairs if x is not None and y is not None)
+
+
+def same_enum(a: Members, b: Members) -> bool:
+    """Copies of one enum: at least one member name in common, and not another encoding."""
+    return bool(a.keys() & b.keys()) and not other_encoding(a, b)
+
+
 def generic_scale(members: Members) -> bool:
     """Every member is a word of a common scale (severity, log level, status, yes/no)."""
     return all(k.lower() in GENERIC_SCALE_MEMBERS for k in members)
@@ -194,6 +217,9 @@ class _Unit:
 
     canonical: Canonical
     homes: list[Home]
+    # Set on a group of same-name copies that are another enum than the name's main
+    # concept (no member in common, or other values): the main concept's canonical copy.
+    homonym_of: Home | None = None
 
 
 def _imports_alias(index: ProjectIndex, home: Home, other: Home) -> bool:
@@ -218,11 +244,23 @@ def _units(refs: list[ClassRef], homes: dict[str, Home], members: dict[str, Memb
         same = one_per_module(by_name[name])
         declared = declared_home(config, {name})
         live = [h for h in same if h.qualified not in stubs] or same
-        if len(same) == 1 or is_distinctive(name) or name in canonical_names:
+        if len(same) == 1 or declared is not None or name in canonical_names:
             # A deprecated stub is never the canonical copy while a live one exists.
             canonical = choose_canonical(live, declared)
             units.append(_Unit(choose_canonical(same, declared) if canonical.home is None
                                else canonical, same))
+            continue
+        if is_distinctive(name):
+            # One concept per group of copies of one enum: Zep's two identical
+            # `SearchType`s are a copy of each other even when FalkorDB's unrelated
+            # `SearchType` is the name's best-ranked copy; each other group is a homonym.
+            groups = anchored_groups(live, None, lambda a, b: same_enum(
+                members[a.qualified], members[b.qualified]))
+            main = groups[0][0].home
+            for i, (canonical, group) in enumerate(groups):
+                units.append(_Unit(canonical, group, None if i == 0 else main))
+            main_unit = units[-len(groups)]
+            main_unit.homes.extend(h for h in same if h not in live)
             continue
         for canonical, group in anchored_groups(live, declared, lambda a, b: same_concept_by_name(
                 members[a.qualified], members[b.qualified])):
@@ -253,7 +291,13 @@ def _merge_renamed(units: list[_Unit], members: dict[str, Members]
         home = units[i].canonical.home
         key = rename_key(members[home.qualified]) if home is not None else None
         anchor = anchors.get(key) if key is not None else None
-        if anchor is not None and home is not None and \
+        # A module defining both names side by side does so on purpose (prefect's
+        # `ArtifactSort` and `ArtifactCollectionSort`, the sort keys of two resources):
+        # two concepts that share their members, not a copy renamed and forgotten.
+        beside = anchor is not None and bool(
+            {h.module for h in units[i].homes}
+            & {h.module for h in units[anchor].homes + merged[anchor]})
+        if anchor is not None and home is not None and not beside and \
                 units[anchor].homes[0].name != home.name:
             merged[anchor].extend(units[i].homes)
             continue
@@ -268,10 +312,54 @@ def _confidence(level: str, *reasons: str) -> dict[str, object]:
     return {"confidence": c.level, "confidence_reasons": c.reasons}
 
 
+def _values(members: Members, names: Collection[str]) -> str:
+    return ", ".join(f"{k} = {_short(members[k] or '?')}" for k in sorted(names))
+
+
+def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home,
+             other: Home, members: dict[str, Members]) -> Finding | None:
+    """`home` is another enum than `other`, the name's main concept: no member in common,
+    or the same member names with other values. A warning when the modules are related (one
+    imports the other, one small package, a rare word in both paths), where an import can
+    pick the wrong one; else info: independent integrations each name their own options."""
+    if home.in_tests or other.in_tests:
+        return None  # a test's own enum under a production name: nothing shared
+    mine, theirs = members[home.qualified], members[other.qualified]
+    shared = mine.keys() & theirs.keys()
+    if shared:
+        what = (f"share the member names {names_list(shared)} but give them other values "
+                f"({_values(mine, shared)} here, {_values(theirs, shared)} there)")
+        reason = "same member names, other values"
+    else:
+        what = "have no member in common"
+        reason = "no shared member"
+    text = (f"two different enums share the name `{concept}`: this one (members "
+            f"{names_list(mine.keys())}) and the one in {other.module} (members "
+            f"{names_list(theirs.keys())}) {what}")
+    aliased = _imports_alias(index, home, other)
+    why = relations.evidence(home.module, other.module)
+    if aliased or why is not None:
+        severity = Severity.WARNING
+        text += "; rename one so an import cannot pick the wrong one"
+        conf = (_confidence("high", "same name in production", reason,
+                            "one module imports the other's enum under an alias") if aliased
+                else _confidence("medium", "same name in production", reason, str(why)))
+    else:
+        severity = Severity.INFO
+        text += f"; {INDEPENDENT}"
+        conf = _confidence("low", "same name in production", reason, "independent modules")
+    return make_finding(
+        "SSOT101", text, home.location(), related=[other.location(
+            f"enum `{other.name}` in {other.module}: members {names_list(theirs.keys())}")],
+        key=f"{concept}:{home.qualified}:homonym", concept=concept, severity=severity,
+        **conf)  # type: ignore[arg-type]
+
+
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
     services = Services(config, index)
+    relations = Relations(index)
     # Only a class with a base or a metaclass can be an enum: skip the rest unclassified.
     refs = [r for r in kinds.non_plain()
             if (r.fact.bases or r.fact.keywords) and kinds.kind(r).enum
@@ -287,26 +375,23 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     concepts: list[Concept] = []
     for unit, renamed in _merge_renamed(_units(refs, homes_of, members, stubs, config), members):
         canonical = unit.canonical
-        if len({h.module for h in unit.homes + renamed}) < 2:
+        if len({h.module for h in unit.homes + renamed}) < 2 and unit.homonym_of is None:
             continue
         names = {h.name for h in unit.homes + renamed}
         concept = canonical.home.name if canonical.home is not None else (
             sorted(n for n in names if n in canonical_names) or sorted(names))[0]
         declared = concept in canonical_names or canonical.declared
-        # Same-name copies sharing no member with the canonical copy are homonyms: other
-        # concepts that happen to share the name, outside the concept's spread.
-        homonyms: list[Home] = []
-        if canonical.home is not None and not declared:
-            ref_members = members[canonical.home.qualified]
-            homonyms = [h for h in unit.homes if h is not canonical.home and h.qualified
-                        not in stubs and not members[h.qualified].keys() & ref_members.keys()]
-        homonym_set = {h.qualified for h in homonyms}
-        homes = [h for h in unit.homes + renamed if h.qualified not in homonym_set]
+        homes = unit.homes + renamed
         # Tests, examples and scripts re-declare enums freely (each example script is a
         # world of its own): shown, not counted, as SSOT103 leaves such copies alone.
         test_only = bool(homes) and all(h.throwaway for h in homes)
         concept_findings: list[Finding] = []
-        for home in unit.homes + renamed:
+        if unit.homonym_of is not None and canonical.home is not None:
+            found = _homonym(index, relations, concept, canonical.home, unit.homonym_of,
+                             members)
+            if found is not None:
+                concept_findings.append(found)
+        for home in homes if len({h.module for h in homes}) >= 2 else []:
             if canonical.is_home(home):
                 continue
             mine = members[home.qualified]
@@ -314,29 +399,6 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                 h.qualified: f"members {names_list(members[h.qualified].keys())}"
                 for h in homes})
             key = f"{concept}:{home.qualified}"
-            if home.qualified in homonym_set:
-                assert canonical.home is not None
-                if home.in_tests or canonical.home.in_tests:
-                    continue  # a test's own enum under a production name: nothing shared
-                other = canonical.home
-                aliased = _imports_alias(index, home, other)
-                concept_findings.append(make_finding(
-                    "SSOT101",
-                    f"two different enums share the name `{concept}`: this one (members "
-                    f"{names_list(mine.keys())}) and the one in {other.module} (members "
-                    f"{names_list(members[other.qualified].keys())}) have no member in "
-                    f"common; rename one so an import cannot pick the wrong one",
-                    home.location(), related=[other.location(
-                        f"enum `{other.name}` in {other.module}: members "
-                        f"{names_list(members[other.qualified].keys())}")],
-                    key=f"{key}:homonym", concept=concept, severity=Severity.WARNING,
-                    **_confidence(*(("high", "same name in production", "no shared member",
-                                     "one module imports the other's enum under an alias")
-                                    if aliased else
-                                    ("medium", "same name in production",
-                                     "no shared member"))),  # type: ignore[arg-type]
-                ))
-                continue
             head = _head(home, concept, homes, canonical) + more_note(homes)
             if home.qualified in stubs:
                 concept_findings.append(make_finding(
@@ -358,6 +420,14 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity=Severity.INFO,
                     **_confidence("low", "copies in different services")))  # type: ignore[arg-type]
                 continue
+            layered = None if declared or reference is None else relations.layer_note(
+                home.module, reference.module)
+            if layered is not None:
+                concept_findings.append(make_finding(
+                    "SSOT101", f"{head}; " + "; ".join(details + [layered]), home.location(),
+                    related=related, key=key, concept=concept, severity=Severity.INFO,
+                    **_confidence("low", "same name", "parallel packages")))  # type: ignore[arg-type]
+                continue
             theirs = members[reference.qualified] if reference is not None else {}
             shared = len(mine.keys() & theirs.keys())
             union = len(mine.keys() | theirs.keys())
@@ -374,9 +444,19 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             else:
                 details = [f"this copy has drifted: it shares {shared} of {union} members "
                            f"with {reference.module}"] + details
-                conf = _confidence("medium", "same distinctive name",
-                                   f"only {shared} of {union} members shared")
-                severity = Severity.WARNING
+                why = relations.evidence(home.module, reference.module)
+                if why is None:
+                    # Independent integrations each name their own options (YouTube's and
+                    # AssemblyAI's `TranscriptFormat`): one shared word is no concept.
+                    details.append(INDEPENDENT)
+                    conf = _confidence("low", "same distinctive name",
+                                       f"only {shared} of {union} members shared",
+                                       "independent modules")
+                    severity = Severity.INFO
+                else:
+                    conf = _confidence("medium", "same distinctive name",
+                                       f"only {shared} of {union} members shared", why)
+                    severity = Severity.WARNING
             concept_findings.append(make_finding(
                 "SSOT101", f"{head}; " + "; ".join(details), home.location(), related=related,
                 key=key, concept=concept,

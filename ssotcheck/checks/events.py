@@ -12,6 +12,7 @@ code never judges production payloads; in tests, extra keys a receiver ignores a
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -19,13 +20,17 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Canonical,
+    INDEPENDENT,
     Home,
+    Relations,
     Services,
+    by_module_count,
     choose_canonical,
     concept_entry,
     confident,
     cross_service,
     home_of,
+    is_distinctive,
     is_test_area,
     more_note,
     is_fallback,
@@ -36,7 +41,14 @@ from ssotcheck.checks._concepts import (
     plural,
     related_locations,
 )
-from ssotcheck.checks._kinds import Classifier, EventSchema, classifier, event_key, is_sent
+from ssotcheck.checks._kinds import (
+    Classifier,
+    EventSchema,
+    classifier,
+    event_from_class_name,
+    event_key,
+    is_sent,
+)
 from ssotcheck.config import Config
 from ssotcheck.index.project import ProjectIndex
 from ssotcheck.model import (
@@ -61,6 +73,38 @@ LOCAL = False
 # shape (an envelope `{"type": ..., "data": {...}}`, or a filter `{"type": "x"}`), not a
 # drifted copy: comparing it field by field would only produce noise.
 MIN_SHARED_PAYLOAD_FIELDS = 1
+# A one-word tag with schemas in this many modules is a tagged-union member's tag.
+UNION_TAG_MODULES = 5
+
+
+def _related(schema: EventSchema, reference: EventSchema | None, relations: Relations
+             ) -> str | None:
+    """Why two schemas of one tag are one event's: the same distinctive class name (minus
+    an `Event`/`Payload`... suffix: `AgentStarted` and `AgentStartedEvent`), or modules
+    `Relations.evidence` relates. None for two vendors' union members that share a tag."""
+    if reference is None or relations.layer_note(schema.ref.module,
+                                                 reference.ref.module) is not None:
+        return None
+    a, b = schema.ref.fact.name, reference.ref.fact.name
+    by_tag = schema.identified_by == reference.identified_by == "discriminator"
+    if is_distinctive(a) and (a == b or by_tag and event_from_class_name(a) ==
+                              event_from_class_name(b)):
+        return "same class name"
+    return relations.evidence(schema.ref.module, reference.ref.module)
+
+
+def union_tag(event: str, homes: list[Home]) -> bool:
+    """A one-word tag whose schemas sit in UNION_TAG_MODULES modules or more (`text` in
+    litellm's OpenAI, Anthropic, Mistral, OCI... content parts): the tag of many tagged
+    unions, not one event defined again and again."""
+    return generic_event(event) and by_module_count(homes) >= UNION_TAG_MODULES
+
+
+def generic_event(event: str) -> bool:
+    """A one-word tag (`text`, `message`, `llm`, `function`): every tagged union has one,
+    so it names an event only together with other evidence. `tool_executing` or
+    `websocket.send` identify one by themselves."""
+    return len([w for w in re.split(r"[^0-9a-z]+", event.lower()) if w]) < 2
 
 
 def _quoted(names: set[str] | frozenset[str]) -> str:
@@ -109,7 +153,7 @@ def _what(schema: EventSchema) -> str:
 
 def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonical: Canonical,
                     reference: EventSchema | None, event: str,
-                    schema_of: dict[str, EventSchema]) -> Finding:
+                    schema_of: dict[str, EventSchema], why: str | None) -> Finding:
     head = (f"event `{event}` has {plural(len(homes), 'class schema')} "
             f"({canonical.describe()})")
     if reference is None:
@@ -125,11 +169,19 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
             detail = (f"this {_what(schema)} has the same fields as {where}; import that "
                       f"instead")
             severity = Severity.WARNING
-    reasons = ("same event", f"identified by {schema.identified_by}")
+    reasons: tuple[str, ...] = ("same event", f"identified by {schema.identified_by}")
+    confidence = "high" if schema.identified_by == "discriminator" else "medium"
+    if why is None and reference is not None:
+        # Two vendors' tagged unions both tag a member `text` or `function`: without
+        # anything relating the modules, one tag value is no shared event.
+        detail += f"; {INDEPENDENT}"
+        severity, confidence = Severity.INFO, "low"
+        reasons += ("independent modules",)
+    elif why is not None:
+        reasons += (why,)
     return make_finding(
         "SSOT102", f"{head}{more_note(homes)}; {detail}", home.location(),
-        confidence="high" if schema.identified_by == "discriminator" else "medium",
-        confidence_reasons=reasons,
+        confidence=confidence, confidence_reasons=reasons,
         related=related_locations(homes, home, canonical, "schema", {
             q: f"{s.kind} with fields {', '.join(sorted(s.field_names())) or '(none)'}"
             for q, s in schema_of.items()}),
@@ -149,7 +201,10 @@ def _payload_drift(lit: DictLiteralFact, reference: EventSchema, envelopes: tupl
             # The schema describes the body, not the envelope around it.
             keys, envelope = set(inner), key
             break
-    if len((keys & fields) - {lit.discriminator}) < MIN_SHARED_PAYLOAD_FIELDS:
+    # `{"type": "function", "function": {...}}`: a tagged union's member keeps its body
+    # under a key named after the tag, so that key is the tag again, no shared field (an
+    # OpenAI tool *call* and a tool *definition* share only it).
+    if len((keys & fields) - {lit.discriminator, lit.event}) < MIN_SHARED_PAYLOAD_FIELDS:
         return set(), set(), envelope
     missing = set(reference.required() - keys)
     unknown = keys - fields
@@ -176,10 +231,12 @@ def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
 
 
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
-                      reference: EventSchema, home: Home, canonical: Canonical,
-                      config: Config, area_of: AreaMap
-                      ) -> tuple[list[Finding], list[Location]]:
-    """One finding per drifting payload, and where they are for the register."""
+                      variants: list[EventSchema], annotated: list[EventSchema],
+                      home: Home, canonical: Canonical, config: Config, area_of: AreaMap,
+                      relations: Relations) -> tuple[list[Finding], list[Location]]:
+    """One finding per drifting payload, and where they are for the register. `variants`:
+    the canonical schema, then the other schemas of the event in its module; `annotated`:
+    every schema of the event, for payloads annotated with a schema's class name."""
     findings: list[Finding] = []
     sites: list[Location] = []
     seen: Counter[str] = Counter()
@@ -188,9 +245,24 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         in_tests = is_test_area(area_of(path))
         if schema_in_tests and not in_tests:
             continue  # a schema only tests define never judges production code
-        missing, unknown, envelope = _payload_drift(lit, reference, config.envelopes)
+        # A payload is judged against the variant it fits best (uvicorn's text and bytes
+        # `websocket.send`), the canonical schema first on a tie; one annotated with a
+        # schema's name (`tc: types.ToolCallChunk = {...}`) may also be that schema,
+        # wherever it is (the facts keep the annotation's last name only).
+        named = {sink.partition(":")[2] for sink in lit.sinks if sink.startswith("annotated:")}
+        candidates = variants + [s for s in annotated if s.ref.fact.name in named
+                                 and all(s is not v for v in variants)]
+        reference, (missing, unknown, envelope) = min(
+            ((v, _payload_drift(lit, v, config.envelopes)) for v in candidates),
+            key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
         if not missing and not unknown:
             continue
+        if generic_event(event) and not named & {s.ref.fact.name for s in candidates}:
+            module = relations.module_of(path)
+            if module is None or relations.evidence(module, reference.ref.module) is None:
+                # A dict tagged `llm` in one integration and a dataclass of event `llm` in
+                # another that it never imports: a one-word tag says nothing more.
+                continue
         # Identity without line numbers: where it is and what it holds, numbered when the
         # same literal repeats in one scope.
         ident = f"{lit.in_function or '<module>'}:{','.join(sorted(lit.keys))}"
@@ -219,6 +291,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
     services = Services(config, index)
+    relations = Relations(index)
     by_event: dict[str, list[EventSchema]] = {}
     schemas = kinds.event_schemas(config)
     generated = generated_events(schemas.values(), index)
@@ -242,8 +315,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         declared = _declared(config, event, {s.ref.fact.name for s in group})
         for first, (canonical, homes, schema_of) in enumerate(_event_groups(
                 group, declared, discriminators, index, area_of)):
-            _one_event(event, canonical, homes, schema_of, first == 0, payloads, config,
-                       area_of, services, findings, concepts)
+            _one_event(event, canonical, homes, schema_of, group if first == 0 else None,
+                       payloads, config, area_of, services, relations, findings, concepts)
     return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))
 
@@ -252,10 +325,26 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
     """Two schemas tagged with one discriminator value that share no other field: members
     of different tagged unions (a tool-call `caller` `{type: "program", caller_id}` and an
     output item `{type: "program", id, code}`), not one event's schema defined twice."""
+    if _wraps(a, b) or _wraps(b, a):
+        return True
     if a.identified_by != "discriminator" or b.identified_by != "discriminator":
         return False
     mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
+    if a.event in mine and a.event in theirs:
+        # The key named after the tag (`{type: "function", function: {...}}`) holds the
+        # body, whose type the field names do not show: a tool definition, a tool choice
+        # and a tool call share that key and nothing else.
+        return (mine - {a.event}).isdisjoint(theirs - {a.event})
     return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
+def _wraps(a: EventSchema, b: EventSchema) -> bool:
+    """`a` has a field of `b`'s class (openai-agents' session event `RealtimeAudio` with
+    `audio: RealtimeModelAudioEvent`): an event of another layer that carries the other one,
+    not its copy, even though both carry the tag `audio`."""
+    name = b.ref.fact.name
+    return any(m.annotation is not None and m.annotation.rpartition(".")[2] == name
+               for m in a.ref.fact.members)
 
 
 def _event_groups(group: list[EventSchema], declared: str | None,
@@ -280,24 +369,33 @@ def _event_groups(group: list[EventSchema], declared: str | None,
 
 
 def _one_event(event: str, canonical: Canonical, homes: list[Home],
-               schema_of: dict[str, EventSchema], judges_payloads: bool,
+               schema_of: dict[str, EventSchema], every: list[EventSchema] | None,
                payloads: dict[str, list[tuple[str, DictLiteralFact]]], config: Config,
-               area_of: AreaMap, services: Services, findings: list[Finding],
-               concepts: list[Concept]) -> None:
+               area_of: AreaMap, services: Services, relations: Relations,
+               findings: list[Finding], concepts: list[Concept]) -> None:
     """Findings and the register entry of one group of an event's schemas."""
     group = list(schema_of.values())
     reference = schema_of[canonical.home.qualified] if canonical.home is not None else None
     event_findings: list[Finding] = []
+    # Schemas of one event in the canonical schema's own module are the variants of one
+    # union (`WebSocketSendEvent = Union[_Bytes, _Text]`), written side by side on
+    # purpose, not copies.
+    home_module = canonical.home.module if canonical.home is not None else None
+    variants = [schema_of[h.qualified] for h in homes
+                if h.module == home_module and not canonical.is_home(h)]
     if len(group) >= 2:
         for home in homes:
-            if not canonical.is_home(home):
+            if not canonical.is_home(home) and home.module != home_module:
                 event_findings.append(_schema_finding(
                     schema_of[home.qualified], home, homes, canonical, reference, event,
-                    schema_of))
+                    schema_of, None if union_tag(event, homes)
+                    else _related(schema_of[home.qualified], reference, relations)))
     sites: list[Location] = []
-    if judges_payloads and reference is not None and canonical.home is not None:
-        uses, sites = _payload_findings(event, payloads.get(event, []), reference,
-                                        canonical.home, canonical, config, area_of)
+    # Only the event's first group judges payloads, against any of its schemas (`every`).
+    if every is not None and reference is not None and canonical.home is not None:
+        uses, sites = _payload_findings(event, payloads.get(event, []),
+                                        [reference] + variants, every, canonical.home,
+                                        canonical, config, area_of, relations)
         event_findings += uses
     for i, f in enumerate(event_findings):
         note = cross_service(services, f.path, canonical)
