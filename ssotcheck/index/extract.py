@@ -20,7 +20,8 @@ import warnings
 from dataclasses import replace
 from typing import Any, Iterator, cast
 
-from ssotcheck.index.options import ExtractOptions, candidate_lines, expression_plan, touches
+from ssotcheck.index.options import (ExtractOptions, candidate_lines, expression_plan,
+                                     keyword_lines, touches)
 from ssotcheck.index.source import content_hash, decode_source, line_count
 from ssotcheck.index.statements import Columns, StatementCollector, assemble, dotted, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, ParseError
@@ -339,7 +340,7 @@ def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,
                    options: ExtractOptions) -> FileFacts:
     cols = Columns(text)
     col = StatementCollector(cols)
-    col.run(tree)
+    col.run(tree, keyword_lines(text))
     want_dicts, tokens = expression_plan(text, col.imports, options)
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []

@@ -13,6 +13,7 @@ import ast
 import re
 from typing import Any, Iterator, cast
 
+from ssotcheck.index.options import touches
 from ssotcheck.index.source import NEWLINE_RE, is_generated, line_count, suppressions
 from ssotcheck.model import (
     ABSENCE,
@@ -342,11 +343,15 @@ class StatementCollector:
         self.global_names: list[str] = []  # declared `global` in a function
         self.dynamic_names = False  # see `dynamic_statement`
         self.attribute_assigns: list[str] = []  # module-level `name.attr = ...` targets
+        self._keywords: list[int] | None = None  # see `run`
 
     # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
     # entry is an iterator over one body, so statements are visited in source order
     # (which `__all__ += [...]` and every ordered fact depend on).
-    def run(self, module: ast.Module) -> None:
+    def run(self, module: ast.Module, keyword_lines: list[int] | None = None) -> None:
+        """`keyword_lines`: `options.keyword_lines` of the text, to skip the nested bodies
+        that cannot hold an import, class or `global` (None: walk every body)."""
+        self._keywords = keyword_lines
         stack: list[_Frame] = [(iter(module.body), False, False, _NO_GUARD, False, True, "")]
         while stack:
             body, in_func, tc, in_try, main, top, prefix = stack[-1]
@@ -366,15 +371,17 @@ class StatementCollector:
             self._import(stmt, in_func, tc, in_try, main)
         elif isinstance(stmt, ast.ClassDef):
             self.classes.append(self._class(stmt, prefix, nested=in_func or bool(prefix)))
-            stack.append((iter(stmt.body), in_func, tc, in_try, main, False,
-                          f"{prefix}{stmt.name}."))
+            if self._may_nest(stmt.body):
+                stack.append((iter(stmt.body), in_func, tc, in_try, main, False,
+                              f"{prefix}{stmt.name}."))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if top:
                 self.functions.append(FunctionFact(
                     stmt.name, stmt.lineno, isinstance(stmt, ast.AsyncFunctionDef),
                     tuple(d for d in (dotted(x) for x in stmt.decorator_list) if d)))
-            stack.append((iter(stmt.body), True, tc, in_try, main, False,
-                          f"{prefix}{stmt.name}.<locals>."))
+            if self._may_nest(stmt.body):
+                stack.append((iter(stmt.body), True, tc, in_try, main, False,
+                              f"{prefix}{stmt.name}.<locals>."))
         elif isinstance(stmt, ast.If):
             is_tc = tc or is_type_checking_test(stmt.test)
             # The guard is recognised in module scope only (`top`: also inside a module-level
@@ -411,6 +418,17 @@ class StatementCollector:
             self.global_names.extend(stmt.names)
         elif top and not self.dynamic_names and isinstance(stmt, ast.Expr):
             self.dynamic_names = dynamic_statement(stmt)
+
+    def _may_nest(self, body: list[ast.stmt]) -> bool:
+        """Whether a def or class body (walked below module level, where only imports,
+        classes and `global` count) may hold one of those: its lines hold their keyword."""
+        if not body:
+            return False
+        kw = self._keywords
+        if kw is None:
+            return True
+        last = body[-1]
+        return touches(kw, body[0].lineno, last.end_lineno or last.lineno)
 
     def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
                 context: _Guard, main: bool) -> None:
