@@ -28,11 +28,18 @@ class ExtractOptions:
         return re.compile(rf"""["']({alt})["']\s*:""")
 
     def banned_tokens(self) -> frozenset[str]:
-        return frozenset(part for name in self.banned for part in name.split("."))
+        return _banned_parts(self.banned)[0]
 
     def legacy_parents(self) -> tuple[frozenset[str], frozenset[str]]:
         """The proper dotted prefixes of the legacy paths, and every component of those."""
         return _legacy_parents(self.legacy)
+
+
+@functools.lru_cache(maxsize=8)
+def _banned_parts(banned: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Every component of the banned names, and their first components."""
+    return (frozenset(part for name in banned for part in name.split(".")),
+            frozenset(name.partition(".")[0] for name in banned))
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,11 +63,14 @@ def interesting_tokens(imports: tuple[ImportFact, ...] | list[ImportFact],
     """
     if not options.banned and not options.legacy:
         return frozenset()
-    tokens = set(options.banned_tokens())
+    parts, heads = _banned_parts(options.banned)
+    tokens = set(parts)
     for imp in imports:
         if imp.level:
             continue
         target = imp.module if imp.name is None else f"{imp.module}.{imp.name}"
+        if target.partition(".")[0] not in heads:
+            continue  # each test below needs the same first component
         for banned in options.banned:
             if banned == target or banned.startswith(target + ".") or target.startswith(banned + "."):
                 tokens.add(imp.bound_name)
@@ -121,7 +131,7 @@ def _all_words(tokens: frozenset[str]) -> bool:
 
 
 def _word_at(text: str, token: str, start: int) -> int:
-    """The first position from `start` where `token` stands as a whole word (what
+    r"""The first position from `start` where `token` stands as a whole word (what
     `\btoken\b` matches: `\w` is `str.isalnum()` or `_`), or -1.
 
     [perf] `str.find` scans several times faster than the regex engine runs an

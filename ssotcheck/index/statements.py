@@ -329,6 +329,16 @@ _Frame = tuple[Iterator[ast.stmt], bool, bool, _Guard, bool, bool, str]
 _NO_GUARD: _Guard = (False, "")
 
 
+# Statements `StatementCollector._stmt` records nothing for and has no body to descend into,
+# and those it reads at module level only.
+_IGNORED = frozenset({ast.Return, ast.Raise, ast.Pass, ast.Break, ast.Continue, ast.Delete,
+                      ast.Assert, ast.Nonlocal})
+_MODULE_LEVEL_ONLY = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr})
+# Compound statements other than def and class.
+_BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
+                     *_TRY_NODES, *((ast.Match,) if hasattr(ast, "Match") else ())})
+
+
 class StatementCollector:
     def __init__(self, cols: Columns) -> None:
         self.cols = cols
@@ -357,6 +367,11 @@ class StatementCollector:
             body, in_func, tc, in_try, main, top, prefix = stack[-1]
             depth = len(stack)
             for stmt in body:
+                kind = type(stmt)
+                if kind in _IGNORED or (not top and kind in _MODULE_LEVEL_ONLY):
+                    continue  # [perf] what `_stmt` would fall through on, without its tests
+                if not top and kind in _BLOCKS and not self._may_nest([stmt]):
+                    continue  # an if/for/try/with/match below module level: as `_may_nest`
                 self._stmt(stmt, in_func, tc, in_try, main, top, prefix, stack)
                 if len(stack) != depth:
                     # `_stmt` pushed sub-bodies (last-first) above this body's iterator:
