@@ -1,7 +1,8 @@
 """Per-file facts cache, and the whole-run results cache.
 
 `facts.pickle`, one per (tool version, extraction settings), holds path -> (mtime_ns, size,
-content hash, encoded facts); `facts-delta.pickle` holds the entries that changed since it
+content hash, encoded facts), partly as the pickled chunks the parse workers sent (written
+as they came, so a cold run does not pickle 20 MB of facts a second time); `facts-delta.pickle` holds the entries that changed since it
 was written (so editing one file rewrites kilobytes, not the whole cache) and is applied
 only on top of the very base file it was computed from. A hit needs the same mtime and size, or else the same content
 hash (so `touch` or a checkout does not force a re-parse); facts are reused across renames
@@ -23,6 +24,7 @@ and rebuilt.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import shutil
@@ -35,7 +37,7 @@ from ssotcheck.atomic import atomic_write
 from ssotcheck.index import codec
 from ssotcheck.model import FileFacts
 
-MAGIC = "ssotcheck-facts-v2"
+MAGIC = "ssotcheck-facts-v3"
 DELTA_MAGIC = "ssotcheck-facts-delta-v1"
 RESULTS_MAGIC = "ssotcheck-results-v2"
 # A delta larger than this share of the entries is folded into a new base file.
@@ -141,6 +143,29 @@ def _valid_raw(e: object) -> bool:
             and type(e[1]) is int and type(e[2]) is str and type(e[3]) is tuple)
 
 
+def _entries(payload: object) -> dict[str, RawEntry] | None:
+    """The entries of a facts file's payload (see `FactsCache._payload`), None unless it
+    is one of this code's, whole and well-formed."""
+    if not (isinstance(payload, tuple) and len(payload) == 4 and payload[0] == MAGIC
+            and payload[1] == CODE_VERSION and isinstance(payload[2], dict)
+            and isinstance(payload[3], tuple)):
+        return None
+    entries = dict(payload[2])
+    for blob in payload[3]:
+        if type(blob) is not bytes:
+            return None
+        try:
+            chunk = NoClassesUnpickler(io.BytesIO(blob)).load()
+        except Exception:  # damaged inside: start over, as for the file itself
+            return None
+        if not isinstance(chunk, dict):
+            return None
+        entries.update(chunk)
+    if not all(type(p) is str and _valid_raw(e) for p, e in entries.items()):
+        return None
+    return entries
+
+
 def write_pickle(target: Path, payload: object, directory: Path | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     gitignore = directory / ".gitignore" if directory else None
@@ -179,6 +204,9 @@ class FactsCache:
         self._base_id: tuple[int, int, int] | None = None
         self._by_hash: dict[str, codec.Encoded] | None = None
         self.dirty = False
+        # Pickled chunks of entries the parse workers sent, with what they hold (see
+        # `adopt_chunk`).
+        self._chunks: list[tuple[bytes, dict[str, RawEntry]]] = []
 
     @property
     def entries(self) -> Mapping[str, Entry]:
@@ -196,10 +224,9 @@ class FactsCache:
         except Exception:  # corrupt, truncated, foreign: start over, never trust it
             self.dirty = True
             return
-        if (isinstance(payload, tuple) and len(payload) == 3 and payload[0] == MAGIC
-                and payload[1] == CODE_VERSION and isinstance(payload[2], dict)
-                and all(_valid_raw(e) for e in payload[2].values())):
-            self._base = payload[2]
+        entries = _entries(payload)
+        if entries is not None:
+            self._base = entries
             self._base_id = _identity(self.file)
             self.raw = dict(self._base)
             self._apply_delta()
@@ -257,6 +284,13 @@ class FactsCache:
             self.raw[path] = (mtime_ns, size, digest, raw)
             self.dirty = True
 
+    def adopt_chunk(self, blob: bytes, entries: dict[str, RawEntry]) -> None:
+        """`blob` is `entries` pickled (by a parse worker). If, when the whole cache is
+        written, the cache still holds exactly these entries, the bytes are written as
+        they are rather than pickled again; an entry changed since (stored without an
+        mtime because it was modified moments ago, dropped, replaced) rules the blob out."""
+        self._chunks.append((blob, entries))
+
     def put(self, path: str, mtime_ns: int, size: int, facts: FileFacts) -> None:
         self.put_raw(path, mtime_ns, size, facts.content_hash, codec.encode_facts(facts))
 
@@ -284,7 +318,7 @@ class FactsCache:
                                   self.directory)
                     self.dirty = False
                     return
-            write_pickle(self.file, (MAGIC, CODE_VERSION, self.raw), self.directory)
+            write_pickle(self.file, self._payload(), self.directory)
             self._base, self._base_id = self.raw, _identity(self.file)
             self.raw = dict(self.raw)
             if self.delta_file is not None:
@@ -294,7 +328,22 @@ class FactsCache:
                     pass
         except OSError:
             return  # a read-only checkout still gets a correct (uncached) run
+        finally:
+            self._chunks = []
         self.dirty = False
+
+    def _payload(self) -> tuple[str, str, dict[str, RawEntry], tuple[bytes, ...]]:
+        """(MAGIC, CODE_VERSION, entries, pickled chunks of further entries): the chunks
+        the workers pickled that still hold exactly what the cache holds, and the rest."""
+        raw = self.raw
+        blobs: list[bytes] = []
+        covered: set[str] = set()
+        for blob, entries in self._chunks:
+            if covered.isdisjoint(entries) and all(raw.get(p) == e for p, e in entries.items()):
+                blobs.append(blob)
+                covered.update(entries)
+        rest = {p: e for p, e in raw.items() if p not in covered} if covered else raw
+        return MAGIC, CODE_VERSION, rest, tuple(blobs)
 
     def file_identity(self) -> tuple[object, ...] | None:
         """Which facts files the results were computed next to: if either was replaced or

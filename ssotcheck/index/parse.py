@@ -9,8 +9,10 @@ more than parsing it. The parent decodes each chunk while the workers parse the 
 from __future__ import annotations
 
 import gc
+import io
 import multiprocessing
 import os
+import pickle
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ssotcheck.index import codec
-from ssotcheck.index.cache import FactsCache
+from ssotcheck.index.cache import FactsCache, NoClassesUnpickler, RawEntry
 from ssotcheck.index.extract import extract
 from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.source import content_hash
@@ -93,8 +95,16 @@ def _one(root: str, rel: str, options: ExtractOptions,
 
 
 def _chunk(root: str, items: Sequence[tuple[str, tuple[int, int]]],
-           options: ExtractOptions) -> list[Result]:
-    return [_one(root, rel, options, st) for rel, st in items]
+           options: ExtractOptions) -> bytes:
+    """A chunk's results as the facts cache stores them, `{path: (mtime_ns, size, hash,
+    encoded facts)}`, pickled here: the parent unpickles them as it would any result, and
+    can write the very bytes into the facts cache instead of pickling every entry again
+    (half a second on a 10,000-file tree, see `FactsCache.adopt_chunk`)."""
+    out: dict[str, tuple[int, int, str, codec.Encoded]] = {}
+    for rel, st in items:
+        _, mtime, size, digest, raw = _one(root, rel, options, st)
+        out[rel] = (mtime, size, digest, raw)
+    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _worker_init() -> None:
@@ -131,19 +141,24 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def _run_parallel(root: Path, todo: dict[str, tuple[int, int]], options: ExtractOptions,
-                  jobs: int, sink: Sink, progress: Progress | None) -> None:
+                  jobs: int, sink: Sink, progress: Progress | None,
+                  on_chunk: Callable[[bytes, dict[str, RawEntry]], None] | None = None) -> None:
     pending = _chunks(todo, jobs)
     retry: list[str] = []
     with worker_pool(jobs) as pool:
         futures = [(c, pool.submit(_chunk, str(root), c, options)) for c in pending]
         for chunk, fut in futures:
             try:
-                got = fut.result()
+                blob = fut.result()
             except BrokenProcessPool:
                 retry.extend(rel for rel, _ in chunk)
                 continue
-            for result in got:
-                sink(result)
+            # Our own worker wrote it, but nothing in it may name a class either way.
+            got: dict[str, RawEntry] = NoClassesUnpickler(io.BytesIO(blob)).load()
+            for rel, entry in got.items():
+                sink((rel, *entry))
+            if on_chunk:
+                on_chunk(blob, got)
             if progress:
                 progress(len(got))
     # A worker died (a parser crashed on some file). Retry one file per pool so the
@@ -252,7 +267,7 @@ def collect_facts(root: Path, files: Iterable[str], options: ExtractOptions, cac
                 if progress:
                     progress(1)
         else:
-            _run_parallel(root, todo, options, jobs, sink, progress)
+            _run_parallel(root, todo, options, jobs, sink, progress, cache.adopt_chunk)
     for rel, raw in hits.items():
         out[rel] = codec.decode_facts(raw, rel)
     if forget_others:
