@@ -22,10 +22,7 @@ class ExtractOptions:
     legacy: tuple[str, ...] = ()  # dotted legacy paths (the registry's old side)
 
     def discriminator_re(self) -> re.Pattern[str] | None:
-        if not self.discriminators:
-            return None
-        alt = "|".join(re.escape(d) for d in sorted(self.discriminators))
-        return re.compile(rf"""["']({alt})["']\s*:""")
+        return _discriminator_screen(self.discriminators)[0]
 
     def banned_tokens(self) -> frozenset[str]:
         return _banned_parts(self.banned)[0]
@@ -33,6 +30,18 @@ class ExtractOptions:
     def legacy_parents(self) -> tuple[frozenset[str], frozenset[str]]:
         """The proper dotted prefixes of the legacy paths, and every component of those."""
         return _legacy_parents(self.legacy)
+
+
+@functools.lru_cache(maxsize=8)
+def _discriminator_screen(discriminators: tuple[str, ...]
+                          ) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """The pattern of a discriminator key (`"type":`), and the substrings it cannot match
+    without (each name followed by a quote): built once, not per file."""
+    if not discriminators:
+        return None, ()
+    alt = "|".join(re.escape(d) for d in sorted(discriminators))
+    needles = tuple(d + q for d in discriminators for q in "\"'")
+    return re.compile(rf"""["']({alt})["']\s*:"""), needles
 
 
 @functools.lru_cache(maxsize=8)
@@ -99,13 +108,12 @@ def expression_plan(text: str, imports: list[ImportFact],
     Both parsers apply the same text pre-screen, so they agree on *what* is collected
     even for odd spellings the screen misses (e.g. a concatenated `"ty" "pe"` key).
     """
-    dre = options.discriminator_re()
+    dre, needles = _discriminator_screen(options.discriminators)
     # [perf] Each regex below is tried only when a substring it cannot match without is
     # present: `in` scans text several times faster than the regex engine, and on a large
     # tree these two scans of every file cost ~5% of a cold run. Same answers by
     # construction (the discriminator pattern needs the name followed by a quote).
-    want_dicts = bool(dre and any(d + '"' in text or d + "'" in text
-                                  for d in options.discriminators) and dre.search(text))
+    want_dicts = bool(dre and any(n in text for n in needles) and dre.search(text))
     tokens = interesting_tokens(imports, options)
     if tokens and not _mentions_any(text, tokens):
         tokens = frozenset()
