@@ -235,7 +235,7 @@ def _analyse(config: Config, options: RunOptions) -> Analysed:
         stats = known.digests.stats if known.digests else None
         facts, parsed, _ = _load_facts(config, options, found, cache, timings, stats)
         index = _index(config, facts, timings, found.extension_modules)
-        checked = _check(config, index, parsed, timings)
+        checked = _check(config, index, parsed, timings, options.jobs or os.cpu_count() or 1)
     hashes = checked.hashes
     if hashes is not None:
         t0 = time.perf_counter()
@@ -285,9 +285,9 @@ def _already_known(config: Config, options: RunOptions, found: Discovery, cache:
 
 
 def _check(config: Config, index: ProjectIndex, parsed: int,
-           timings: dict[str, float]) -> Checked:
+           timings: dict[str, float], jobs: int = 1) -> Checked:
     t0 = time.perf_counter()
-    results = run_all(index, config)
+    results = run_all(index, config, jobs)
     timings["checks"] = time.perf_counter() - t0
     files = index.files
     return Checked(results, frozenset(p for p, f in files.items() if f.error is not None),

@@ -376,3 +376,35 @@ def test_a_damaged_entry_is_parsed_again_and_nothing_else(project: Path, tmp_pat
     assert again.stats.files_parsed == 1
     assert _summary(again) == _summary(clean)
     assert again.index.files == clean.index.files
+
+
+def _payload(directory: Path) -> tuple:
+    (facts_file,) = _cache_files(directory)
+    with open(facts_file, "rb") as fh:
+        return cachemod.NoClassesUnpickler(fh).load()
+
+
+def test_worker_bytes_are_written_as_pickled_and_read_back(tmp_path: Path) -> None:
+    """A parallel cold run writes each file's facts into the facts file as the worker
+    pickled them; a fresh load gives exactly the entries a plain extraction gives, and the
+    next run parses nothing."""
+    root = write_tree(tmp_path / "proj", FILES)
+    old = time.time_ns() - 60 * 10**9  # well past the racy-mtime window
+    for p in root.rglob("*.py"):
+        os.utime(p, ns=(old, old))
+    cache = tmp_path / "cache"
+    cold = run_on(root, jobs=2, use_cache=True, cache_dir=cache)
+    magic, version, entries = _payload(cache)
+    assert magic == cachemod.MAGIC and len(entries) == N_FILES
+    assert all(type(e[3]) is bytes for e in entries.values())  # as the workers sent them
+    fresh = FactsCache(cache, _cache_files(cache)[0].parent.name.split("-", 1)[1])
+    fresh.load()
+    options = ExtractOptions(discriminators=("type", "event_type"))
+    assert len(fresh.raw) == N_FILES
+    for rel in FILES:
+        mtime, size, digest, facts = fresh.entries[rel]
+        st = (root / rel).stat()
+        assert (mtime, size) == (st.st_mtime_ns, st.st_size)
+        assert facts == extract(rel, (root / rel).read_bytes(), options)
+    again = run_on(root, jobs=2, use_cache=True, cache_dir=cache)
+    assert again.stats.files_parsed == 0 and _summary(again) == _summary(cold)

@@ -537,6 +537,11 @@ PRUNING_CASES = {
     "one_line": "import os\nif True: a = 1; b = os.environ\nx = 1; y = {'type': 'one'}\n",
     "shadowed": "import os\n\n\ndef f(os):\n    return os.environ\n\n\n"
                 "def g():\n    return os.environ\n",
+    # subexpressions of one statement spread over lines, only some of them pre-screened
+    "long_call": "import os\n\n\nresult = call(\n    a=1,\n    b={'type': 'x', 'k': 1},\n"
+                 "    c=[i for i in range(3)],\n    d=os.environ.get('A'),\n"
+                 "    e=lambda os: os.environ,\n    f=[os.getenv(k) for os in\n"
+                 "       range(2)],\n    g=send({'k': 2,\n           'type': 'y'}),\n)\n",
 }
 
 
@@ -575,3 +580,73 @@ def test_a_trailing_semicolon_ends_the_class_in_both_parsers(source: str) -> Non
     # (found by test_mutated_sources_keep_parity).
     facts = assert_parity(source)
     assert facts.classes[0].span.end_column == source.splitlines()[-1].rindex(";") + 1
+
+
+# Bodies below module level that hold an import, class or `global` somewhere the keyword
+# scan must see: on a continuation line, after a semicolon, in a nested block, a decorated
+# nested class, a one-line suite; and bodies whose keyword is only in a string or comment.
+KEYWORD_CASES = {
+    "nested": "def f():\n    x = 1\n    if x:\n        for i in range(2):\n"
+              "            try:\n                from a import (b,\n                    c)\n"
+              "            except ImportError:\n                import d as c\n    return c\n",
+    "continuation": "def f():\n    from a \\\n        import b\n    return b\n",
+    "semicolon": "class A:\n    def m(self): x = 1; import os; return os\n",
+    "nested_class": "def f():\n    @dec\n    class B(Base):\n        class C:\n            pass\n"
+                    "    return B\n",
+    "global": "def f():\n    while True:\n        global COUNTER\n        COUNTER = 1\n",
+    "only_words": "def f():\n    # import nothing here\n    return 'class global'\n\n\n"
+                  "class A:\n    def m(self):\n        with ctx():\n            return 1\n",
+    "methods": "class A:\n    x: int = 1\n\n    def m(self):\n        if self.x:\n"
+               "            import json\n        return json\n\n    def n(self):\n"
+               "        return 2\n",
+}
+
+
+@pytest.mark.parametrize("name", [*KEYWORD_CASES, *(p.name for p in CORPUS)])
+@pytest.mark.parametrize("variant", ["as-is", "crlf", "cr"])
+def test_keyword_pruned_statement_walk_finds_what_a_full_walk_finds(
+        name: str, variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The statement walk skips def/class bodies and blocks below module level whose
+    lines hold no `import`, `class` or `global`; both parsers then find exactly what a walk
+    of every body finds."""
+    import ssotcheck.index.extract as ast_side
+    import ssotcheck.index.extract_cst as cst_side
+
+    source = KEYWORD_CASES.get(name) or (CORPUS_DIR / name).read_text(encoding="utf-8")
+    text = _variants(source)[variant]
+    pruned = assert_parity(text)
+    for side in (ast_side, cst_side):
+        monkeypatch.setattr(side, "keyword_lines", lambda text: None)
+    full = assert_parity(text)
+    assert pruned == full
+    if name in KEYWORD_CASES and name != "only_words":
+        assert pruned.imports or pruned.global_names or len(pruned.classes) > 1
+
+
+def _everything(text: str) -> list[int]:
+    return list(range(1, text.count("\n") + text.count("\r") + 2))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_sources())
+def test_pruned_walks_equal_full_walks_on_mutated_sources(text: str) -> None:
+    """Differential check of both prunings on the host parser: whatever `ast` accepts
+    gives the same facts with the pre-screened lines and keyword lines as with every
+    line (the `"ty" "pe"` key is the intended difference, see expressions.py)."""
+    import ssotcheck.index.extract as ast_side
+
+    text = text.replace('"ty" "pe"', '"k"')
+    try:
+        tree = _parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    pruned = facts_from_ast("m.py", text, tree, "d", OPTIONS)
+    saved = ast_side.keyword_lines, ast_side.candidate_lines
+    try:
+        ast_side.keyword_lines = lambda text: None  # type: ignore[assignment]
+        ast_side.candidate_lines = lambda *a: _everything(text)  # type: ignore[assignment]
+        full = facts_from_ast("m.py", text, tree, "d", OPTIONS)
+    finally:
+        ast_side.keyword_lines, ast_side.candidate_lines = saved
+    diff = _differences(pruned, full)
+    assert not diff, "\n".join(diff)

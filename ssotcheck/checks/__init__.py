@@ -13,10 +13,13 @@ also declares what it reads, so a run after a few edits can re-use its previous 
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Mapping
 
+from ssotcheck.index import codec
 from ssotcheck.model import Concept, Finding, SuppressionTable
 
 if TYPE_CHECKING:
@@ -78,10 +81,96 @@ def run_family(family: ModuleType, index: ProjectIndex, config: Config) -> Famil
     return ([f for f in result.findings if config.rule_enabled(f.rule)], list(result.concepts))
 
 
-def run_all(index: ProjectIndex, config: Config) -> dict[str, FamilyResult]:
+# [perf] On a large project the families run in two processes when the run may use two:
+# on real code the checks are ~3 s after parsing, with nothing else to do meanwhile. These
+# families go to a forked child (they share the class-kind work, and return few findings
+# to ship back); the others, SSOT202's re-export walk among them, stay here. The child
+# sees the index as it is at the fork, so nothing is re-read or re-built.
+PARALLEL_MIN_FILES = 2000
+SECOND_PROCESS = frozenset({"enums", "events", "classes", "cycles", "test_classes"})
+
+
+def run_all(index: ProjectIndex, config: Config, jobs: int = 1) -> dict[str, FamilyResult]:
     """The checks stage: every enabled family over the whole index, keyed by family."""
-    return {family_name(fam): run_family(fam, index, config)
-            for fam in families() if enabled(fam, config)}
+    todo = [fam for fam in families() if enabled(fam, config)]
+    aside = [fam for fam in todo if family_name(fam) in SECOND_PROCESS]
+    child = (_Forked(aside, index, config)
+             if jobs >= 2 and aside and len(index.paths) >= PARALLEL_MIN_FILES
+             and hasattr(os, "fork") else None)
+    results: dict[str, FamilyResult] = {}
+    try:
+        for fam in todo:
+            if child is None or fam not in aside:
+                results[family_name(fam)] = run_family(fam, index, config)
+        got = child.result() if child is not None else None
+    finally:
+        if child is not None:
+            child.close()
+    for fam in aside:
+        name = family_name(fam)
+        # The child's answer, or (it failed somehow) the same work done here.
+        results[name] = got[name] if got is not None else run_family(fam, index, config)
+    return {family_name(fam): results[family_name(fam)] for fam in todo}
+
+
+class _Forked:
+    """Families run in a forked child; their results come back through a pipe as the
+    codec's tuples. Any failure there means None, and the caller runs them itself."""
+
+    def __init__(self, fams: list[ModuleType], index: ProjectIndex, config: Config) -> None:
+        self.names = [family_name(f) for f in fams]
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            os.close(read)
+            code = 1
+            try:
+                out = {family_name(f): _encode(run_family(f, index, config)) for f in fams}
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+                code = 0
+            except BaseException:  # noqa: BLE001 - reported as a failure, redone by the parent
+                pass
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.fd: int | None = read
+
+    def result(self) -> dict[str, FamilyResult] | None:
+        assert self.fd is not None
+        with os.fdopen(self.fd, "rb") as fh:
+            self.fd = None
+            data = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        try:
+            out = pickle.loads(data)
+            return {name: _decode(out[name]) for name in self.names}
+        except Exception:  # noqa: BLE001 - a damaged answer is no answer
+            return None
+
+    def close(self) -> None:
+        """Reap the child even when the parent failed (closing the pipe ends its write)."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+def _encode(result: FamilyResult) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    findings, concepts = result
+    return ([codec.encoder(Finding)(f) for f in findings],
+            [codec.encoder(Concept)(c) for c in concepts])
+
+
+def _decode(encoded: tuple[list[tuple[object, ...]], list[tuple[object, ...]]]) -> FamilyResult:
+    findings, concepts = encoded
+    return ([codec.decoder(Finding)(f) for f in findings],
+            [codec.decoder(Concept)(c) for c in concepts])
 
 
 def flatten(results: Mapping[str, FamilyResult]) -> tuple[list[Finding], list[Concept]]:

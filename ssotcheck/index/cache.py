@@ -1,10 +1,12 @@
 """Per-file facts cache, and the whole-run results cache.
 
 `facts.pickle`, one per (tool version, extraction settings), holds path -> (mtime_ns, size,
-content hash, encoded facts); `facts-delta.pickle` holds the entries that changed since it
-was written (so editing one file rewrites kilobytes, not the whole cache) and is applied
-only on top of the very base file it was computed from. A hit needs the same mtime and size, or else the same content
-hash (so `touch` or a checkout does not force a re-parse); facts are reused across renames
+content hash, facts), each file's encoded facts pickled on their own (by the parse worker
+that extracted them, so a cold run does not pickle 20 MB of facts a second time, and a
+load copies 10^4 byte strings rather than building 10^6 tuples); `facts-delta.pickle`
+holds the entries that changed since it was written (so editing one file rewrites
+kilobytes, not the whole cache) and is applied only on top of the very base file it was
+computed from. A hit needs the same mtime and size, or else the same content hash (so `touch` or a checkout does not force a re-parse); facts are reused across renames
 by hash. The facts are stored as the plain tuples of `ssotcheck.index.codec`: loading them
 is C-speed pickle work with no class lookups at all, which also means nothing in the file
 can name code to run (the unpickler refuses every class).
@@ -36,7 +38,7 @@ from ssotcheck.atomic import atomic_write
 from ssotcheck.index import codec
 from ssotcheck.model import FileFacts
 
-MAGIC = "ssotcheck-facts-v2"
+MAGIC = "ssotcheck-facts-v4"
 DELTA_MAGIC = "ssotcheck-facts-delta-v1"
 RESULTS_MAGIC = "ssotcheck-results-v3"
 # A delta larger than this share of the entries is folded into a new base file.

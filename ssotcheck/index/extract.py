@@ -20,7 +20,8 @@ import warnings
 from dataclasses import replace
 from typing import Any, Iterator, cast
 
-from ssotcheck.index.options import ExtractOptions, candidate_lines, expression_plan, touches
+from ssotcheck.index.options import (ExtractOptions, candidate_lines, expression_plan,
+                                     keyword_lines, touches)
 from ssotcheck.index.source import content_hash, decode_source, line_count
 from ssotcheck.index.statements import Columns, StatementCollector, assemble, dotted, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, ParseError
@@ -44,20 +45,67 @@ _STATEMENTS = frozenset(
     t for t in vars(ast).values() if isinstance(t, type) and issubclass(t, ast.stmt))
 
 
+# The other nodes that carry a line range (expressions, keywords, arguments, aliases,
+# handlers, patterns): pruned by `candidate_lines` like statements, without decorators.
+_POSITIONED = frozenset(
+    t for t in vars(ast).values() if isinstance(t, type) and issubclass(t, ast.AST)
+    and "lineno" in t._attributes and t not in _STATEMENTS)
+
+
+# Fields whose values are never nodes the walk acts on: names and other scalars, and the
+# expression contexts and operators (a `Load()` under every name: a third of the nodes).
+_SCALAR_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "name", "arg", "asname",
+                            "module", "level", "kind", "type_comment", "conversion",
+                            "is_async", "simple", "tag", "kwd_attrs"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    t: () if t in (ast.Constant, ast.MatchSingleton) else tuple(
+        f for f in t._fields if f not in _SCALAR_FIELDS)
+    for t in vars(ast).values() if isinstance(t, type) and issubclass(t, ast.AST)}
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes` in the same order, without a generator per node and without
+    the children that never matter here (see `_SCALAR_FIELDS`)."""
+    out: list[ast.AST] = []
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:  # a node type this table does not know: all of them
+        return list(ast.iter_child_nodes(node))
+    for name in fields:
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        if type(value) is list:
+            out += [v for v in value if isinstance(v, ast.AST)]
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
 def _walk_with_scope(tree: ast.Module, lines: list[int]
                      ) -> Iterator[tuple[ast.AST, ast.AST | None, str | None, Any]]:
     """Every node with its parent, the qualname of the enclosing def/class and the
     function-like scopes the node is evaluated in, as a linked list `(scope, outer)`
     innermost first, or None at module level (iterative). A def's decorators,
     defaults and annotations, and a comprehension's first iterable, are evaluated
-    outside it. Statements none of whose lines is in `lines` are left out, with
-    everything inside them."""
+    outside it. Nodes none of whose lines is in `lines` (a statement's decorators
+    included) are left out, with everything inside them."""
     stack: list[tuple[ast.AST, ast.AST | None, str | None, Any]] = [(tree, None, None, None)]
-    pop, extend, children_of = stack.pop, stack.extend, ast.iter_child_nodes
+    pop, extend = stack.pop, stack.extend
+    line_set = frozenset(lines)
     while stack:
         node, parent, scope, frames = pop()
         kind = type(node)
-        if kind in _STATEMENTS:
+        if kind in _POSITIONED:
+            # [perf] Subexpressions too: in a statement that spans many lines (a long call,
+            # a dict display) most of them lie on lines the pre-screen never saw.
+            n = cast(Any, node)
+            first, last = n.lineno, n.end_lineno
+            if first == last or last is None:
+                if first not in line_set:
+                    continue
+            elif not touches(lines, first, last):
+                continue
+        elif kind in _STATEMENTS:
             n = cast(Any, node)
             decorators = getattr(n, "decorator_list", None)
             first = decorators[0].lineno if decorators else n.lineno
@@ -69,7 +117,7 @@ def _walk_with_scope(tree: ast.Module, lines: list[int]
         if kind in _FRAME_NODES:
             extend(_scoped_children(node, parent, scope, frames))
         else:
-            extend([(child, node, scope, frames) for child in children_of(node)][::-1])
+            extend([(child, node, scope, frames) for child in reversed(_children(node))])
 
 
 def _scoped_children(node: ast.AST, parent: ast.AST | None, scope: str | None, frames: Any
@@ -81,12 +129,12 @@ def _scoped_children(node: ast.AST, parent: ast.AST | None, scope: str | None, f
     if isinstance(node, ast.comprehension):
         # only the first `for`'s iterable is evaluated outside the comprehension
         first = frames is not None and cast(Any, parent).generators[0] is node
-        for child in ast.iter_child_nodes(node):
+        for child in _children(node):
             out.append((child, node, scope, frames[1] if first and child is n.iter else frames))
     else:
         body = (node, frames)
         whole = isinstance(node, _COMPREHENSIONS)
-        for child in ast.iter_child_nodes(node):
+        for child in _children(node):
             inside = whole or isinstance(child, ast.stmt) or child is n.body
             out.append((child, node, scope, body if inside else frames))
     return out[::-1]
@@ -339,7 +387,7 @@ def facts_from_ast(path: str, text: str, tree: ast.Module, digest: str,
                    options: ExtractOptions) -> FileFacts:
     cols = Columns(text)
     col = StatementCollector(cols)
-    col.run(tree)
+    col.run(tree, keyword_lines(text))
     want_dicts, tokens = expression_plan(text, col.imports, options)
     dicts: list[DictLiteralFact] = []
     uses: list[NameUse] = []

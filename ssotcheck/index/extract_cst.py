@@ -34,7 +34,8 @@ from typing import Any, Iterator, Sequence, cast
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from ssotcheck.index.options import ExtractOptions, candidate_lines, expression_plan, touches
+from ssotcheck.index.options import (ExtractOptions, candidate_lines, expression_plan,
+                                     keyword_lines, touches)
 from ssotcheck.index.source import NEWLINE_RE
 from ssotcheck.index.statements import Columns, StatementCollector, assemble, shadowed
 from ssotcheck.model import DictLiteralFact, FileFacts, NameUse, Span
@@ -327,7 +328,7 @@ class _CstExtractor:
         shallow = ast.Module(body=self._statements(self.module.body), type_ignores=[])
         # Positions are already character offsets: an all-ASCII `Columns` passes them on.
         collector = StatementCollector(Columns(""))
-        collector.run(shallow)
+        collector.run(shallow, keyword_lines(text))
         want_dicts, tokens = expression_plan(text, collector.imports, options)
         dicts: list[DictLiteralFact] = []
         uses: list[NameUse] = []

@@ -80,7 +80,9 @@ def is_generated(text: str) -> bool:
 
 def line_count(text: str) -> int:
     """Lines as an editor shows them: a final line without a newline still counts."""
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    breaks = text.count("\n")
+    if "\r" in text:
+        breaks += text.count("\r") - text.count("\r\n")
     return breaks + (bool(text) and not text.endswith(("\n", "\r")))
 
 

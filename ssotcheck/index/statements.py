@@ -13,6 +13,7 @@ import ast
 import re
 from typing import Any, Iterator, cast
 
+from ssotcheck.index.options import touches
 from ssotcheck.index.source import NEWLINE_RE, is_generated, line_count, suppressions
 from ssotcheck.model import (
     ABSENCE,
@@ -328,6 +329,16 @@ _Frame = tuple[Iterator[ast.stmt], bool, bool, _Guard, bool, bool, str]
 _NO_GUARD: _Guard = (False, "")
 
 
+# Statements `StatementCollector._stmt` records nothing for and has no body to descend into,
+# and those it reads at module level only.
+_IGNORED = frozenset({ast.Return, ast.Raise, ast.Pass, ast.Break, ast.Continue, ast.Delete,
+                      ast.Assert, ast.Nonlocal})
+_MODULE_LEVEL_ONLY = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr})
+# Compound statements other than def and class.
+_BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
+                     *_TRY_NODES, *((ast.Match,) if hasattr(ast, "Match") else ())})
+
+
 class StatementCollector:
     def __init__(self, cols: Columns) -> None:
         self.cols = cols
@@ -342,16 +353,25 @@ class StatementCollector:
         self.global_names: list[str] = []  # declared `global` in a function
         self.dynamic_names = False  # see `dynamic_statement`
         self.attribute_assigns: list[str] = []  # module-level `name.attr = ...` targets
+        self._keywords: list[int] | None = None  # see `run`
 
     # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
     # entry is an iterator over one body, so statements are visited in source order
     # (which `__all__ += [...]` and every ordered fact depend on).
-    def run(self, module: ast.Module) -> None:
+    def run(self, module: ast.Module, keyword_lines: list[int] | None = None) -> None:
+        """`keyword_lines`: `options.keyword_lines` of the text, to skip the nested bodies
+        that cannot hold an import, class or `global` (None: walk every body)."""
+        self._keywords = keyword_lines
         stack: list[_Frame] = [(iter(module.body), False, False, _NO_GUARD, False, True, "")]
         while stack:
             body, in_func, tc, in_try, main, top, prefix = stack[-1]
             depth = len(stack)
             for stmt in body:
+                kind = type(stmt)
+                if kind in _IGNORED or (not top and kind in _MODULE_LEVEL_ONLY):
+                    continue  # [perf] what `_stmt` would fall through on, without its tests
+                if not top and kind in _BLOCKS and not self._may_nest([stmt]):
+                    continue  # an if/for/try/with/match below module level: as `_may_nest`
                 self._stmt(stmt, in_func, tc, in_try, main, top, prefix, stack)
                 if len(stack) != depth:
                     # `_stmt` pushed sub-bodies (last-first) above this body's iterator:
@@ -366,15 +386,17 @@ class StatementCollector:
             self._import(stmt, in_func, tc, in_try, main)
         elif isinstance(stmt, ast.ClassDef):
             self.classes.append(self._class(stmt, prefix, nested=in_func or bool(prefix)))
-            stack.append((iter(stmt.body), in_func, tc, in_try, main, False,
-                          f"{prefix}{stmt.name}."))
+            if self._may_nest(stmt.body):
+                stack.append((iter(stmt.body), in_func, tc, in_try, main, False,
+                              f"{prefix}{stmt.name}."))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if top:
                 self.functions.append(FunctionFact(
                     stmt.name, stmt.lineno, isinstance(stmt, ast.AsyncFunctionDef),
                     tuple(d for d in (dotted(x) for x in stmt.decorator_list) if d)))
-            stack.append((iter(stmt.body), True, tc, in_try, main, False,
-                          f"{prefix}{stmt.name}.<locals>."))
+            if self._may_nest(stmt.body):
+                stack.append((iter(stmt.body), True, tc, in_try, main, False,
+                              f"{prefix}{stmt.name}.<locals>."))
         elif isinstance(stmt, ast.If):
             is_tc = tc or is_type_checking_test(stmt.test)
             # The guard is recognised in module scope only (`top`: also inside a module-level
@@ -411,6 +433,17 @@ class StatementCollector:
             self.global_names.extend(stmt.names)
         elif top and not self.dynamic_names and isinstance(stmt, ast.Expr):
             self.dynamic_names = dynamic_statement(stmt)
+
+    def _may_nest(self, body: list[ast.stmt]) -> bool:
+        """Whether a def or class body (walked below module level, where only imports,
+        classes and `global` count) may hold one of those: its lines hold their keyword."""
+        if not body:
+            return False
+        kw = self._keywords
+        if kw is None:
+            return True
+        last = body[-1]
+        return touches(kw, body[0].lineno, last.end_lineno or last.lineno)
 
     def _import(self, stmt: ast.Import | ast.ImportFrom, in_func: bool, tc: bool,
                 context: _Guard, main: bool) -> None:

@@ -1,0 +1,46 @@
+"""The text pre-screens of `ssotcheck.index.options` against the regexes they replace.
+
+`token_positions` / `_mentions_any` find whole-word tokens with `str.find` instead of a
+`\\b(?:a|b)\\b` alternation, and `keyword_lines` reports the lines of `import`, `class`
+and `global`; on any text they must say exactly what the regex says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssotcheck.index.options import _mentions_any, _token_re, keyword_lines, token_positions
+
+# Word and non-word characters, non-ASCII letters and digits among them (`\w` is Unicode).
+TEXTS = st.lists(st.sampled_from(
+    ["os", "environ", "o", "s", "_", "1", "é", "ß", "٣", "µ", "€", " ", ".", "(", "\n", "\r",
+     "\u2028", "'", "#", "iron", "env"]), max_size=30).map("".join)
+TOKENS = st.frozensets(st.sampled_from(["os", "environ", "s", "o_s", "é", "ßo", "t1", "_",
+                                        "osos", "env.iron", "a-b", ""]), min_size=1, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TOKENS)
+def test_token_positions_are_the_regex_matches(text: str, tokens: frozenset[str]) -> None:
+    expected = [m.start() for m in _token_re(tokens).finditer(text)]
+    assert sorted(token_positions(text, tokens)) == expected
+    assert _mentions_any(text, tokens) == bool(expected)
+
+
+def test_token_positions_examples() -> None:
+    text = "os.environ; pos = cost(os)\nxos os_ os2 é_os os"
+    assert sorted(token_positions(text, frozenset({"os", "environ"}))) == [0, 3, 23, text.rindex("os")]
+    assert not _mentions_any("cost posix", frozenset({"os"}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["import", "class", "global", "imports", "_", "x", "é", " ", ".",
+                                  "#", "\n", "\r", "\r\n", "\u2028"]), max_size=25).map("".join))
+def test_keyword_lines_are_the_lines_of_the_words(text: str) -> None:
+    lines = re.split(r"\r\n|\r|\n", text)
+    expected = [n for n, line in enumerate(lines, 1)
+                if re.search(r"\b(?:import|class|global)\b", line)]
+    assert keyword_lines(text) == expected
