@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import planted  # noqa: E402
 from planted import Mark  # noqa: E402
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: payloads in tests are sent (the issue-14 shapes)
 MIN_FILES = 100
 MAX_FILES = 100_000
 
