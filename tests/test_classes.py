@@ -557,3 +557,24 @@ def test_versions_of_one_module_keep_their_own_classes(make_project) -> None:
         root / "llm/cohere/embed/http2_transformation.py")
     [f] = class_findings(root)
     assert (f.path, f.severity) == ("llm/cohere/embed/http2_transformation.py", Severity.WARNING)
+
+
+def test_argument_schemas_of_plugins_in_sibling_packages_are_a_convention(make_project) -> None:
+    # langchain's mail tools: `tools/<vendor>/send_message.py` each define the tool on a
+    # first-party base and its own pydantic `SendMessageSchema`, held as `args_schema`.
+    schema = ("from pydantic import BaseModel\nclass SendMessageSchema(BaseModel):\n"
+              "    message: str\n    to: str\n    subject: str\n    cc: str\n")
+    files = {"app/__init__.py": "", "app/tools/__init__.py": "",
+             "app/tools/base.py": "class BaseTool:\n    def run(self): ...\n"}
+    for vendor in ("gmail", "office365", "slack"):
+        files[f"app/tools/{vendor}/send_message.py"] = schema + (
+            f"from app.tools.base import BaseTool\nclass {vendor.title()}Send(BaseTool):\n"
+            f"    args_schema = SendMessageSchema\n    def send(self): ...\n")
+    root = make_project(files)
+    assert class_findings(root) == []
+    # Only two packages hold the module: an old and a new copy, not yet a convention.
+    (root / "app/tools/slack/send_message.py").unlink()
+    [f] = class_findings(root)
+    assert (f.concept, f.severity) == ("SendMessageSchema", Severity.WARNING)
+    assert f.message.endswith("this copy has the same 4 members as the one in "
+                              "app.tools.gmail.send_message")

@@ -167,9 +167,25 @@ def _shape(a: ClassRef, b: ClassRef, as_package: bool = False) -> tuple[str, ...
     return tuple("*" if i in diff else part for i, part in enumerate(pa))
 
 
+def _plugin_part(ref: ClassRef, kinds: Classifier, index: ProjectIndex) -> bool:
+    """Another class of its module, on a first-party base, holds it as a class attribute
+    (langchain's `args_schema: Type[SendMessageSchema] = SendMessageSchema` on the
+    `GmailSendMessage(GmailBaseTool)` tool): the plugin's own part, such as its argument
+    schema, whatever the part's base."""
+    facts = index.files.get(ref.path)
+    for fact in facts.classes if facts is not None else ():
+        if fact is ref.fact or fact.nested:
+            continue
+        if any(m.kind != "method" and m.value == ref.fact.name for m in fact.members) \
+                and kinds.first_party_ancestors(ClassRef(ref.module, ref.path, fact)):
+            return True
+    return False
+
+
 def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
                fitting: Callable[[tuple[str, ...], bool], int],
-               own: Callable[[str], bool] = lambda module: False) -> bool:
+               own: Callable[[str], bool] = lambda module: False,
+               index: ProjectIndex | None = None) -> bool:
     """A pattern, not a copy: same-name classes on one first-party base whose modules sit
     at the same place in sibling packages. Backends picked by module path
     (`sessions/backends/cache.py` and `backends/db.py` each defining
@@ -180,7 +196,9 @@ def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
     dialect has its `dml.py`, even where only two define `OnConflictClause`). A package's
     `__init__` is a module inside it when that gives the two one shape: slack's socket-mode
     backends `socket_mode/builtin/client.py` and `socket_mode/websocket_client/__init__.py`,
-    each a `SocketModeClient(BaseSocketModeClient)`."""
+    each a `SocketModeClient(BaseSocketModeClient)`. The parts plugins hold (each mail
+    tool's `SendMessageSchema`, its `args_schema`, on pydantic's base) follow their
+    plugins when MIN_CONVENTION_PACKAGES sibling packages hold a module at that path."""
     as_package = False
     shape = _shape(a, b)
     if shape is None:
@@ -194,7 +212,8 @@ def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
     common |= {r for r in kinds.external_roots(a.qualified) & kinds.external_roots(b.qualified)
                if not r.startswith("?") and own(r.rpartition(".")[0])}
     if not common:
-        return False
+        return index is not None and _plugin_part(a, kinds, index) and _plugin_part(
+            b, kinds, index) and fitting(shape, as_package) >= MIN_CONVENTION_PACKAGES
     if shape.count("*") == 1 and shape[-1] == "*":
         return True  # sibling modules of one package
     return fitting(shape, as_package) >= MIN_CONVENTION_PACKAGES
@@ -256,7 +275,8 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
     """Same name, but by construction not copies of each other."""
     if a.qualified in kinds.ancestors(b.qualified) or b.qualified in kinds.ancestors(a.qualified):
         return True  # `class Session(other.Session)`: a same-name subclass extends it
-    if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own):
+    if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own,
+                                                      index):
         return True
     if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
         # A TypedDict types plain dicts (request params, a JSON column); a class with the
