@@ -506,3 +506,75 @@ def test_a_private_class_is_a_copy_only_when_nearly_identical(make_project) -> N
                         "    headers: dict\n    timeout: float\n    body: dict\n    query: dict\n",
     })
     assert class_findings(root) == []
+
+
+def test_backends_of_one_base_as_a_package_and_a_module_are_a_convention(make_project) -> None:
+    # slack_sdk's socket mode: `builtin/client.py` and `websocket_client/__init__.py` each
+    # define `SocketModeClient(BaseSocketModeClient)`; the package's `__init__` is a module
+    # inside it, so both sit at `socket_mode/*/*`.
+    body = "".join(f"    def {m}(self): ...\n" for m in (
+        "connect", "disconnect", "send_message", "close", "is_connected", "run_message_listeners"))
+    client = "from app.socket_mode.client import BaseClient\nclass SocketModeClient(BaseClient):\n"
+    files = {
+        "app/__init__.py": "",
+        "app/socket_mode/__init__.py": "",
+        "app/socket_mode/client.py": "class BaseClient:\n    def process(self): ...\n",
+        "app/socket_mode/builtin/__init__.py": "",
+        "app/socket_mode/builtin/client.py": client + body,
+        "app/socket_mode/websocket_client/__init__.py": client + body,
+        "app/main.py": "from app.socket_mode.builtin.client import SocketModeClient\n",
+    }
+    assert class_findings(make_project(files)) == []
+    # Without the shared first-party base they are copies.
+    files["app/socket_mode/websocket_client/__init__.py"] = "class SocketModeClient:\n" + body
+    files["app/socket_mode/builtin/client.py"] = "class SocketModeClient:\n" + body
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/socket_mode/websocket_client/__init__.py",
+                                    Severity.WARNING)
+    assert f.message.endswith(
+        "this copy has the same 6 members as the one in app.socket_mode.builtin.client")
+
+
+def test_versions_of_one_module_keep_their_own_classes(make_project) -> None:
+    # litellm's `cohere/embed/v1_transformation.py` (legacy) beside `transformation.py`.
+    body = ["get_supported_params", "map_params", "transform_request", "transform_response"]
+    files = {
+        "llm/cohere/embed/transformation.py": _methods("CohereEmbeddingConfig", body),
+        "llm/cohere/embed/v1_transformation.py": _methods("CohereEmbeddingConfig", body[:3] + [
+            "is_v3_model"]),
+        "llm/main.py": "from llm.cohere.embed.transformation import CohereEmbeddingConfig\n",
+    }
+    root = make_project(files)
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == ("llm/cohere/embed/v1_transformation.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: llm.cohere.embed.v1_transformation and "
+        "llm.cohere.embed.transformation are versions of one module (`v1_transformation` "
+        "and `transformation`): each API version keeps its own classes")
+    assert f.confidence_reasons[-1] == "versions of one module"
+    # A module name that merely ends in a digit is no version.
+    (root / "llm/cohere/embed/v1_transformation.py").rename(
+        root / "llm/cohere/embed/http2_transformation.py")
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == ("llm/cohere/embed/http2_transformation.py", Severity.WARNING)
+
+
+def test_argument_schemas_of_plugins_in_sibling_packages_are_a_convention(make_project) -> None:
+    # langchain's mail tools: `tools/<vendor>/send_message.py` each define the tool on a
+    # first-party base and its own pydantic `SendMessageSchema`, held as `args_schema`.
+    schema = ("from pydantic import BaseModel\nclass SendMessageSchema(BaseModel):\n"
+              "    message: str\n    to: str\n    subject: str\n    cc: str\n")
+    files = {"app/__init__.py": "", "app/tools/__init__.py": "",
+             "app/tools/base.py": "class BaseTool:\n    def run(self): ...\n"}
+    for vendor in ("gmail", "office365", "slack"):
+        files[f"app/tools/{vendor}/send_message.py"] = schema + (
+            f"from app.tools.base import BaseTool\nclass {vendor.title()}Send(BaseTool):\n"
+            f"    args_schema = SendMessageSchema\n    def send(self): ...\n")
+    root = make_project(files)
+    assert class_findings(root) == []
+    # Only two packages hold the module: an old and a new copy, not yet a convention.
+    (root / "app/tools/slack/send_message.py").unlink()
+    [f] = class_findings(root)
+    assert (f.concept, f.severity) == ("SendMessageSchema", Severity.WARNING)
+    assert f.message.endswith("this copy has the same 4 members as the one in "
+                              "app.tools.gmail.send_message")

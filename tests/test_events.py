@@ -567,3 +567,77 @@ def test_a_one_word_tag_payload_in_an_unrelated_module_is_not_judged(make_projec
     files["sdk/chat/literal_ai.py"] = "import sdk.vendors.opik\n" + files["sdk/chat/literal_ai.py"]
     [f] = _schema_findings(make_project(files))
     assert f.message.endswith("lacks required `trace_id`; has `id` which the schema lacks")
+
+
+def _dataclass(name: str, tag: str, fields: list[str], extra: str = "") -> str:
+    body = "".join(f"    {f}: str\n" for f in fields)
+    return (f"{extra}from dataclasses import dataclass\nfrom typing import Literal\n"
+            f"@dataclass\nclass {name}:\n{body}    type: Literal[{tag!r}] = {tag!r}\n")
+
+
+def test_a_module_that_imports_others_but_keeps_its_own_schema_of_a_tag(make_project) -> None:
+    # openai-agents: the session layer's `events.py` imports the model layer's
+    # `RealtimeModelAudioEvent` (which it carries) but defines its own, differently named
+    # `audio_interrupted` event; litellm's Anthropic types import three OpenAI-format blocks
+    # and keep Anthropic's own `document` param.
+    files = {
+        "rt/model_events.py": _dataclass("ModelAudioEvent", "audio", ["data"]) + _dataclass(
+            "ModelAudioInterruptedEvent", "audio_interrupted", ["item_id", "content_index"]),
+        "rt/events.py": _dataclass("SessionAudioInterrupted", "audio_interrupted", [
+            "info", "item_id", "content_index"],
+            "from rt.model_events import ModelAudioEvent\n"),
+        "rt/use.py": "from rt.model_events import ModelAudioInterruptedEvent\n",
+    }
+    root = make_project(files)
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity, f.confidence) == ("rt/events.py", Severity.INFO, "low")
+    assert f.message.endswith(
+        "has `info` which rt.model_events.ModelAudioInterruptedEvent lacks; shown, not "
+        "counted: rt.events imports `ModelAudioEvent` from rt.model_events, not this "
+        "event's schema there, and defines its own under another name (another layer's "
+        "event, another API's format)")
+    assert f.confidence_reasons[-1] == "its own schema beside imports of the other module"
+    # Importing the other schema itself and still defining one is a copy beside its import.
+    (root / "rt/events.py").write_text(
+        "from rt.model_events import ModelAudioInterruptedEvent\n" + files["rt/events.py"])
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity) == ("rt/events.py", Severity.ERROR)
+    assert f.confidence_reasons[-1] == "one module imports the other"
+    # So is the same class name, whatever else the module imports.
+    (root / "rt/events.py").write_text(files["rt/events.py"].replace(
+        "SessionAudioInterrupted", "ModelAudioInterruptedEvent"))
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity, f.confidence_reasons[-1]) == (
+        "rt/events.py", Severity.ERROR, "same class name")
+
+
+def test_a_schema_name_ending_in_the_others_name_is_the_same_name(make_project) -> None:
+    # litellm's `ContentPartDonePartOutputText` and the Responses `OutputText`.
+    files = {**FILLER,
+        "sdk/types/responses.py": _typed("OutputText", "output_text", {
+            "text": "str", "annotations": "list"}),
+        "sdk/vendors/openai.py": _typed("ContentPartDonePartOutputText", "output_text", {
+            "text": "str", "annotations": "list", "logprobs": "list"}),
+        "sdk/use.py": "from sdk.types.responses import OutputText\n"}
+    [f] = _schema_findings(make_project(files))
+    assert (f.path, f.severity, f.confidence_reasons[-1]) == (
+        "sdk/vendors/openai.py", Severity.ERROR, "same class name")
+
+
+def test_a_payload_is_judged_by_a_class_name_only_from_a_related_module(make_project) -> None:
+    # litellm's request item `{"type": "output_text", "text": ...}` in a transformation
+    # module against the Responses API's `OutputText` model, named after the event only.
+    model = ("from pydantic import BaseModel\nclass OutputText(BaseModel):\n"
+             "    type: str\n    text: str\n    annotations: list\n")
+    files = {**FILLER, "sdk/types/responses.py": model,
+             "sdk/chat/transformation.py": "def to_input(content):\n"
+                                           "    return {'type': 'output_text', 'text': content}\n"}
+    root = make_project(files)
+    assert _schema_findings(root) == []
+    (root / "sdk/chat/transformation.py").write_text(
+        "import sdk.types.responses\n" + files["sdk/chat/transformation.py"])
+    [f] = _schema_findings(root)
+    assert f.message == (
+        "payload in to_input for event `output_text` drifts from the schema pydantic model "
+        "`OutputText` (suggested canonical: sdk.types.responses, no copy is imported by "
+        "name): lacks required `annotations`")

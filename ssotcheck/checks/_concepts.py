@@ -495,6 +495,8 @@ MIN_WORD_LEN = 3
 # layers (`core_api/datamodels/hitl.py` and `execution_api/datamodels/hitl.py`, a legacy
 # package mirroring the new one): a shared module name there is the layout, not a copy.
 MIN_LAYER_MODULES = 3
+# A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`).
+VERSION_WORD = re.compile(r"v\d+")
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
 INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
                "other, and no package or rare path word links them)")
@@ -635,6 +637,28 @@ class Relations:
             return (f"{a} and {b} are backends on `{x}` and `{y}`, each importing its "
                     f"library: one interface, two implementations")
         return None
+
+    @staticmethod
+    def versions(a: str, b: str) -> str | None:
+        """`a` and `b` differ in one path component, which is the same name once a version
+        word is dropped from it, and at least one of them carries one: litellm's
+        `cohere/embed/transformation.py` and the legacy `v1_transformation.py` beside it,
+        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`. Each version of an API keeps
+        its own classes. The explanation for a message, or None."""
+        pa, pb = a.split("."), b.split(".")
+        if len(pa) != len(pb):
+            return None
+        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+        if len(diff) != 1:
+            return None
+        x, y = pa[diff[0]], pb[diff[0]]
+        words_x, words_y = x.lower().split("_"), y.lower().split("_")
+        kept_x = [w for w in words_x if not VERSION_WORD.fullmatch(w)]
+        kept_y = [w for w in words_y if not VERSION_WORD.fullmatch(w)]
+        if kept_x != kept_y or (kept_x == words_x and kept_y == words_y):
+            return None
+        return (f"{a} and {b} are versions of one module (`{x}` and `{y}`): each API "
+                f"version keeps its own classes")
 
     def _external_tops(self, module: str) -> frozenset[str]:
         facts = self._index.facts_for_module(module)

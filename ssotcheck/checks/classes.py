@@ -145,10 +145,20 @@ def _parallel(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex) 
 MIN_CONVENTION_PACKAGES = 3
 
 
-def _shape(a: ClassRef, b: ClassRef) -> tuple[str, ...] | None:
+def _parts(ref: ClassRef, as_package: bool) -> list[str]:
+    """A module's path components; a package's `__init__` counts as a module inside it when
+    `as_package` (slack's `socket_mode/websocket_client/__init__.py` sits at
+    `socket_mode/*/*` like `socket_mode/builtin/client.py`)."""
+    parts = ref.module.split(".")
+    if as_package and ref.path.endswith("__init__.py"):
+        parts.append("__init__")
+    return parts
+
+
+def _shape(a: ClassRef, b: ClassRef, as_package: bool = False) -> tuple[str, ...] | None:
     """The module path both sit at with the differing parts as `*`, when they differ only
     in one package component (and maybe the module name) or only in the module name."""
-    pa, pb = a.module.split("."), b.module.split(".")
+    pa, pb = _parts(a, as_package), _parts(b, as_package)
     if len(pa) != len(pb):
         return None
     diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
@@ -157,9 +167,25 @@ def _shape(a: ClassRef, b: ClassRef) -> tuple[str, ...] | None:
     return tuple("*" if i in diff else part for i, part in enumerate(pa))
 
 
+def _plugin_part(ref: ClassRef, kinds: Classifier, index: ProjectIndex) -> bool:
+    """Another class of its module, on a first-party base, holds it as a class attribute
+    (langchain's `args_schema: Type[SendMessageSchema] = SendMessageSchema` on the
+    `GmailSendMessage(GmailBaseTool)` tool): the plugin's own part, such as its argument
+    schema, whatever the part's base."""
+    facts = index.files.get(ref.path)
+    for fact in facts.classes if facts is not None else ():
+        if fact is ref.fact or fact.nested:
+            continue
+        if any(m.kind != "method" and m.value == ref.fact.name for m in fact.members) \
+                and kinds.first_party_ancestors(ClassRef(ref.module, ref.path, fact)):
+            return True
+    return False
+
+
 def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
-               fitting: Callable[[tuple[str, ...]], int],
-               own: Callable[[str], bool] = lambda module: False) -> bool:
+               fitting: Callable[[tuple[str, ...], bool], int],
+               own: Callable[[str], bool] = lambda module: False,
+               index: ProjectIndex | None = None) -> bool:
     """A pattern, not a copy: same-name classes on one first-party base whose modules sit
     at the same place in sibling packages. Backends picked by module path
     (`sessions/backends/cache.py` and `backends/db.py` each defining
@@ -167,8 +193,16 @@ def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
     `LookupModule(LookupBase)`), and per-package modules (`hue/config_flow.py`,
     `zwave/config_flow.py`, ... each a `ConfigFlow(BaseFlow)`) when at least
     MIN_CONVENTION_PACKAGES sibling packages hold a module at that path (each SQLAlchemy
-    dialect has its `dml.py`, even where only two define `OnConflictClause`)."""
+    dialect has its `dml.py`, even where only two define `OnConflictClause`). A package's
+    `__init__` is a module inside it when that gives the two one shape: slack's socket-mode
+    backends `socket_mode/builtin/client.py` and `socket_mode/websocket_client/__init__.py`,
+    each a `SocketModeClient(BaseSocketModeClient)`. The parts plugins hold (each mail
+    tool's `SendMessageSchema`, its `args_schema`, on pydantic's base) follow their
+    plugins when MIN_CONVENTION_PACKAGES sibling packages hold a module at that path."""
+    as_package = False
     shape = _shape(a, b)
+    if shape is None:
+        as_package, shape = True, _shape(a, b, as_package=True)
     if shape is None:
         return False
     common = ({c.qualified for c in kinds.first_party_ancestors(a)}
@@ -178,10 +212,11 @@ def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
     common |= {r for r in kinds.external_roots(a.qualified) & kinds.external_roots(b.qualified)
                if not r.startswith("?") and own(r.rpartition(".")[0])}
     if not common:
-        return False
+        return index is not None and _plugin_part(a, kinds, index) and _plugin_part(
+            b, kinds, index) and fitting(shape, as_package) >= MIN_CONVENTION_PACKAGES
     if shape.count("*") == 1 and shape[-1] == "*":
         return True  # sibling modules of one package
-    return fitting(shape) >= MIN_CONVENTION_PACKAGES
+    return fitting(shape, as_package) >= MIN_CONVENTION_PACKAGES
 
 
 def _constants_only(ref: ClassRef) -> bool:
@@ -215,18 +250,23 @@ class Layout:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.modules = tuple(m.split(".") for m in index.modules)
+        # The same with each package's `__init__` as a module inside it (see `_parts`).
+        self.as_packages = tuple(
+            m.split(".") + (["__init__"] if info.path.endswith("__init__.py") else [])
+            for m, info in index.modules.items())
         self.own = own_modules(index)
-        # (depth, `*` positions) -> how many modules share each masked path
-        self._masked: dict[tuple[int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
+        # (as packages, depth, `*` positions) -> how many modules share each masked path
+        self._masked: dict[tuple[bool, int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
 
-    def fitting(self, shape: tuple[str, ...]) -> int:
+    def fitting(self, shape: tuple[str, ...], as_package: bool = False) -> int:
         stars = tuple(i for i, part in enumerate(shape) if part == "*")
-        key = (len(shape), stars)
+        key = (as_package, len(shape), stars)
         counts = self._masked.get(key)
         if counts is None:
             counts = self._masked[key] = Counter(
                 tuple("*" if i in stars else p for i, p in enumerate(parts))
-                for parts in self.modules if len(parts) == len(shape))
+                for parts in (self.as_packages if as_package else self.modules)
+                if len(parts) == len(shape))
         return counts[shape]
 
 
@@ -235,7 +275,8 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
     """Same name, but by construction not copies of each other."""
     if a.qualified in kinds.ancestors(b.qualified) or b.qualified in kinds.ancestors(a.qualified):
         return True  # `class Session(other.Session)`: a same-name subclass extends it
-    if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own):
+    if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own,
+                                                      index):
         return True
     if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
         # A TypedDict types plain dicts (request params, a JSON column); a class with the
@@ -558,16 +599,21 @@ class _Check:
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members)
         declared = name in self.declared
-        backend = None if declared else self.relations.backends(home.module, reference.module)
+        backend = None if declared else (
+            self.relations.backends(home.module, reference.module)
+            or self.relations.versions(home.module, reference.module))
         if backend is not None and kind in ("copy", "drifted"):
             # Interchangeable backends (hypercorn's `asyncio/tcp_server.py` and
-            # `trio/tcp_server.py`) implement one interface on two libraries: the same
-            # member names, other code. Shown, not counted.
+            # `trio/tcp_server.py`) implement one interface on two libraries, and versions
+            # of one module (`v1_transformation.py` beside `transformation.py`) one API
+            # twice: the same member names, other code. Shown, not counted.
             return make_finding(
                 "SSOT103", f"{head}; {detail}; shown, not counted: {backend}",
                 home.location(), related=related, key=key, concept=name,
                 severity=Severity.INFO,
-                **_confidence("low", "same name", counts, "interchangeable backends"))  # type: ignore[arg-type]
+                **_confidence("low", "same name", counts, "versions of one module"
+                              if "versions of one module" in backend
+                              else "interchangeable backends"))  # type: ignore[arg-type]
         layered = None if declared else self.relations.layer_note(home.module, reference.module)
         if layered is not None and kind in ("copy", "drifted"):
             # prefect's `client/schemas/actions.py` and `server/schemas/actions.py`: the

@@ -77,20 +77,62 @@ MIN_SHARED_PAYLOAD_FIELDS = 1
 UNION_TAG_MODULES = 5
 
 
-def _related(schema: EventSchema, reference: EventSchema | None, relations: Relations
-             ) -> str | None:
-    """Why two schemas of one tag are one event's: the same distinctive class name (minus
-    an `Event`/`Payload`... suffix: `AgentStarted` and `AgentStartedEvent`), or modules
-    `Relations.evidence` relates. None for two vendors' union members that share a tag."""
+# The confidence reason and the message of `_own_schema`.
+OWN_SCHEMA = "its own schema beside imports of the other module"
+
+
+def _same_name(a: str, b: str, by_tag: bool) -> bool:
+    """The same distinctive class name, minus an `Event`/`Payload`... suffix when both are
+    tagged (`AgentStarted` and `AgentStartedEvent`), or one name the other's with words in
+    front (litellm's `ContentPartDonePartOutputText` and the Responses `OutputText`)."""
+    if not is_distinctive(a) or not is_distinctive(b):
+        return False
+    if a == b:
+        return True
+    ka, kb = event_from_class_name(a), event_from_class_name(b)
+    return by_tag and ka == kb or ka.endswith("_" + kb) or kb.endswith("_" + ka)
+
+
+def _own_schema(schema: EventSchema, reference: EventSchema, index: ProjectIndex
+                ) -> str | None:
+    """One module imports names from the other, but not the other's schema of this tag,
+    and defines its own under another name: it knows that module and chose its own event
+    (openai-agents' session `events.py` carries the model layer's `RealtimeModelAudioEvent`
+    it imports, and has its own `RealtimeAudioInterrupted`; litellm's Anthropic types import
+    three OpenAI-format blocks and keep Anthropic's `document` param). The `shown, not
+    counted` text, or None when a module imports the other schema (or the whole module)."""
+    found = None
+    for mine, theirs in ((schema, reference), (reference, schema)):
+        facts = index.files.get(mine.ref.path)
+        names: set[str] = set()
+        for imp in facts.imports if facts is not None else ():
+            target, name = index.import_target(mine.ref.module, imp)
+            if target == theirs.ref.module:
+                if name is None or name == theirs.ref.fact.name:
+                    return None  # the module, or the very schema: a copy beside its import
+                names.add(name)
+        if names and found is None:
+            found = (f"shown, not counted: {mine.ref.module} imports {_quoted(names)} from "
+                     f"{theirs.ref.module}, not this event's schema there, and defines its "
+                     f"own under another name (another layer's event, another API's format)")
+    return found
+
+
+def _related(schema: EventSchema, reference: EventSchema | None, relations: Relations,
+             index: ProjectIndex) -> tuple[str | None, str]:
+    """Why two schemas of one tag are one event's: the same distinctive class name
+    (`_same_name`), or modules `Relations.evidence` relates. None for two vendors' union
+    members that share a tag, with the `shown, not counted` text to say instead."""
     if reference is None or relations.layer_note(schema.ref.module,
                                                  reference.ref.module) is not None:
-        return None
-    a, b = schema.ref.fact.name, reference.ref.fact.name
+        return None, INDEPENDENT
     by_tag = schema.identified_by == reference.identified_by == "discriminator"
-    if is_distinctive(a) and (a == b or by_tag and event_from_class_name(a) ==
-                              event_from_class_name(b)):
-        return "same class name"
-    return relations.evidence(schema.ref.module, reference.ref.module)
+    if _same_name(schema.ref.fact.name, reference.ref.fact.name, by_tag):
+        return "same class name", ""
+    own = _own_schema(schema, reference, index)
+    if own is not None:
+        return None, own
+    return relations.evidence(schema.ref.module, reference.ref.module), INDEPENDENT
 
 
 def union_tag(event: str, homes: list[Home]) -> bool:
@@ -153,7 +195,8 @@ def _what(schema: EventSchema) -> str:
 
 def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonical: Canonical,
                     reference: EventSchema | None, event: str,
-                    schema_of: dict[str, EventSchema], why: str | None) -> Finding:
+                    schema_of: dict[str, EventSchema], why: str | None,
+                    unrelated: str = INDEPENDENT) -> Finding:
     head = (f"event `{event}` has {plural(len(homes), 'class schema')} "
             f"({canonical.describe()})")
     if reference is None:
@@ -174,9 +217,9 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
     if why is None and reference is not None:
         # Two vendors' tagged unions both tag a member `text` or `function`: without
         # anything relating the modules, one tag value is no shared event.
-        detail += f"; {INDEPENDENT}"
+        detail += f"; {unrelated}"
         severity, confidence = Severity.INFO, "low"
-        reasons += ("independent modules",)
+        reasons += ("independent modules" if unrelated == INDEPENDENT else OWN_SCHEMA,)
     elif why is not None:
         reasons += (why,)
     return make_finding(
@@ -257,11 +300,15 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
             key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
         if not missing and not unknown:
             continue
-        if generic_event(event) and not named & {s.ref.fact.name for s in candidates}:
+        if (generic_event(event) or reference.identified_by == "name") and \
+                not named & {s.ref.fact.name for s in candidates}:
             module = relations.module_of(path)
             if module is None or relations.evidence(module, reference.ref.module) is None:
                 # A dict tagged `llm` in one integration and a dataclass of event `llm` in
-                # another that it never imports: a one-word tag says nothing more.
+                # another that it never imports: a one-word tag says nothing more. Nor
+                # does a class name that spells the tag (litellm's request item
+                # `{"type": "output_text", ...}` and the Responses API's `OutputText`
+                # model, whose `type` is a plain `str`) from a module nothing relates.
                 continue
         # Identity without line numbers: where it is and what it holds, numbered when the
         # same literal repeats in one scope.
@@ -316,7 +363,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         for first, (canonical, homes, schema_of) in enumerate(_event_groups(
                 group, declared, discriminators, index, area_of)):
             _one_event(event, canonical, homes, schema_of, group if first == 0 else None,
-                       payloads, config, area_of, services, relations, findings, concepts)
+                       payloads, config, area_of, services, relations, findings, concepts,
+                       index)
     return CheckResult(tuple(sorted(confident(findings, config), key=lambda f: f.sort_key())),
                        tuple(sorted(concepts, key=lambda c: c.name)))
 
@@ -372,7 +420,7 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
                schema_of: dict[str, EventSchema], every: list[EventSchema] | None,
                payloads: dict[str, list[tuple[str, DictLiteralFact]]], config: Config,
                area_of: AreaMap, services: Services, relations: Relations,
-               findings: list[Finding], concepts: list[Concept]) -> None:
+               findings: list[Finding], concepts: list[Concept], index: ProjectIndex) -> None:
     """Findings and the register entry of one group of an event's schemas."""
     group = list(schema_of.values())
     reference = schema_of[canonical.home.qualified] if canonical.home is not None else None
@@ -386,10 +434,11 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
     if len(group) >= 2:
         for home in homes:
             if not canonical.is_home(home) and home.module != home_module:
+                why, unrelated = (None, INDEPENDENT) if union_tag(event, homes) else _related(
+                    schema_of[home.qualified], reference, relations, index)
                 event_findings.append(_schema_finding(
                     schema_of[home.qualified], home, homes, canonical, reference, event,
-                    schema_of, None if union_tag(event, homes)
-                    else _related(schema_of[home.qualified], reference, relations)))
+                    schema_of, why, unrelated))
     sites: list[Location] = []
     # Only the event's first group judges payloads, against any of its schemas (`every`).
     if every is not None and reference is not None and canonical.home is not None:
