@@ -619,9 +619,19 @@ def test_a_schema_name_ending_in_the_others_name_is_the_same_name(make_project) 
         "sdk/vendors/openai.py": _typed("ContentPartDonePartOutputText", "output_text", {
             "text": "str", "annotations": "list", "logprobs": "list"}),
         "sdk/use.py": "from sdk.types.responses import OutputText\n"}
-    [f] = _schema_findings(make_project(files))
+    root = make_project(files)
+    [f] = _schema_findings(root)
     assert (f.path, f.severity, f.confidence_reasons[-1]) == (
         "sdk/vendors/openai.py", Severity.ERROR, "same class name")
+    # Not across kinds: openai-agents' request TypedDict `RealtimeUserInputText` and the
+    # pydantic conversation item `InputText` are another layer's.
+    (root / "sdk/types/responses.py").write_text(
+        "from typing import Literal\n\nfrom pydantic import BaseModel\n\n\n"
+        "class OutputText(BaseModel):\n    type: Literal['output_text']\n"
+        "    text: str\n    annotations: list\n    logprobs: list\n", encoding="utf-8")
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity, f.message.endswith(INDEPENDENT)) == (
+        "sdk/vendors/openai.py", Severity.INFO, True)
 
 
 def test_a_payload_is_judged_by_a_class_name_only_from_a_related_module(make_project) -> None:

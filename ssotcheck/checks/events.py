@@ -81,16 +81,21 @@ UNION_TAG_MODULES = 5
 OWN_SCHEMA = "its own schema beside imports of the other module"
 
 
-def _same_name(a: str, b: str, by_tag: bool) -> bool:
+def _same_name(x: EventSchema, y: EventSchema) -> bool:
     """The same distinctive class name, minus an `Event`/`Payload`... suffix when both are
-    tagged (`AgentStarted` and `AgentStartedEvent`), or one name the other's with words in
-    front (litellm's `ContentPartDonePartOutputText` and the Responses `OutputText`)."""
+    tagged (`AgentStarted` and `AgentStartedEvent`), or, for two schemas of one kind, one
+    name the other's with words in front (litellm's pydantic `ContentPartDonePartOutputText`
+    and the Responses `OutputText`; not openai-agents' request TypedDict
+    `RealtimeUserInputText` and the pydantic conversation item `InputText`)."""
+    a, b = x.ref.fact.name, y.ref.fact.name
     if not is_distinctive(a) or not is_distinctive(b):
         return False
     if a == b:
         return True
     ka, kb = event_from_class_name(a), event_from_class_name(b)
-    return by_tag and ka == kb or ka.endswith("_" + kb) or kb.endswith("_" + ka)
+    if x.identified_by == y.identified_by == "discriminator" and ka == kb:
+        return True
+    return x.kind == y.kind and (ka.endswith("_" + kb) or kb.endswith("_" + ka))
 
 
 def _own_schema(schema: EventSchema, reference: EventSchema, index: ProjectIndex
@@ -126,8 +131,7 @@ def _related(schema: EventSchema, reference: EventSchema | None, relations: Rela
     if reference is None or relations.layer_note(schema.ref.module,
                                                  reference.ref.module) is not None:
         return None, INDEPENDENT
-    by_tag = schema.identified_by == reference.identified_by == "discriminator"
-    if _same_name(schema.ref.fact.name, reference.ref.fact.name, by_tag):
+    if _same_name(schema, reference):
         return "same class name", ""
     own = _own_schema(schema, reference, index)
     if own is not None:
