@@ -514,6 +514,18 @@ def path_words(module: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _one_component_apart(a: str, b: str) -> tuple[str, str] | None:
+    """The one component in which dotted names `a` and `b` of equal length differ, or None
+    when they differ in none or in several."""
+    pa, pb = a.split("."), b.split(".")
+    if len(pa) != len(pb):
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+    if len(diff) != 1:
+        return None
+    return pa[diff[0]], pb[diff[0]]
+
+
 class Relations:
     """Evidence that two modules belong together, so that a same-name definition in both
     may be one concept that drifted (or a confusing homonym) rather than two independent
@@ -622,14 +634,11 @@ class Relations:
         its own component names (`hypercorn.asyncio.lifespan` imports `asyncio`,
         `hypercorn.trio.lifespan` imports `trio`): one interface implemented on two
         libraries. The explanation for a message, or None."""
-        pa, pb = a.split("."), b.split(".")
-        if len(pa) != len(pb):
-            return None
-        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
-        if len(diff) != 1:
+        apart = _one_component_apart(a, b)
+        if apart is None:
             return None
         # The component or its leading word: `h11_impl.py` and `httptools_impl.py`.
-        x, y = pa[diff[0]], pb[diff[0]]
+        x, y = apart
         tops_a, tops_b = self._external_tops(a), self._external_tops(b)
         if x not in tops_a or y not in tops_b:
             x, y = x.partition("_")[0], y.partition("_")[0]
@@ -645,13 +654,10 @@ class Relations:
         `cohere/embed/transformation.py` and the legacy `v1_transformation.py` beside it,
         `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`. Each version of an API keeps
         its own classes. The explanation for a message, or None."""
-        pa, pb = a.split("."), b.split(".")
-        if len(pa) != len(pb):
+        apart = _one_component_apart(a, b)
+        if apart is None:
             return None
-        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
-        if len(diff) != 1:
-            return None
-        x, y = pa[diff[0]], pb[diff[0]]
+        x, y = apart
         words_x, words_y = x.lower().split("_"), y.lower().split("_")
         kept_x = [w for w in words_x if not VERSION_WORD.fullmatch(w)]
         kept_y = [w for w in words_y if not VERSION_WORD.fullmatch(w)]
