@@ -144,13 +144,12 @@ def changed_inputs(old: FileFacts, new: FileFacts, referenced: frozenset[str] | 
 def _texts(files: Iterable[FileFacts], first_party: frozenset[str] | set[str] | None = None
            ) -> list[str]:
     out: list[str] = []
+    # An import of a module outside the project does not refer to the name it binds (see
+    # `Inert`): adding or removing `import json as _j` is then the same non-event both ways.
+    probe = None if first_party is None else Inert(first_party, frozenset())
     for f in files:
         imports = f.imports
-        if imports and first_party is not None:
-            # An import of a module outside the project does not refer to the name it
-            # binds (see `Inert`): adding or removing `import json as _j` is then the
-            # same non-event both ways.
-            probe = Inert(first_party, frozenset())
+        if imports and probe is not None:
             imports = tuple(i for i in imports if not probe.external(i))
         if imports:
             out += [i.module for i in imports]
@@ -168,13 +167,6 @@ def _texts(files: Iterable[FileFacts], first_party: frozenset[str] | set[str] | 
         # an alias's value is looked up like a base (`Base = x.Base` reads `x`'s `Base`)
         out += [value for _, value in f.aliases]
     return out
-
-
-def tokens(f: FileFacts) -> set[str]:
-    """Every identifier a family could look up as a module-level name because of this file:
-    what imports name, what class statements and annotations mention, `__all__`, uses.
-    Over-approximating (words of string annotations, say) only makes re-use cautious."""
-    return referenced_names((f,))
 
 
 def referenced_names(files: Iterable[FileFacts],

@@ -184,15 +184,12 @@ def _fresh_stat(st: tuple[int, int], digest: str, now: int) -> tuple[int, int, s
     return (-1 if st[0] > now - RACY_NS else st[0], st[1], digest)
 
 
-def _digest(blob: bytes | tuple[bytes, tuple[bytes, ...]]) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    if isinstance(blob, bytes):
-        h.update(blob)
-    else:
-        h.update(blob[0])
-        for b in blob[1]:
-            h.update(len(b).to_bytes(8, "little"))
-            h.update(b)
+def _digest(blobs: tuple[bytes, tuple[bytes, ...]]) -> str:
+    """A stored family's digest: its concepts blob, then each bucket's length and bytes."""
+    h = hashlib.blake2b(blobs[0], digest_size=20)
+    for b in blobs[1]:
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
     return h.hexdigest()
 
 
@@ -223,10 +220,17 @@ class ResultsStore:
 
     def lookup(self, files: Iterable[str], timings: dict[str, float]) -> Known:
         """The previous run's results, and the file stats taken to find out whether they
-        still hold (handed on, so no file is stat'ed twice)."""
+        still hold (handed on, so no file is stat'ed twice). Remembered for `save`."""
         if not self.enabled:
             return Known()
         t0 = time.perf_counter()
+        try:
+            self._known = self._lookup(files)
+        finally:
+            timings["results_cache"] = time.perf_counter() - t0
+        return self._known
+
+    def _lookup(self, files: Iterable[str]) -> Known:
         try:
             res = self.facts.load_results()
             if res is None or res.get("env") != self.env or not _well_formed(res):
@@ -237,23 +241,18 @@ class ResultsStore:
             moved = res.get("facts_file") != self.facts.file_identity()
             if moved:  # replaced or damaged, or copied as it was (a restored CI cache)
                 if res.get("facts_content") != self.facts.content_identity():
-                    self._known = Known(res, digests)
-                    return self._known
+                    return Known(res, digests)
                 res["facts_file"] = self.facts.file_identity()
             if _results_key(self.env, digests.by_path) != res["key"]:
-                self._known = Known(res, digests)
-                return self._known
+                return Known(res, digests)
             if digests.changed or moved:  # touched but unchanged: remember the new stats
                 now = time.time_ns()
                 for rel in digests.changed:
                     res["stat"][rel] = _fresh_stat(digests.stats[rel], digests.by_path[rel], now)
                 self.facts.save_results(res)
-            self._known = Known(res, digests, exact=True)
-            return self._known
+            return Known(res, digests, exact=True)
         except (KeyError, TypeError, ValueError, AttributeError):
             return Known()  # a results file of another shape: run the checks
-        finally:
-            timings["results_cache"] = time.perf_counter() - t0
 
     def _before(self) -> StoredFamilies | None:
         return self._known.families() if self._known and self._known.previous else None
