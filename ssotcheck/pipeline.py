@@ -260,9 +260,14 @@ def _with_areas(results: Mapping[str, FamilyResult], area_of: AreaMap,
         if stored(name, result) or all(f.area == area_of(f.path) for f in fs):
             out[name] = result  # the same object: the store keeps its stored bytes
         else:
-            out[name] = ([f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
-                          for f in fs], result[1])
+            out[name] = ([_in_area(f, area_of) for f in fs], result[1])
     return out
+
+
+def _in_area(f: Finding, area_of: AreaMap) -> Finding:
+    """`f` with its area set, copied only when it does not have it yet."""
+    area = area_of(f.path)
+    return f if f.area == area else replace(f, area=area)
 
 
 def _already_known(config: Config, options: RunOptions, found: Discovery, cache: FactsCache,
@@ -306,9 +311,7 @@ def run_revision(config: Config, repo: Repository, revision: Revision, caches: R
     revisions of one command (`caches_for`)."""
     from ssotcheck.revisions import check_revision
 
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_gc():
         timings: dict[str, float] = {}
         found = Discovery(revision.files, revision.excluded, revision.extension_modules)
         checked, load = check_revision(config, repo, revision, caches,
@@ -319,9 +322,6 @@ def run_revision(config: Config, repo: Repository, revision: Revision, caches: R
             config.root, revision.files, load, config.src, revision.extension_modules)
         return _gate_and_score(config, replace(options, use_baseline=False, known=None),
                                Analysed(index, checked, _stats(found, index, checked, timings)))
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def caches_for(config: Config, options: RunOptions,
@@ -359,12 +359,11 @@ def _gate_and_score(config: Config, options: RunOptions, analysed: Analysed) -> 
             got = within[path] = in_scope(path, options.paths)
         return got
 
-    scoped = [f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
-              for f in findings if not options.paths or wanted(f.location.path)]
+    scoped = [_in_area(f, area_of) for f in findings
+              if not options.paths or wanted(f.location.path)]
     inline = suppressions.apply(scoped, checked.suppressions, config,
                                 options.today or dt.date.today(), frozenset(scope))
-    kept = inline.kept + [f if f.area == area_of(f.path) else replace(f, area=area_of(f.path))
-                          for f in inline.unused]
+    kept = inline.kept + [_in_area(f, area_of) for f in inline.unused]
     held: list[Suppressed] = list(inline.suppressed)
     stale: tuple[baseline_gate.Entry, ...] = ()
     baseline_file: str | None = None
