@@ -6,7 +6,8 @@ that extracted them, so a cold run does not pickle 20 MB of facts a second time,
 load copies 10^4 byte strings rather than building 10^6 tuples); `facts-delta.pickle`
 holds the entries that changed since it was written (so editing one file rewrites
 kilobytes, not the whole cache) and is applied only on top of the very base file it was
-computed from. A hit needs the same mtime and size, or else the same content hash (so `touch` or a checkout does not force a re-parse); facts are reused across renames
+computed from. A hit needs the same mtime and size, or else the same content hash (so
+`touch` or a checkout does not force a re-parse); facts are reused across renames
 by hash. The facts are stored as the plain tuples of `ssotcheck.index.codec`: loading them
 is C-speed pickle work with no class lookups at all, which also means nothing in the file
 can name code to run (the unpickler refuses every class).
@@ -160,10 +161,15 @@ def encoded(value: Stored) -> codec.Encoded | None:
     return got if type(got) is tuple else None
 
 
+def pickled(raw: codec.Encoded) -> bytes:
+    """Encoded facts as the cache file stores them (see `encoded` for the way back)."""
+    return pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _stored(e: RawEntry) -> RawEntry:
     if type(e[3]) is bytes:
         return e
-    return e[0], e[1], e[2], pickle.dumps(e[3], protocol=pickle.HIGHEST_PROTOCOL)
+    return e[0], e[1], e[2], pickled(e[3])  # type: ignore[arg-type]
 
 
 def write_pickle(target: Path, payload: object, directory: Path | None) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ssotcheck.index import codec
-from ssotcheck.index.cache import FactsCache, Stored, encoded
+from ssotcheck.index.cache import FactsCache, Stored, encoded, pickled
 from ssotcheck.index.extract import extract
 from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.source import content_hash
@@ -101,7 +100,7 @@ def _chunk(root: str, items: Sequence[tuple[str, tuple[int, int]]],
     out: list[Result] = []
     for rel, st in items:
         rel, mtime, size, digest, raw = _one(root, rel, options, st)
-        out.append((rel, mtime, size, digest, pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL)))
+        out.append((rel, mtime, size, digest, pickled(raw)))  # type: ignore[arg-type]
     return out
 
 
