@@ -267,7 +267,7 @@ def _with_areas(results: Mapping[str, FamilyResult], area_of: AreaMap,
 def _in_area(f: Finding, area_of: AreaMap) -> Finding:
     """`f` with its area set, copied only when it does not have it yet."""
     area = area_of(f.path)
-    return f if f.area == area else replace(f, area=area)
+    return f if f.area == area else f.with_area(area)
 
 
 def _already_known(config: Config, options: RunOptions, found: Discovery, cache: FactsCache,
