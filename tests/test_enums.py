@@ -9,7 +9,7 @@ import pytest
 from ssotcheck.checks.enums import renamed_copy, same_concept_by_name
 from ssotcheck.model import Finding, Severity
 from ssotcheck.checks._concepts import INDEPENDENT
-from tests.conftest import mirrored_packages, run_on
+from tests.conftest import mirrored_packages, plugin_host, run_on
 
 CANONICAL_CONFIG = """
 [tool.ssotcheck]
@@ -669,3 +669,34 @@ def test_a_renamed_copy_beside_the_concept_in_one_module_is_deliberate(make_proj
             "ArtifactCollectionSort", keys).replace("from enum import Enum\n", ""),
     })
     assert enum_findings(root) == []
+
+
+PRICE = {"ENERGY_USAGE": "energy_usage", "ENERGY_RETURN": "energy_return", "GAS": "gas"}
+
+
+def test_copies_in_two_plugins_of_a_plugin_host_are_info(make_project) -> None:
+    # Six sub-packages of `app/components`, each with a `const.py`: independent plugins.
+    files = plugin_host()
+    files["app/components/hue/const.py"] = _enum("PriceType", PRICE)
+    files["app/components/nest/const.py"] = _enum("PriceType", PRICE)
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/components/nest/const.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "independent plugins")
+    assert f.message.endswith(
+        "identical to the copy in app.components.hue.const; shown, not counted: "
+        "app.components.nest.const and app.components.hue.const are in app.components.nest "
+        "and app.components.hue, two plugins of app.components (6 sibling packages, most "
+        "with a `const` module), and neither plugin imports the other: independent plugins "
+        "keep their own code")
+    # A plugin that imports the other one builds on it: the copy counts again.
+    files["app/components/nest/sensor.py"] = "from app.components.hue import const\n"
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/components/nest/const.py", Severity.ERROR)
+
+
+def test_four_sibling_packages_are_no_plugin_host(make_project) -> None:
+    files = plugin_host(("hue", "nest", "ring", "sonos"))
+    files["app/components/hue/const.py"] = _enum("PriceType", PRICE)
+    files["app/components/nest/const.py"] = _enum("PriceType", PRICE)
+    [f] = enum_findings(make_project(files))
+    assert f.severity == Severity.ERROR

@@ -495,11 +495,28 @@ MIN_WORD_LEN = 3
 # layers (`core_api/datamodels/hitl.py` and `execution_api/datamodels/hitl.py`, a legacy
 # package mirroring the new one): a shared module name there is the layout, not a copy.
 MIN_LAYER_MODULES = 3
+# A package with at least this many sub-packages, this many of which (and at least half)
+# hold a module of one name, is a plugin host (`components/*/config_flow.py`,
+# `integrations/*/client.py`): each sub-package is a plugin of its own.
+MIN_PLUGIN_PACKAGES = 5
+# Path components under which sibling packages and modules are interchangeable
+# implementations of one interface, picked by configuration (`search/backends/database/
+# mysql` and `.../postgres`, `db/backends/*`, `sqlalchemy/dialects/*`).
+BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines"})
 # A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`).
 VERSION_WORD = re.compile(r"v\d+")
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
 INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
                "other, and no package or rare path word links them)")
+
+
+@dataclass(frozen=True, slots=True)
+class Apart:
+    """Why copies in two modules are each module's own by design: the `shown, not counted`
+    text for a message and the confidence reason."""
+
+    note: str
+    reason: str
 
 
 def path_words(module: str) -> frozenset[str]:
@@ -548,6 +565,8 @@ class Relations:
         self._layer_memo: dict[tuple[str, str], bool] = {}
         self._tops: frozenset[str] | None = None
         self._deep: dict[str, frozenset[str]] | None = None
+        self._hosts: dict[str, tuple[frozenset[str], str]] | None = None
+        self._plugin_pairs: frozenset[tuple[str, str]] | None = None
 
     def _imports(self) -> frozenset[tuple[str, str]]:
         if self._pairs is None:
@@ -617,17 +636,110 @@ class Relations:
             found = self._layer_memo[key] = len(a & b) >= MIN_LAYER_MODULES
         return found
 
-    def layer_note(self, a: str, b: str) -> str | None:
-        """The `shown, not counted` text for copies across parallel packages that do not
-        import each other, or None."""
+    def apart(self, a: str, b: str) -> Apart | None:
+        """Copies in `a` and `b` are each module's own by design, and neither module
+        imports the other: parallel packages that mirror each other (`layers`), two
+        plugins of one plugin host that neither imports the other (`plugins`), or two
+        interchangeable backends (`backend_dirs`). None otherwise."""
         if self.imports(a, b):
             return None
         where = self.layers(a, b)
-        if where is None:
+        if where is not None:
+            return Apart(f"shown, not counted: {a} and {b} sit in {where}, which mirror "
+                         f"each other and keep their own copies (a client and a server, a "
+                         f"versioned API, a legacy package)", "parallel packages")
+        plugins = self.plugins(a, b)
+        if plugins is not None:
+            return Apart(f"shown, not counted: {plugins}", "independent plugins")
+        backends = self.backend_dirs(a, b)
+        if backends is not None:
+            return Apart(f"shown, not counted: {backends}", "interchangeable backends")
+        return None
+
+    def _plugin_hosts(self) -> dict[str, tuple[frozenset[str], str]]:
+        """Plugin host package -> (its sub-packages, the module name most of them hold):
+        a package with MIN_PLUGIN_PACKAGES sub-packages or more, at least that many of
+        which, and at least half, hold a module of one name (`__init__` aside). Home
+        Assistant's `components` (`*/const.py`, `*/config_flow.py` in most of a thousand
+        integrations), a framework's `contrib` apps (`*/apps.py`, `*/models.py`), an SDK's
+        `integrations`. Memoised."""
+        if self._hosts is None:
+            children: dict[str, set[str]] = {}
+            held: dict[str, Counter[str]] = {}
+            for module in self._modules:
+                parts = module.split(".")
+                for i in range(1, len(parts) - 1):
+                    children.setdefault(".".join(parts[:i]), set()).add(parts[i])
+                if len(parts) >= 3:
+                    host = ".".join(parts[:-2])
+                    held.setdefault(host, Counter())[parts[-1]] += 1
+            hosts = {}
+            for host, subs in children.items():
+                counts = held.get(host)
+                if len(subs) < MIN_PLUGIN_PACKAGES or not counts:
+                    continue
+                name, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                if n >= max(MIN_PLUGIN_PACKAGES, len(subs) / 2):
+                    hosts[host] = (frozenset(subs), name)
+            self._hosts = hosts
+        return self._hosts
+
+    def _plugin_of(self, module: str) -> tuple[str, str] | None:
+        """(host, plugin package) of the innermost plugin host whose sub-package `module`
+        is in (or is); a module directly in the host (`homeassistant/core.py` beside
+        `components/`) is in no plugin."""
+        hosts = self._plugin_hosts()
+        parts = module.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            host = ".".join(parts[:i])
+            if host in hosts and parts[i] in hosts[host][0]:
+                return host, ".".join(parts[:i + 1])
+        return None
+
+    def _plugins_importing(self) -> frozenset[tuple[str, str]]:
+        """(plugin, plugin) pairs, both ways, where a module of one imports the other."""
+        if self._plugin_pairs is None:
+            pairs = set()
+            for importer, imported in self._imports():
+                x, y = self._plugin_of(importer), self._plugin_of(imported)
+                if x is None or y is None or x[1] == y[1]:
+                    continue
+                pairs.update({(x[1], y[1]), (y[1], x[1])})
+            self._plugin_pairs = frozenset(pairs)
+        return self._plugin_pairs
+
+    def plugins(self, a: str, b: str) -> str | None:
+        """`a` and `b` are in two plugins of one plugin host (`_plugin_hosts`), and no
+        module of either plugin imports the other plugin: independent plugins, each
+        keeping its own code as services do (two integrations' `PriceType`, two entity
+        platforms' `State`). A plugin that imports the other (a bridge on top of the
+        integration it extends) is one body of code again. The explanation, or None."""
+        x, y = self._plugin_of(a), self._plugin_of(b)
+        if x is None or y is None or x[0] != y[0] or x[1] == y[1]:
             return None
-        return (f"shown, not counted: {a} and {b} sit in {where}, which mirror each other "
-                f"and keep their own copies (a client and a server, a versioned API, a "
-                f"legacy package)")
+        if (x[1], y[1]) in self._plugins_importing():
+            return None
+        subs, name = self._plugin_hosts()[x[0]]
+        return (f"{a} and {b} are in {x[1]} and {y[1]}, two plugins of {x[0]} ({len(subs)} "
+                f"sibling packages, most with a `{name}` module), and neither plugin imports "
+                f"the other: independent plugins keep their own code")
+
+    @staticmethod
+    def backend_dirs(a: str, b: str) -> str | None:
+        """`a` and `b` share their path down to a backends directory (BACKEND_DIRS) and
+        part below it: two implementations of one interface, chosen by configuration
+        (`search/backends/database/mysql/query.py` and `.../sqlite/query.py`), at any
+        depth. The explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        common = 0
+        while common < min(len(pa), len(pb)) - 1 and pa[common] == pb[common]:
+            common += 1
+        where = [i for i in range(common) if pa[i] in BACKEND_DIRS]
+        if not where:
+            return None
+        head = ".".join(pa[:where[-1] + 1])
+        return (f"{a} and {b} are interchangeable backends under {head}: one interface, "
+                f"implementations chosen by configuration")
 
     def backends(self, a: str, b: str) -> str | None:
         """`a` and `b` differ in one path component, and each of them imports the library
@@ -686,8 +798,8 @@ class Relations:
         None when nothing says they are (independent integrations, API layers)."""
         if self.imports(a, b):
             return "one module imports the other"
-        if self.layers(a, b) is not None:
-            return None  # the shared names are the layers' layout
+        if self.apart(a, b) is not None:
+            return None  # the shared names are the layout (layers, plugins, backends)
         package = a.rpartition(".")[0]
         if package == b.rpartition(".")[0] and self._packages[package] <= self._limit:
             return "both are in package " + (package or "(top level)")

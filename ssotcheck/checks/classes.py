@@ -244,11 +244,59 @@ def own_modules(index: ProjectIndex) -> Callable[[str], bool]:
     return suffixes.__contains__
 
 
+def _trailing_place(a: ClassRef, b: ClassRef) -> tuple[tuple[str, ...], str | None] | None:
+    """Where a framework looks for two same-name classes: the package path both modules
+    end with (`management.commands` for `wagtail/management/commands/x.py` and
+    `wagtail/search/management/commands/y.py`, `migrations`), or, when their packages end
+    differently, the module name both have (`apps`, `admin`) with `None` for the package
+    part. None when they share neither."""
+    pa, pb = a.module.split(".")[:-1], b.module.split(".")[:-1]
+    n = 0
+    while n < min(len(pa), len(pb)) and pa[len(pa) - 1 - n] == pb[len(pb) - 1 - n]:
+        n += 1
+    if n:
+        return tuple(pa[len(pa) - n:]), None
+    name = a.module.rpartition(".")[2]
+    if name == b.module.rpartition(".")[2]:
+        return (), name
+    return None
+
+
+def _at_place(ref: ClassRef, place: tuple[tuple[str, ...], str | None]) -> bool:
+    tail, name = place
+    parts = ref.module.split(".")
+    if name is not None:
+        return parts[-1] == name
+    return len(parts) > len(tail) and tuple(parts[-1 - len(tail):-1]) == tail
+
+
+def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "Layout"
+                         ) -> bool:
+    """A framework's convention on its own (third-party) base: the framework finds the
+    class by name at a place (Django's `Command(BaseCommand)` in every
+    `management/commands/*.py`, `Migration(migrations.Migration)` in every
+    `migrations/*.py`), so MIN_CONVENTION_PACKAGES classes of the name on that base at
+    that place are the pattern, not copies, however alike two of them are. Pydantic
+    models are data, never a framework's hook: copies of those stay copies."""
+    if PYDANTIC in (kinds.kind(a).schema, kinds.kind(b).schema):
+        return False
+    bases = _framework_bases(a, kinds) & _framework_bases(b, kinds)
+    place = _trailing_place(a, b)
+    if not bases or place is None:
+        return False
+    found = {r.module for r in layout.named(a.fact.name)
+             if _at_place(r, place) and bases & _framework_bases(r, kinds)}
+    return len(found) >= MIN_CONVENTION_PACKAGES
+
+
 class Layout:
     """What the module tree says about conventions, memoised per run: which dotted names
-    are the project's own, and how many modules sit at a path shape."""
+    are the project's own, how many modules sit at a path shape, and which classes have
+    a name."""
 
     def __init__(self, index: ProjectIndex) -> None:
+        self._index = index
+        self._named: dict[str, list[ClassRef]] | None = None
         self.modules = tuple(m.split(".") for m in index.modules)
         # The same with each package's `__init__` as a module inside it (see `_parts`).
         self.as_packages = tuple(
@@ -257,6 +305,16 @@ class Layout:
         self.own = own_modules(index)
         # (as packages, depth, `*` positions) -> how many modules share each masked path
         self._masked: dict[tuple[bool, int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
+
+    def named(self, name: str) -> list[ClassRef]:
+        """Every top-level class of this name in the project."""
+        if self._named is None:
+            named: dict[str, list[ClassRef]] = {}
+            for ref in self._index.iter_classes():
+                if not ref.fact.nested:
+                    named.setdefault(ref.fact.name, []).append(ref)
+            self._named = named
+        return self._named.get(name, [])
 
     def fitting(self, shape: tuple[str, ...], as_package: bool = False) -> int:
         stars = tuple(i for i, part in enumerate(shape) if part == "*")
@@ -277,6 +335,8 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
         return True  # `class Session(other.Session)`: a same-name subclass extends it
     if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own,
                                                       index):
+        return True
+    if framework_convention(a, b, kinds, layout):
         return True
     if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
         # A TypedDict types plain dicts (request params, a JSON column); a class with the
@@ -614,14 +674,15 @@ class _Check:
                 **_confidence("low", "same name", counts, "versions of one module"
                               if "versions of one module" in backend
                               else "interchangeable backends"))  # type: ignore[arg-type]
-        layered = None if declared else self.relations.layer_note(home.module, reference.module)
-        if layered is not None and kind in ("copy", "drifted"):
+        apart = None if declared else self.relations.apart(home.module, reference.module)
+        if apart is not None and kind in ("copy", "drifted"):
             # prefect's `client/schemas/actions.py` and `server/schemas/actions.py`: the
-            # client ships without the server, so it keeps its own schemas.
+            # client ships without the server, so it keeps its own schemas; two plugins of
+            # one host, or two backends, keep their own classes the same way.
             return make_finding(
-                "SSOT103", f"{head}; {detail}; {layered}", home.location(), related=related,
+                "SSOT103", f"{head}; {detail}; {apart.note}", home.location(), related=related,
                 key=key, concept=name, severity=Severity.INFO,
-                **_confidence("low", "same name", counts, "parallel packages"))  # type: ignore[arg-type]
+                **_confidence("low", "same name", counts, apart.reason))  # type: ignore[arg-type]
         if kind == "drifted":
             why = None if declared else self.relations.evidence(home.module, reference.module)
             if why is None and not declared:
