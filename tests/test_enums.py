@@ -700,3 +700,17 @@ def test_four_sibling_packages_are_no_plugin_host(make_project) -> None:
     files["app/components/nest/const.py"] = _enum("PriceType", PRICE)
     [f] = enum_findings(make_project(files))
     assert f.severity == Severity.ERROR
+
+
+def test_helpers_in_a_test_tree_under_another_name_are_test_code(make_project) -> None:
+    # celery's `t/`: the smoke tests' operation enums are the tests' own.
+    files = {"t/__init__.py": "", "t/smoke/__init__.py": "", "t/smoke/conftest.py": "",
+             **{f"t/smoke/test_{n}.py": "" for n in ("worker", "tasks", "canvas", "beat")},
+             "t/smoke/operations/__init__.py": "",
+             "t/smoke/operations/worker_kill.py": _enum("Method", {"DOCKER_KILL": "kill"}),
+             "t/smoke/operations/task_termination.py": _enum("Method", {"SIGKILL": "sig"})}
+    assert enum_findings(make_project(files)) == []
+    # Without the conftest.py it is no test tree: the homonym is reported.
+    (make_project({}) / "t/smoke/conftest.py").unlink()
+    [f] = enum_findings(make_project({}))
+    assert (f.path, f.severity) == ("t/smoke/operations/worker_kill.py", Severity.WARNING)
