@@ -18,7 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from ssotcheck.globs import GlobError, compile_globs
+from ssotcheck.globs import GlobError, compile_globs, pytest_module
 from ssotcheck.index.options import ExtractOptions
 
 DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -370,8 +370,6 @@ def detected_test_dirs(paths: Iterable[str], python_files: tuple[str, ...]) -> t
     pytest's test files (`python_files`, conftest.py) at least MIN_TEST_DIR_SHARE of its
     Python files. Then the folder's helpers (`t/smoke/operations/*.py`) are test code too.
     Pure: posix paths relative to the root in, sorted folder names out."""
-    from ssotcheck.areas import pytest_module
-
     total: dict[str, int] = {}
     tests: dict[str, int] = {}
     conftest: set[str] = set()

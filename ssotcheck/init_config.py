@@ -105,7 +105,8 @@ def _layout(root: Path, paths: list[str],
 
 def _base_classes(index: ProjectIndex, config: Config) -> list[tuple[str, int, str]]:
     """Project classes in test-infrastructure folders, by how many test classes inherit them."""
-    from ssotcheck.areas import pytest_class, pytest_module
+    from ssotcheck.areas import pytest_class
+    from ssotcheck.globs import pytest_module
 
     def test_files(path: str) -> bool:
         return pytest_module(path, config.python_files)
