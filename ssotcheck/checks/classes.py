@@ -284,9 +284,8 @@ def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "L
     place = _trailing_place(a, b)
     if not bases or place is None:
         return False
-    found = {r.module for r in layout.named(a.fact.name)
-             if _at_place(r, place) and bases & _framework_bases(r, kinds)}
-    return len(found) >= MIN_CONVENTION_PACKAGES
+    return layout.at_place(a.fact.name, frozenset(bases), place, kinds) >= \
+        MIN_CONVENTION_PACKAGES
 
 
 class Layout:
@@ -297,6 +296,8 @@ class Layout:
     def __init__(self, index: ProjectIndex) -> None:
         self._index = index
         self._named: dict[str, list[ClassRef]] | None = None
+        self._places: dict[tuple[str, frozenset[str], tuple[tuple[str, ...], str | None]],
+                           int] = {}
         self.modules = tuple(m.split(".") for m in index.modules)
         # The same with each package's `__init__` as a module inside it (see `_parts`).
         self.as_packages = tuple(
@@ -306,15 +307,23 @@ class Layout:
         # (as packages, depth, `*` positions) -> how many modules share each masked path
         self._masked: dict[tuple[bool, int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
 
-    def named(self, name: str) -> list[ClassRef]:
-        """Every top-level class of this name in the project."""
-        if self._named is None:
-            named: dict[str, list[ClassRef]] = {}
-            for ref in self._index.iter_classes():
-                if not ref.fact.nested:
-                    named.setdefault(ref.fact.name, []).append(ref)
-            self._named = named
-        return self._named.get(name, [])
+    def at_place(self, name: str, bases: frozenset[str],
+                 place: tuple[tuple[str, ...], str | None], kinds: Classifier) -> int:
+        """How many modules define a top-level class `name` on one of `bases` at `place`
+        (see `_trailing_place`). Memoised: every pair of a name's copies asks again."""
+        key = (name, bases, place)
+        found = self._places.get(key)
+        if found is None:
+            if self._named is None:
+                named: dict[str, list[ClassRef]] = {}
+                for ref in self._index.iter_classes():
+                    if not ref.fact.nested:
+                        named.setdefault(ref.fact.name, []).append(ref)
+                self._named = named
+            found = self._places[key] = len({
+                r.module for r in self._named.get(name, ())
+                if _at_place(r, place) and bases & _framework_bases(r, kinds)})
+        return found
 
     def fitting(self, shape: tuple[str, ...], as_package: bool = False) -> int:
         stars = tuple(i for i, part in enumerate(shape) if part == "*")
