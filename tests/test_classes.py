@@ -633,6 +633,12 @@ def test_a_framework_class_at_its_place_on_a_third_party_base_is_a_convention(
              "app/images/management/commands/renditions.py"]
     root = make_project({"app/__init__.py": "", **{p: COMMAND for p in paths}})
     assert class_findings(root) == []
+    # A distinctive name is the project's own class wherever it sits: copies.
+    renamed = make_project({p: COMMAND.replace("class Command", "class ReindexCommand")
+                            for p in paths})
+    assert len(class_findings(renamed)) == 2
+    for p in paths:
+        (renamed / p).write_text(COMMAND)
     # Two are not yet a convention: a copied command is reported.
     (root / paths[2]).unlink()
     [f] = class_findings(root)

@@ -244,30 +244,21 @@ def own_modules(index: ProjectIndex) -> Callable[[str], bool]:
     return suffixes.__contains__
 
 
-def _trailing_place(a: ClassRef, b: ClassRef) -> tuple[tuple[str, ...], str | None] | None:
+def _trailing_place(a: ClassRef, b: ClassRef) -> tuple[str, ...]:
     """Where a framework looks for two same-name classes: the package path both modules
     end with (`management.commands` for `wagtail/management/commands/x.py` and
-    `wagtail/search/management/commands/y.py`, `migrations`), or, when their packages end
-    differently, the module name both have (`apps`, `admin`) with `None` for the package
-    part. None when they share neither."""
+    `wagtail/search/management/commands/y.py`, `migrations`); empty when their packages
+    end differently."""
     pa, pb = a.module.split(".")[:-1], b.module.split(".")[:-1]
     n = 0
     while n < min(len(pa), len(pb)) and pa[len(pa) - 1 - n] == pb[len(pb) - 1 - n]:
         n += 1
-    if n:
-        return tuple(pa[len(pa) - n:]), None
-    name = a.module.rpartition(".")[2]
-    if name == b.module.rpartition(".")[2]:
-        return (), name
-    return None
+    return tuple(pa[len(pa) - n:])
 
 
-def _at_place(ref: ClassRef, place: tuple[tuple[str, ...], str | None]) -> bool:
-    tail, name = place
+def _at_place(ref: ClassRef, place: tuple[str, ...]) -> bool:
     parts = ref.module.split(".")
-    if name is not None:
-        return parts[-1] == name
-    return len(parts) > len(tail) and tuple(parts[-1 - len(tail):-1]) == tail
+    return len(parts) > len(place) and tuple(parts[-1 - len(place):-1]) == place
 
 
 def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "Layout"
@@ -276,13 +267,15 @@ def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "L
     class by name at a place (Django's `Command(BaseCommand)` in every
     `management/commands/*.py`, `Migration(migrations.Migration)` in every
     `migrations/*.py`), so MIN_CONVENTION_PACKAGES classes of the name on that base at
-    that place are the pattern, not copies, however alike two of them are. Pydantic
-    models are data, never a framework's hook: copies of those stay copies."""
-    if PYDANTIC in (kinds.kind(a).schema, kinds.kind(b).schema):
+    that place are the pattern, not copies, however alike two of them are. The name a
+    framework looks up is a plain word (`Command`, `Migration`): a distinctive name
+    (`IndexView`) is the project's own concept wherever it sits. Pydantic models are
+    data, never a framework's hook: copies of those stay copies."""
+    if is_distinctive(a.fact.name) or PYDANTIC in (kinds.kind(a).schema, kinds.kind(b).schema):
         return False
     bases = _framework_bases(a, kinds) & _framework_bases(b, kinds)
     place = _trailing_place(a, b)
-    if not bases or place is None:
+    if not bases or not place:
         return False
     return layout.at_place(a.fact.name, frozenset(bases), place, kinds) >= \
         MIN_CONVENTION_PACKAGES
@@ -296,8 +289,7 @@ class Layout:
     def __init__(self, index: ProjectIndex) -> None:
         self._index = index
         self._named: dict[str, list[ClassRef]] | None = None
-        self._places: dict[tuple[str, frozenset[str], tuple[tuple[str, ...], str | None]],
-                           int] = {}
+        self._places: dict[tuple[str, frozenset[str], tuple[str, ...]], int] = {}
         self.modules = tuple(m.split(".") for m in index.modules)
         # The same with each package's `__init__` as a module inside it (see `_parts`).
         self.as_packages = tuple(
@@ -308,7 +300,7 @@ class Layout:
         self._masked: dict[tuple[bool, int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
 
     def at_place(self, name: str, bases: frozenset[str],
-                 place: tuple[tuple[str, ...], str | None], kinds: Classifier) -> int:
+                 place: tuple[str, ...], kinds: Classifier) -> int:
         """How many modules define a top-level class `name` on one of `bases` at `place`
         (see `_trailing_place`). Memoised: every pair of a name's copies asks again."""
         key = (name, bases, place)
