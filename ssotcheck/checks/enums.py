@@ -420,7 +420,8 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity=Severity.INFO,
                     **_confidence("low", "copies in different services")))  # type: ignore[arg-type]
                 continue
-            apart = None if declared or reference is None else relations.apart(
+            # Test-only concepts say so (below), whatever their layout.
+            apart = None if declared or reference is None or test_only else relations.apart(
                 home.module, reference.module)
             if apart is not None:
                 concept_findings.append(make_finding(
