@@ -488,6 +488,27 @@ def test_deprecated_stub_is_info(make_project) -> None:
     assert "a stub of `Palette`, remove it when nothing imports it" in f.message
 
 
+def test_an_enum_deprecated_in_its_class_statement_is_a_stub(make_project) -> None:
+    # Kept for old imports, every member warning: the class statement says deprecated.
+    members = "    DEFAULT = 'default'\n    STORAGE = 'storage'\n    YAML = 'yaml'\n"
+    root = make_project({
+        "app/core_config.py": "from enum import StrEnum\nclass ConfigSource(StrEnum):\n"
+                              + members,
+        "app/core.py": "from enum import StrEnum\nfrom app.util import EnumWithDeprecatedMembers\n"
+                       "class ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers,\n"
+                       "                   deprecated={'YAML': ('core_config.ConfigSource', '2025.11')}):\n"
+                       + members,
+        "app/util.py": "class EnumWithDeprecatedMembers(type): ...\n",
+        "app/use.py": "from app.core import ConfigSource\n",
+    })
+    [f] = enum_findings(root)
+    assert (f.path, f.severity) == ("app/core.py", Severity.INFO)
+    assert f.message == (
+        "enum `ConfigSource` is defined in 2 modules (suggested canonical: app.core_config, "
+        "no copy is imported by name); this copy is marked deprecated: a stub of "
+        "`ConfigSource`, remove it when nothing imports it")
+
+
 def test_copies_in_other_services_are_info_unless_declared(make_project) -> None:
     body = "from enum import Enum\nclass Currency(Enum):\n    EUR = 'eur'\n    USD = 'usd'\n"
     files = {"svc_a/money.py": body, "svc_a/more.py": body, "svc_b/money.py": body,

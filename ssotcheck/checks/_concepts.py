@@ -161,8 +161,14 @@ def is_distinctive(name: str) -> bool:
 
 
 def is_deprecated(ref: ClassRef) -> bool:
+    """Marked deprecated: in its docstring (`ClassFact.deprecated`), by a `@deprecated`
+    decorator, or in its class statement, by a `deprecated=` class keyword or a metaclass
+    named for deprecation (an enum kept for old imports whose members each warn: `class
+    ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers, deprecated={...})`)."""
     return ref.fact.deprecated or any(d.rsplit(".", 1)[-1] == "deprecated"
-                                      for d in ref.fact.decorators)
+                                      for d in ref.fact.decorators) or any(
+        key == "deprecated" or key == "metaclass" and "deprecat" in value.lower()
+        for key, value in ref.fact.keywords)
 
 
 def declared_convention(ref: ClassRef, config: Config) -> bool:
