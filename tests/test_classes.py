@@ -644,3 +644,24 @@ def test_a_framework_class_at_its_place_on_a_third_party_base_is_a_convention(
     [f] = class_findings(root)
     assert (f.path, f.severity) == ("app/search/management/commands/update_index.py",
                                     Severity.WARNING)
+
+
+def test_copies_in_twin_packages_are_info(make_project) -> None:
+    # One package per language, each with the same modules: their ASTs mirror by design.
+    files = {f"app/domains/{lang}/{m}.py": "" for lang in ("c", "cpp")
+             for m in ("__init__", "_ids", "_parser", "_symbol")}
+    for lang in ("c", "cpp"):
+        files[f"app/domains/{lang}/_ast.py"] = _methods(
+            "ASTDeclaration", ["clone", "describe_signature", "get_id", "name"])
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/domains/cpp/_ast.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared", "twin packages")
+    assert f.message.endswith(
+        "shown, not counted: app.domains.cpp._ast and app.domains.c._ast sit in twin packages "
+        "app.domains.cpp and app.domains.c, which hold the same modules (_ast, _ids, _parser "
+        "and _symbol): one implementation per variant, each keeping its own classes")
+    # Packages that share a few module names among many of their own are no twins.
+    for i in range(4):
+        files[f"app/domains/c/extra{i}.py"] = ""
+    [f] = class_findings(make_project(files))
+    assert f.severity == Severity.WARNING

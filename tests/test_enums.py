@@ -565,8 +565,9 @@ def _enum(name: str, members: dict[str, str]) -> str:
 
 
 def _filler(n: int) -> dict[str, str]:
-    """Unrelated modules, so the integration packages are not small ones."""
-    return {f"pkg/{d}/m{i:02d}.py": "" for d in ("vectorstores", "retrievers", "chat")
+    """Unrelated modules, so the integration packages are not small ones (each package's
+    own names: packages holding the same modules would be twins)."""
+    return {f"pkg/{d}/{d[0]}{i:02d}.py": "" for d in ("vectorstores", "retrievers", "chat")
             for i in range(n)}
 
 
@@ -574,7 +575,7 @@ def test_a_homonym_in_an_independent_module_is_info(make_project) -> None:
     root = make_project({**_filler(14),
         "pkg/vectorstores/falkordb_vector.py": _enum("SearchType", {"VECTOR": "vector",
                                                                     "HYBRID": "hybrid"}),
-        "pkg/vectorstores/m00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
+        "pkg/vectorstores/v00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
         "pkg/retrievers/docarray.py": _enum("SearchType", {"similarity": "similarity",
                                                            "mmr": "mmr"}),
     })
@@ -607,7 +608,7 @@ def test_identical_copies_behind_a_homonym_are_their_own_concept(make_project) -
     root = make_project({**_filler(14),
         "pkg/vectorstores/falkordb_vector.py": _enum("SearchType", {"VECTOR": "vector",
                                                                     "HYBRID": "hybrid"}),
-        "pkg/vectorstores/m00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
+        "pkg/vectorstores/v00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
         "pkg/chat/zep.py": _enum("SearchType", zep),
         "pkg/retrievers/zep.py": _enum("SearchType", zep),
     })
@@ -623,7 +624,7 @@ def test_same_member_names_with_other_values_are_another_enum(make_project) -> N
     root = make_project({**_filler(14),
         "pkg/vectorstores/utils.py": _enum("DistanceStrategy", {
             "COSINE": "COSINE", "MAX_INNER_PRODUCT": "MAX_INNER_PRODUCT", "JACCARD": "JACCARD"}),
-        "pkg/vectorstores/m00.py": "from pkg.vectorstores.utils import DistanceStrategy\n",
+        "pkg/vectorstores/v00.py": "from pkg.vectorstores.utils import DistanceStrategy\n",
         "pkg/vectorstores/pgvector.py": "from pkg.vectorstores.utils import mmr\n" + _enum(
             "DistanceStrategy", {"COSINE": "cosine", "MAX_INNER_PRODUCT": "inner",
                                  "EUCLIDEAN": "l2"}),

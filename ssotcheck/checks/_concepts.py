@@ -509,6 +509,10 @@ MIN_PLUGIN_PACKAGES = 5
 # implementations of one interface, picked by configuration (`search/backends/database/
 # mysql` and `.../postgres`, `db/backends/*`, `sqlalchemy/dialects/*`).
 BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines"})
+# Two sibling packages whose modules are (nearly) the same set, at least
+# MIN_LAYER_MODULES of them, are twins: one implementation per variant (sphinx's
+# `domains/c/` and `domains/cpp/`, each with `_ast`, `_ids`, `_parser`, `_symbol`).
+TWIN_SHARE = 0.8
 # A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`).
 VERSION_WORD = re.compile(r"v\d+")
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
@@ -572,6 +576,7 @@ class Relations:
         self._tops: frozenset[str] | None = None
         self._deep: dict[str, frozenset[str]] | None = None
         self._hosts: dict[str, tuple[frozenset[str], str]] | None = None
+        self._children: dict[str, frozenset[str]] | None = None
         self._plugin_pairs: frozenset[tuple[str, str]] | None = None
 
     def _imports(self) -> frozenset[tuple[str, str]]:
@@ -654,6 +659,9 @@ class Relations:
             return Apart(f"shown, not counted: {a} and {b} sit in {where}, which mirror "
                          f"each other and keep their own copies (a client and a server, a "
                          f"versioned API, a legacy package)", "parallel packages")
+        twins = self.twins(a, b)
+        if twins is not None:
+            return Apart(f"shown, not counted: {twins}", "twin packages")
         plugins = self.plugins(a, b)
         if plugins is not None:
             return Apart(f"shown, not counted: {plugins}", "independent plugins")
@@ -661,6 +669,41 @@ class Relations:
         if backends is not None:
             return Apart(f"shown, not counted: {backends}", "interchangeable backends")
         return None
+
+    def _children_of(self, package: str) -> frozenset[str]:
+        """The names of a package's direct modules and sub-packages."""
+        if self._children is None:
+            children: dict[str, set[str]] = {}
+            for module in self._modules:
+                parts = module.split(".")
+                for i in range(1, len(parts)):
+                    children.setdefault(".".join(parts[:i]), set()).add(parts[i])
+            self._children = {k: frozenset(v) for k, v in children.items()}
+        return self._children.get(package, frozenset())
+
+    def twins(self, a: str, b: str) -> str | None:
+        """`a` and `b` sit at one sub-path of two sibling packages that hold (nearly) the
+        same modules: at least MIN_LAYER_MODULES, and TWIN_SHARE of all the two hold.
+        sphinx's `domains/c/` and `domains/cpp/` (`_ast`, `_ids`, `_parser`, `_symbol`
+        each): one implementation per variant, a language, a protocol, whose classes
+        mirror each other's by design. Two categories that merely share some vendors'
+        module names (langchain's `llms/` and `chat_models/`) are no twins. The
+        explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        if len(pa) != len(pb):
+            return None
+        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+        if len(diff) != 1 or diff[0] == len(pa) - 1:
+            return None
+        i = diff[0]
+        left, right = ".".join(pa[:i + 1]), ".".join(pb[:i + 1])
+        mine, theirs = self._children_of(left), self._children_of(right)
+        shared = mine & theirs
+        if len(shared) < MIN_LAYER_MODULES or len(shared) < TWIN_SHARE * len(mine | theirs):
+            return None
+        return (f"{a} and {b} sit in twin packages {left} and {right}, which hold the same "
+                f"modules ({names_list(shared, 4)}): one implementation per variant, each "
+                f"keeping its own classes")
 
     def _plugin_hosts(self) -> dict[str, tuple[frozenset[str], str]]:
         """Plugin host package -> (its sub-packages, the module name most of them hold):
