@@ -20,7 +20,7 @@ from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
 from ssotcheck.checks._kinds import EventSchema
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import Concept, Finding, Location
+from ssotcheck.model import Concept, FileFacts, Finding, Location
 
 # ------------------------------------------------------------------------- options
 
@@ -68,16 +68,25 @@ def is_vendored(path: str) -> bool:
 
 
 def left_out(path: str, index: ProjectIndex) -> bool:
-    """Code the concept rules neither judge nor take as a concept's home: vendored copies
-    and files a generator wrote (`FileFacts.generated`, or `generated_dirs`): their copies
-    are fixed in the upstream project or the generator, and "import the canonical one" is
-    no advice there."""
+    """Code the concept rules neither judge nor take as a concept's home: vendored copies,
+    files a generator wrote (`FileFacts.generated`, or `generated_dirs`) and migration
+    scripts (`is_migration`): their copies are fixed in the upstream project or the
+    generator, or are history, and "import the canonical one" is no advice there."""
     if is_vendored(path):
         return True
     facts = index.files.get(path)
-    if facts is not None and facts.generated:
+    if facts is not None and (facts.generated or is_migration(facts)):
         return True
     return path.rpartition("/")[0] in generated_dirs(index)
+
+
+def is_migration(facts: FileFacts) -> bool:
+    """A schema-migration script (Alembic's: a `revision` and top-level `upgrade` and
+    `downgrade` functions). It snapshots the models as they were at its revision on
+    purpose, since a migration must not import today's models: its `Slice` and
+    `Dashboard` are frozen history, not copies to import instead."""
+    functions = {fn.name for fn in facts.functions}
+    return "revision" in facts.constants and {"upgrade", "downgrade"} <= functions
 
 
 # A directory of files without a generator header counts as generated when every file of
