@@ -736,3 +736,18 @@ def test_helpers_in_a_test_tree_under_another_name_are_test_code(make_project) -
     (make_project({}) / "t/smoke/conftest.py").unlink()
     [f] = enum_findings(make_project({}))
     assert (f.path, f.severity) == ("t/smoke/operations/worker_kill.py", Severity.WARNING)
+
+
+def test_a_copy_in_a_version_package_is_info(make_project) -> None:
+    # `pkg/v1/` keeps the whole old API beside the new one.
+    brands = {"AMEX": "American Express", "VISA": "Visa", "OTHER": "other"}
+    files = {"pkg/__init__.py": "", "pkg/types.py": _enum("PaymentCardBrand", brands),
+             "pkg/v1/__init__.py": "", "pkg/v1/types.py": _enum("PaymentCardBrand", brands),
+             "pkg/use.py": "from pkg.types import PaymentCardBrand\n"}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("pkg/v1/types.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "versions of one API")
+    assert f.message.endswith(
+        "identical to the copy in pkg.types; shown, not counted: pkg.v1.types and pkg.types "
+        "belong to different versions of one API (pkg.v1 is a version package): each "
+        "version keeps its own classes")

@@ -668,6 +668,9 @@ class Relations:
             return Apart(f"shown, not counted: {a} and {b} sit in {where}, which mirror "
                          f"each other and keep their own copies (a client and a server, a "
                          f"versioned API, a legacy package)", "parallel packages")
+        version = self.version_package(a, b)
+        if version is not None:
+            return Apart(f"shown, not counted: {version}", "versions of one API")
         twins = self.twins(a, b)
         if twins is not None:
             return Apart(f"shown, not counted: {twins}", "twin packages")
@@ -677,6 +680,24 @@ class Relations:
         backends = self.backend_dirs(a, b)
         if backends is not None:
             return Apart(f"shown, not counted: {backends}", "interchangeable backends")
+        return None
+
+    @staticmethod
+    def version_package(a: str, b: str) -> str | None:
+        """Where the paths of `a` and `b` part, one goes into a version package (`v1`,
+        `v2`): pydantic's `pydantic/v1/`, the whole 1.x API kept beside 2.x
+        (`v1/types.py` against `types.py`, `v1/utils.py` against `_internal/_utils.py`),
+        an `api/v1/` beside `api/v2/` or `api/common/`. Each version keeps its own
+        classes. The explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        n = 0
+        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+            n += 1
+        for parts in (pa, pb):
+            if n < len(parts) - 1 and VERSION_WORD.fullmatch(parts[n]):
+                package = ".".join(parts[:n + 1])
+                return (f"{a} and {b} belong to different versions of one API ({package} "
+                        f"is a version package): each version keeps its own classes")
         return None
 
     def _children_of(self, package: str) -> frozenset[str]:
