@@ -106,6 +106,12 @@ def _framework_bases(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
                      if not r.startswith("?") and not r.startswith(NEUTRAL_BASE_PREFIXES))
 
 
+def _base_names(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
+    """The class names of `_framework_bases` (`BaseCommand`), whichever module of the
+    framework they were imported from."""
+    return frozenset(r.rsplit(".", 1)[-1] for r in _framework_bases(ref, kinds))
+
+
 def _family(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
     """Names of the roots a class grows from: first-party ancestors without a first-party
     base, and its third-party bases (`BaseModel`, `CSTNode`)."""
@@ -273,7 +279,9 @@ def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "L
     data, never a framework's hook: copies of those stay copies."""
     if is_distinctive(a.fact.name) or PYDANTIC in (kinds.kind(a).schema, kinds.kind(b).schema):
         return False
-    bases = _framework_bases(a, kinds) & _framework_bases(b, kinds)
+    # By the base's class name: a framework re-exports its bases (`from
+    # django.core.management import BaseCommand` is `django.core.management.base`'s).
+    bases = _base_names(a, kinds) & _base_names(b, kinds)
     place = _trailing_place(a, b)
     if not bases or not place:
         return False
@@ -314,7 +322,7 @@ class Layout:
                 self._named = named
             found = self._places[key] = len({
                 r.module for r in self._named.get(name, ())
-                if _at_place(r, place) and bases & _framework_bases(r, kinds)})
+                if _at_place(r, place) and bases & _base_names(r, kinds)})
         return found
 
     def fitting(self, shape: tuple[str, ...], as_package: bool = False) -> int:
