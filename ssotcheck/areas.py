@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 from typing import Iterable
 
 from ssotcheck.config import Config
-from ssotcheck.globs import compile_globs
+from ssotcheck.globs import compile_globs, pytest_module
 
 OTHER = "other"
 
@@ -35,19 +35,6 @@ class AreaMap:
                     break
             self._memo[path] = area
         return area
-
-
-def pytest_module(path: str, patterns: tuple[str, ...]) -> bool:
-    """pytest's `python_files` rule: a pattern without `/` matches the file name, one with
-    `/` matches the end of the path."""
-    name = path.rsplit("/", 1)[-1]
-    for p in patterns:
-        if "/" not in p:
-            if fnmatchcase(name, p):
-                return True
-        elif fnmatchcase(path, p) or fnmatchcase(path, "*/" + p):
-            return True
-    return False
 
 
 def pytest_class(name: str, patterns: tuple[str, ...]) -> bool:

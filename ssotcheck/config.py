@@ -11,14 +11,14 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from ssotcheck.globs import GlobError, compile_globs
+from ssotcheck.globs import GlobError, compile_globs, pytest_module
 from ssotcheck.index.options import ExtractOptions
 
 DEFAULT_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -349,7 +349,59 @@ def from_mapping(data: dict[str, Any], root: Path, config_path: Path | None = No
             ))
         kw["banned_api"] = tuple(banned)
     kw.update(_pytest_settings(read or _file_reader(root)))
+    if "areas" not in data:
+        found = detected_test_dirs(_test_dir_candidates(root), kw.get(
+            "python_files", Config.python_files))
+        if found:
+            tests, *rest = DEFAULT_AREAS
+            kw["areas"] = ((tests[0], tests[1] + tuple(f"{d}/**" for d in found)), *rest)
     return Config(**kw)
+
+
+# A top-level folder is test code when pytest's files are at least this share of its
+# Python files (and a conftest.py says pytest runs there).
+MIN_TEST_DIR_SHARE = 0.5
+
+
+def detected_test_dirs(paths: Iterable[str], python_files: tuple[str, ...]) -> tuple[str, ...]:
+    """Top-level folders that are a test tree under another name than `tests`/`test`
+    (celery's `t/`, with `t/unit`, `t/integration`, `t/smoke`): a `conftest.py` in the
+    folder or one level below it (not in a `tests` folder, which the defaults cover), and
+    pytest's test files (`python_files`, conftest.py) at least MIN_TEST_DIR_SHARE of its
+    Python files. Then the folder's helpers (`t/smoke/operations/*.py`) are test code too.
+    Pure: posix paths relative to the root in, sorted folder names out."""
+    total: dict[str, int] = {}
+    tests: dict[str, int] = {}
+    conftest: set[str] = set()
+    covered = {g[:-3] for g in dict(DEFAULT_AREAS)["tests"] if g.endswith("/**")}
+    for path in paths:
+        top, _, rest = path.partition("/")
+        if not rest or top in covered or not path.endswith(".py"):
+            continue
+        name = rest.rpartition("/")[2]
+        total[top] = total.get(top, 0) + 1
+        if name == "conftest.py" or pytest_module(path, python_files):
+            tests[top] = tests.get(top, 0) + 1
+        if name == "conftest.py" and rest.count("/") <= 1 and rest.partition("/")[0] not in (
+                "tests", "test"):
+            conftest.add(top)
+    return tuple(sorted(d for d in conftest
+                        if tests.get(d, 0) >= MIN_TEST_DIR_SHARE * total[d]))
+
+
+def _test_dir_candidates(root: Path) -> list[str]:
+    """The Python files of the top-level folders that hold a conftest.py in themselves
+    or one level below (only those are walked: most projects have none)."""
+    out: list[str] = []
+    try:
+        tops = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return out
+    for top in tops:
+        if not any(top.glob("conftest.py")) and not any(top.glob("*/conftest.py")):
+            continue
+        out.extend(p.relative_to(root).as_posix() for p in sorted(top.rglob("*.py")))
+    return out
 
 
 def _file_reader(root: Path) -> Reader:

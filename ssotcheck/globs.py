@@ -10,6 +10,7 @@ matches the directory itself.
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Iterable
 
@@ -77,3 +78,16 @@ def compile_globs(patterns: Iterable[str]) -> re.Pattern[str] | None:
 def matches(path: str, patterns: Iterable[str]) -> bool:
     rx = _compile(tuple(patterns))
     return bool(rx and rx.match(path))
+
+
+def pytest_module(path: str, patterns: tuple[str, ...]) -> bool:
+    """pytest's `python_files` rule: a pattern without `/` matches the file name, one with
+    `/` matches the end of the path."""
+    name = path.rsplit("/", 1)[-1]
+    for p in patterns:
+        if "/" not in p:
+            if fnmatchcase(name, p):
+                return True
+        elif fnmatchcase(path, p) or fnmatchcase(path, "*/" + p):
+            return True
+    return False

@@ -67,7 +67,9 @@ def existing_config(root: Path) -> Path | None:
     return None
 
 
-def _layout(root: Path, paths: list[str]) -> tuple[str, list[tuple[str, list[str], str]]]:
+def _layout(root: Path, paths: list[str],
+            defaults: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_AREAS,
+            ) -> tuple[str, list[tuple[str, list[str], str]]]:
     src = "src" if (root / "src").is_dir() and any(p.startswith("src/") for p in paths) else "."
     prefix = "src/" if src == "src" else ""
     counts: Counter[str] = Counter()
@@ -79,7 +81,8 @@ def _layout(root: Path, paths: list[str]) -> tuple[str, list[tuple[str, list[str
         rest = p[len(prefix):] if p.startswith(prefix) else p
         if "/" in rest:
             counts[prefix + rest.split("/", 1)[0]] += 1
-    tests_globs = list(dict(DEFAULT_AREAS)["tests"])
+    # The zero-config tests area, with any test tree it detected (`t/**`).
+    tests_globs = list(dict(defaults).get("tests", dict(DEFAULT_AREAS)["tests"]))
     covered = [t[:-3] for t in tests_globs if t.endswith("/**") and "*" not in t[:-3]]
     infra_dirs = sorted(d for d in infra
                         if not any(d == c or d.startswith(c + "/") for c in covered)
@@ -91,7 +94,8 @@ def _layout(root: Path, paths: list[str]) -> tuple[str, list[tuple[str, list[str
     names: set[str] = {"tests"}
     for d, n in sorted(counts.items()):
         top = d.rsplit("/", 1)[-1]
-        if top in ("tests", "test") or d in infra_dirs or not (root / d / "__init__.py").is_file():
+        if top in ("tests", "test") or d in infra_dirs or d in covered or not (
+                root / d / "__init__.py").is_file():
             continue
         name = top if top not in names else d.replace("/", "-")
         names.add(name)
@@ -101,7 +105,8 @@ def _layout(root: Path, paths: list[str]) -> tuple[str, list[tuple[str, list[str
 
 def _base_classes(index: ProjectIndex, config: Config) -> list[tuple[str, int, str]]:
     """Project classes in test-infrastructure folders, by how many test classes inherit them."""
-    from ssotcheck.areas import pytest_class, pytest_module
+    from ssotcheck.areas import pytest_class
+    from ssotcheck.globs import pytest_module
 
     def test_files(path: str) -> bool:
         return pytest_module(path, config.python_files)
@@ -215,7 +220,7 @@ def propose(root: Path, jobs: int = 0) -> Proposal:
     paths = sorted(discover(root, base.exclude, ()).files)
     if not paths:
         raise InitError(f"{root}: no Python files found; nothing to propose")
-    src, areas = _layout(root, paths)
+    src, areas = _layout(root, paths, base.areas)
     # Proposals are judged with the proposed areas: which copy is production decides the
     # suggested canonical home, and the written file must lead to the same choice.
     config = replace(base, src=(src,), areas=tuple((n, tuple(g)) for n, g, _ in areas))

@@ -68,3 +68,14 @@ def mirrored_packages(skip: str) -> dict[str, str]:
     paths (but `skip`, which the test fills in): two packages that mirror each other."""
     return {f"app/{side}/schemas/{m}.py": "" for side in ("client", "server")
             for m in ("actions", "filters", "responses", "sorting") if m != skip}
+
+
+def plugin_host(names: tuple[str, ...] = ("hue", "nest", "ring", "sonos", "tado", "plex")
+                ) -> dict[str, str]:
+    """`app/components/<name>/` packages, each with its own (empty) `const.py`: a plugin
+    host whose sub-packages are independent plugins."""
+    files = {"app/__init__.py": "", "app/components/__init__.py": ""}
+    for n in names:
+        files[f"app/components/{n}/__init__.py"] = ""
+        files[f"app/components/{n}/const.py"] = ""
+    return files

@@ -9,7 +9,7 @@ import pytest
 from ssotcheck.checks.classes import jaccard
 from ssotcheck.model import Finding, Severity
 from ssotcheck.checks._concepts import INDEPENDENT
-from tests.conftest import mirrored_packages, run_on
+from tests.conftest import mirrored_packages, plugin_host, run_on
 
 MANAGER = """
 class WebSocketManager:
@@ -578,3 +578,93 @@ def test_argument_schemas_of_plugins_in_sibling_packages_are_a_convention(make_p
     assert (f.concept, f.severity) == ("SendMessageSchema", Severity.WARNING)
     assert f.message.endswith("this copy has the same 4 members as the one in "
                               "app.tools.gmail.send_message")
+
+
+def test_copies_in_two_plugins_of_a_plugin_host_are_info(make_project) -> None:
+    body = ["connect", "discover", "refresh", "close"]
+    files = plugin_host()
+    files["app/components/hue/coordinator.py"] = _methods("DiscoveryService", body)
+    files["app/components/nest/bridge.py"] = _methods("DiscoveryService", body)
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/components/nest/bridge.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared", "independent plugins")
+    assert f.message.endswith(
+        "shown, not counted: app.components.nest.bridge and app.components.hue.coordinator "
+        "are in app.components.nest and app.components.hue, two plugins of app.components "
+        "(6 sibling packages, most with a `const` module), and neither plugin imports the "
+        "other: independent plugins keep their own code")
+    # A module of the host's parent package is in no plugin: its copy is judged as ever,
+    # and being imported by nobody the plugins' copies are copies of it.
+    files["app/core.py"] = _methods("DiscoveryService", body)
+    found = class_findings(make_project(files))
+    assert [(f.path, f.severity) for f in found] == [
+        ("app/components/hue/coordinator.py", Severity.WARNING),
+        ("app/components/nest/bridge.py", Severity.WARNING)]
+
+
+def test_backends_under_a_backends_directory_at_any_depth_are_info(make_project) -> None:
+    files = {"app/__init__.py": "", "app/search/backends/__init__.py": "",
+             "app/search/backends/database/__init__.py": ""}
+    for db in ("mysql", "sqlite"):
+        files[f"app/search/backends/database/{db}/__init__.py"] = ""
+        files[f"app/search/backends/database/{db}/query.py"] = _methods(
+            "LexemeCombinable", ["combine", "invert", "resolve", "as_sql"])
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/search/backends/database/sqlite/query.py",
+                                    Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: app.search.backends.database.sqlite.query and "
+        "app.search.backends.database.mysql.query are interchangeable backends under "
+        "app.search.backends: one interface, implementations chosen by configuration")
+
+
+COMMAND = ("from django.core.management.base import BaseCommand\n"
+           "class Command(BaseCommand):\n    help = 'x'\n"
+           "    def add_arguments(self, parser): ...\n    def handle(self, **options): ...\n"
+           "    def write(self, *args): ...\n    def print_newline(self): ...\n")
+
+
+def test_a_framework_class_at_its_place_on_a_third_party_base_is_a_convention(
+        make_project) -> None:
+    # Django finds `Command` in every `management/commands/*.py`: three of them on
+    # `BaseCommand` are the convention, however alike.
+    paths = ["app/management/commands/rebuild.py",
+             "app/search/management/commands/update_index.py",
+             "app/images/management/commands/renditions.py"]
+    # One imports the base from the package that re-exports it: the same base.
+    reexported = COMMAND.replace("django.core.management.base", "django.core.management")
+    root = make_project({"app/__init__.py": "", **{p: COMMAND for p in paths},
+                         paths[1]: reexported})
+    assert class_findings(root) == []
+    # A distinctive name is the project's own class wherever it sits: copies.
+    renamed = make_project({p: COMMAND.replace("class Command", "class ReindexCommand")
+                            for p in paths})
+    assert len(class_findings(renamed)) == 2
+    for p in paths:
+        (renamed / p).write_text(COMMAND)
+    # Two are not yet a convention: a copied command is reported.
+    (root / paths[2]).unlink()
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == ("app/search/management/commands/update_index.py",
+                                    Severity.WARNING)
+
+
+def test_copies_in_twin_packages_are_info(make_project) -> None:
+    # One package per language, each with the same modules: their ASTs mirror by design.
+    files = {f"app/domains/{lang}/{m}.py": "" for lang in ("c", "cpp")
+             for m in ("__init__", "_ids", "_parser", "_symbol")}
+    for lang in ("c", "cpp"):
+        files[f"app/domains/{lang}/_ast.py"] = _methods(
+            "ASTDeclaration", ["clone", "describe_signature", "get_id", "name"])
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/domains/cpp/_ast.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared", "twin packages")
+    assert f.message.endswith(
+        "shown, not counted: app.domains.cpp._ast and app.domains.c._ast sit in twin packages "
+        "app.domains.cpp and app.domains.c, which hold the same modules (_ast, _ids, _parser "
+        "and _symbol): one implementation per variant, each keeping its own classes")
+    # Packages that share a few module names among many of their own are no twins.
+    for i in range(4):
+        files[f"app/domains/c/extra{i}.py"] = ""
+    [f] = class_findings(make_project(files))
+    assert f.severity == Severity.WARNING

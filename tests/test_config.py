@@ -185,3 +185,23 @@ def test_duplicate_rule_settings_load(tmp_path: Path) -> None:
     assert (defaults.services, defaults.conventions, defaults.min_confidence,
             defaults.envelopes) == (None, (), "low", ("payload", "data"))
     assert _load(tmp_path, "[tool.ssotcheck]\nservices = []\n").services == ()
+
+
+def test_a_top_level_test_tree_under_another_name_is_detected(tmp_path) -> None:
+    from ssotcheck.config import DEFAULT_AREAS, detected_test_dirs, from_mapping
+    paths = ["t/__init__.py", "t/unit/conftest.py", "t/unit/test_app.py", "t/unit/test_beat.py",
+             "t/smoke/conftest.py", "t/smoke/operations/worker_kill.py", "celery/app.py",
+             "celery/conftest.py", "celery/a.py", "celery/b.py", "mypkg/tests/conftest.py",
+             "mypkg/tests/test_x.py", "mypkg/tests/test_y.py", "mypkg/z.py"]
+    # t/: conftest.py one level down and 5 of 6 files pytest's; celery/: 1 of 4;
+    # mypkg/: its conftest.py is in `tests/`, which the defaults already cover.
+    assert detected_test_dirs(paths, ("test_*.py",)) == ("t",)
+    for p in paths:
+        (tmp_path / p).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / p).write_text("")
+    [(name, globs), production] = from_mapping({}, tmp_path).areas
+    assert (name, globs) == ("tests", dict(DEFAULT_AREAS)["tests"] + ("t/**",))
+    assert production == DEFAULT_AREAS[1]
+    # Configured areas are used as they are.
+    configured = from_mapping({"areas": {"prod": ["**"]}}, tmp_path).areas
+    assert configured == (("prod", ("**",)),)

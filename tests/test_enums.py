@@ -9,7 +9,7 @@ import pytest
 from ssotcheck.checks.enums import renamed_copy, same_concept_by_name
 from ssotcheck.model import Finding, Severity
 from ssotcheck.checks._concepts import INDEPENDENT
-from tests.conftest import mirrored_packages, run_on
+from tests.conftest import mirrored_packages, plugin_host, run_on
 
 CANONICAL_CONFIG = """
 [tool.ssotcheck]
@@ -488,6 +488,27 @@ def test_deprecated_stub_is_info(make_project) -> None:
     assert "a stub of `Palette`, remove it when nothing imports it" in f.message
 
 
+def test_an_enum_deprecated_in_its_class_statement_is_a_stub(make_project) -> None:
+    # Kept for old imports, every member warning: the class statement says deprecated.
+    members = "    DEFAULT = 'default'\n    STORAGE = 'storage'\n    YAML = 'yaml'\n"
+    root = make_project({
+        "app/core_config.py": "from enum import StrEnum\nclass ConfigSource(StrEnum):\n"
+                              + members,
+        "app/core.py": "from enum import StrEnum\nfrom app.util import EnumWithDeprecatedMembers\n"
+                       "class ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers,\n"
+                       "                   deprecated={'YAML': ('core_config.ConfigSource', '2025.11')}):\n"
+                       + members,
+        "app/util.py": "class EnumWithDeprecatedMembers(type): ...\n",
+        "app/use.py": "from app.core import ConfigSource\n",
+    })
+    [f] = enum_findings(root)
+    assert (f.path, f.severity) == ("app/core.py", Severity.INFO)
+    assert f.message == (
+        "enum `ConfigSource` is defined in 2 modules (suggested canonical: app.core_config, "
+        "no copy is imported by name); this copy is marked deprecated: a stub of "
+        "`ConfigSource`, remove it when nothing imports it")
+
+
 def test_copies_in_other_services_are_info_unless_declared(make_project) -> None:
     body = "from enum import Enum\nclass Currency(Enum):\n    EUR = 'eur'\n    USD = 'usd'\n"
     files = {"svc_a/money.py": body, "svc_a/more.py": body, "svc_b/money.py": body,
@@ -544,8 +565,9 @@ def _enum(name: str, members: dict[str, str]) -> str:
 
 
 def _filler(n: int) -> dict[str, str]:
-    """Unrelated modules, so the integration packages are not small ones."""
-    return {f"pkg/{d}/m{i:02d}.py": "" for d in ("vectorstores", "retrievers", "chat")
+    """Unrelated modules, so the integration packages are not small ones (each package's
+    own names: packages holding the same modules would be twins)."""
+    return {f"pkg/{d}/{d[0]}{i:02d}.py": "" for d in ("vectorstores", "retrievers", "chat")
             for i in range(n)}
 
 
@@ -553,7 +575,7 @@ def test_a_homonym_in_an_independent_module_is_info(make_project) -> None:
     root = make_project({**_filler(14),
         "pkg/vectorstores/falkordb_vector.py": _enum("SearchType", {"VECTOR": "vector",
                                                                     "HYBRID": "hybrid"}),
-        "pkg/vectorstores/m00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
+        "pkg/vectorstores/v00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
         "pkg/retrievers/docarray.py": _enum("SearchType", {"similarity": "similarity",
                                                            "mmr": "mmr"}),
     })
@@ -586,7 +608,7 @@ def test_identical_copies_behind_a_homonym_are_their_own_concept(make_project) -
     root = make_project({**_filler(14),
         "pkg/vectorstores/falkordb_vector.py": _enum("SearchType", {"VECTOR": "vector",
                                                                     "HYBRID": "hybrid"}),
-        "pkg/vectorstores/m00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
+        "pkg/vectorstores/v00.py": "from pkg.vectorstores.falkordb_vector import SearchType\n",
         "pkg/chat/zep.py": _enum("SearchType", zep),
         "pkg/retrievers/zep.py": _enum("SearchType", zep),
     })
@@ -602,7 +624,7 @@ def test_same_member_names_with_other_values_are_another_enum(make_project) -> N
     root = make_project({**_filler(14),
         "pkg/vectorstores/utils.py": _enum("DistanceStrategy", {
             "COSINE": "COSINE", "MAX_INNER_PRODUCT": "MAX_INNER_PRODUCT", "JACCARD": "JACCARD"}),
-        "pkg/vectorstores/m00.py": "from pkg.vectorstores.utils import DistanceStrategy\n",
+        "pkg/vectorstores/v00.py": "from pkg.vectorstores.utils import DistanceStrategy\n",
         "pkg/vectorstores/pgvector.py": "from pkg.vectorstores.utils import mmr\n" + _enum(
             "DistanceStrategy", {"COSINE": "cosine", "MAX_INNER_PRODUCT": "inner",
                                  "EUCLIDEAN": "l2"}),
@@ -669,3 +691,63 @@ def test_a_renamed_copy_beside_the_concept_in_one_module_is_deliberate(make_proj
             "ArtifactCollectionSort", keys).replace("from enum import Enum\n", ""),
     })
     assert enum_findings(root) == []
+
+
+PRICE = {"ENERGY_USAGE": "energy_usage", "ENERGY_RETURN": "energy_return", "GAS": "gas"}
+
+
+def test_copies_in_two_plugins_of_a_plugin_host_are_info(make_project) -> None:
+    # Six sub-packages of `app/components`, each with a `const.py`: independent plugins.
+    files = plugin_host()
+    files["app/components/hue/const.py"] = _enum("PriceType", PRICE)
+    files["app/components/nest/const.py"] = _enum("PriceType", PRICE)
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/components/nest/const.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "independent plugins")
+    assert f.message.endswith(
+        "identical to the copy in app.components.hue.const; shown, not counted: "
+        "app.components.nest.const and app.components.hue.const are in app.components.nest "
+        "and app.components.hue, two plugins of app.components (6 sibling packages, most "
+        "with a `const` module), and neither plugin imports the other: independent plugins "
+        "keep their own code")
+    # A plugin that imports the other one builds on it: the copy counts again.
+    files["app/components/nest/sensor.py"] = "from app.components.hue import const\n"
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/components/nest/const.py", Severity.ERROR)
+
+
+def test_four_sibling_packages_are_no_plugin_host(make_project) -> None:
+    files = plugin_host(("hue", "nest", "ring", "sonos"))
+    files["app/components/hue/const.py"] = _enum("PriceType", PRICE)
+    files["app/components/nest/const.py"] = _enum("PriceType", PRICE)
+    [f] = enum_findings(make_project(files))
+    assert f.severity == Severity.ERROR
+
+
+def test_helpers_in_a_test_tree_under_another_name_are_test_code(make_project) -> None:
+    # celery's `t/`: the smoke tests' operation enums are the tests' own.
+    files = {"t/__init__.py": "", "t/smoke/__init__.py": "", "t/smoke/conftest.py": "",
+             **{f"t/smoke/test_{n}.py": "" for n in ("worker", "tasks", "canvas", "beat")},
+             "t/smoke/operations/__init__.py": "",
+             "t/smoke/operations/worker_kill.py": _enum("Method", {"DOCKER_KILL": "kill"}),
+             "t/smoke/operations/task_termination.py": _enum("Method", {"SIGKILL": "sig"})}
+    assert enum_findings(make_project(files)) == []
+    # Without the conftest.py it is no test tree: the homonym is reported.
+    (make_project({}) / "t/smoke/conftest.py").unlink()
+    [f] = enum_findings(make_project({}))
+    assert (f.path, f.severity) == ("t/smoke/operations/worker_kill.py", Severity.WARNING)
+
+
+def test_a_copy_in_a_version_package_is_info(make_project) -> None:
+    # `pkg/v1/` keeps the whole old API beside the new one.
+    brands = {"AMEX": "American Express", "VISA": "Visa", "OTHER": "other"}
+    files = {"pkg/__init__.py": "", "pkg/types.py": _enum("PaymentCardBrand", brands),
+             "pkg/v1/__init__.py": "", "pkg/v1/types.py": _enum("PaymentCardBrand", brands),
+             "pkg/use.py": "from pkg.types import PaymentCardBrand\n"}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("pkg/v1/types.py", Severity.INFO)
+    assert f.confidence_reasons == ("same name", "versions of one API")
+    assert f.message.endswith(
+        "identical to the copy in pkg.types; shown, not counted: pkg.v1.types and pkg.types "
+        "belong to different versions of one API (pkg.v1 is a version package): each "
+        "version keeps its own classes")

@@ -92,6 +92,30 @@ def test_generated_copies_are_neither_judged_nor_homes(make_project) -> None:
     assert {r for r, _ in _rules(make_project(files), "SSOT1")} == {"SSOT101", "SSOT103"}
 
 
+MIGRATION = ('revision = "{rev}"\ndown_revision = None\n'
+             "from sqlalchemy import Column, Integer, Text\n"
+             "from sqlalchemy.orm import declarative_base\n"
+             "Base = declarative_base()\n"
+             "class Slice(Base):\n    __tablename__ = 'slices'\n    id = Column(Integer)\n"
+             "    params = Column(Text)\n    viz_type = Column(Text)\n"
+             "def upgrade(): ...\ndef downgrade(): ...\n")
+
+
+def test_migration_scripts_snapshot_models_on_purpose(make_project) -> None:
+    # Alembic revisions each freeze the models they migrate: no copies.
+    files = {f"app/migrations/versions/{rev}_fix.py": MIGRATION.format(rev=rev)
+             for rev in ("a1", "b2", "c3")}
+    files["app/models.py"] = MIGRATION.split("def upgrade")[0].replace("revision", "rev")
+    files["app/use.py"] = "from app.models import Slice\n"
+    assert _rules(make_project(files), "SSOT1") == []
+    # The same modules without `upgrade`/`downgrade` are copies of the model.
+    root = make_project({})
+    for rev in ("a1", "b2", "c3"):
+        path = root / f"app/migrations/versions/{rev}_fix.py"
+        path.write_text(MIGRATION.format(rev=rev).split("def upgrade")[0])
+    assert {r for r, _ in _rules(root, "SSOT1")} == {"SSOT103"}
+
+
 def test_a_hand_written_copy_of_a_generated_class_is_not_judged_against_it(make_project) -> None:
     cls = ("from dataclasses import dataclass\n@dataclass\nclass ImageGenerationCallError:\n"
            "    code: str\n    message: str\n    param: str\n")

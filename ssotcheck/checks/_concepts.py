@@ -20,7 +20,7 @@ from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
 from ssotcheck.checks._kinds import EventSchema
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import Concept, Finding, Location
+from ssotcheck.model import Concept, FileFacts, Finding, Location
 
 # ------------------------------------------------------------------------- options
 
@@ -68,16 +68,25 @@ def is_vendored(path: str) -> bool:
 
 
 def left_out(path: str, index: ProjectIndex) -> bool:
-    """Code the concept rules neither judge nor take as a concept's home: vendored copies
-    and files a generator wrote (`FileFacts.generated`, or `generated_dirs`): their copies
-    are fixed in the upstream project or the generator, and "import the canonical one" is
-    no advice there."""
+    """Code the concept rules neither judge nor take as a concept's home: vendored copies,
+    files a generator wrote (`FileFacts.generated`, or `generated_dirs`) and migration
+    scripts (`is_migration`): their copies are fixed in the upstream project or the
+    generator, or are history, and "import the canonical one" is no advice there."""
     if is_vendored(path):
         return True
     facts = index.files.get(path)
-    if facts is not None and facts.generated:
+    if facts is not None and (facts.generated or is_migration(facts)):
         return True
     return path.rpartition("/")[0] in generated_dirs(index)
+
+
+def is_migration(facts: FileFacts) -> bool:
+    """A schema-migration script (Alembic's: a `revision` and top-level `upgrade` and
+    `downgrade` functions). It snapshots the models as they were at its revision on
+    purpose, since a migration must not import today's models: its `Slice` and
+    `Dashboard` are frozen history, not copies to import instead."""
+    functions = {fn.name for fn in facts.functions}
+    return "revision" in facts.constants and {"upgrade", "downgrade"} <= functions
 
 
 # A directory of files without a generator header counts as generated when every file of
@@ -161,8 +170,14 @@ def is_distinctive(name: str) -> bool:
 
 
 def is_deprecated(ref: ClassRef) -> bool:
+    """Marked deprecated: in its docstring (`ClassFact.deprecated`), by a `@deprecated`
+    decorator, or in its class statement, by a `deprecated=` class keyword or a metaclass
+    named for deprecation (an enum kept for old imports whose members each warn: `class
+    ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers, deprecated={...})`)."""
     return ref.fact.deprecated or any(d.rsplit(".", 1)[-1] == "deprecated"
-                                      for d in ref.fact.decorators)
+                                      for d in ref.fact.decorators) or any(
+        key == "deprecated" or key == "metaclass" and "deprecat" in value.lower()
+        for key, value in ref.fact.keywords)
 
 
 def declared_convention(ref: ClassRef, config: Config) -> bool:
@@ -495,11 +510,32 @@ MIN_WORD_LEN = 3
 # layers (`core_api/datamodels/hitl.py` and `execution_api/datamodels/hitl.py`, a legacy
 # package mirroring the new one): a shared module name there is the layout, not a copy.
 MIN_LAYER_MODULES = 3
+# A package with at least this many sub-packages, this many of which (and at least half)
+# hold a module of one name, is a plugin host (`components/*/config_flow.py`,
+# `integrations/*/client.py`): each sub-package is a plugin of its own.
+MIN_PLUGIN_PACKAGES = 5
+# Path components under which sibling packages and modules are interchangeable
+# implementations of one interface, picked by configuration (`search/backends/database/
+# mysql` and `.../postgres`, `db/backends/*`, `sqlalchemy/dialects/*`).
+BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines"})
+# Two sibling packages whose modules are (nearly) the same set, at least
+# MIN_LAYER_MODULES of them, are twins: one implementation per variant (sphinx's
+# `domains/c/` and `domains/cpp/`, each with `_ast`, `_ids`, `_parser`, `_symbol`).
+TWIN_SHARE = 0.8
 # A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`).
 VERSION_WORD = re.compile(r"v\d+")
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
 INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
                "other, and no package or rare path word links them)")
+
+
+@dataclass(frozen=True, slots=True)
+class Apart:
+    """Why copies in two modules are each module's own by design: the `shown, not counted`
+    text for a message and the confidence reason."""
+
+    note: str
+    reason: str
 
 
 def path_words(module: str) -> frozenset[str]:
@@ -548,6 +584,9 @@ class Relations:
         self._layer_memo: dict[tuple[str, str], bool] = {}
         self._tops: frozenset[str] | None = None
         self._deep: dict[str, frozenset[str]] | None = None
+        self._hosts: dict[str, tuple[frozenset[str], str]] | None = None
+        self._children: dict[str, frozenset[str]] | None = None
+        self._plugin_pairs: frozenset[tuple[str, str]] | None = None
 
     def _imports(self) -> frozenset[tuple[str, str]]:
         if self._pairs is None:
@@ -617,17 +656,169 @@ class Relations:
             found = self._layer_memo[key] = len(a & b) >= MIN_LAYER_MODULES
         return found
 
-    def layer_note(self, a: str, b: str) -> str | None:
-        """The `shown, not counted` text for copies across parallel packages that do not
-        import each other, or None."""
+    def apart(self, a: str, b: str) -> Apart | None:
+        """Copies in `a` and `b` are each module's own by design, and neither module
+        imports the other: parallel packages that mirror each other (`layers`), two
+        plugins of one plugin host that neither imports the other (`plugins`), or two
+        interchangeable backends (`backend_dirs`). None otherwise."""
         if self.imports(a, b):
             return None
         where = self.layers(a, b)
-        if where is None:
+        if where is not None:
+            return Apart(f"shown, not counted: {a} and {b} sit in {where}, which mirror "
+                         f"each other and keep their own copies (a client and a server, a "
+                         f"versioned API, a legacy package)", "parallel packages")
+        version = self.version_package(a, b)
+        if version is not None:
+            return Apart(f"shown, not counted: {version}", "versions of one API")
+        twins = self.twins(a, b)
+        if twins is not None:
+            return Apart(f"shown, not counted: {twins}", "twin packages")
+        plugins = self.plugins(a, b)
+        if plugins is not None:
+            return Apart(f"shown, not counted: {plugins}", "independent plugins")
+        backends = self.backend_dirs(a, b)
+        if backends is not None:
+            return Apart(f"shown, not counted: {backends}", "interchangeable backends")
+        return None
+
+    @staticmethod
+    def version_package(a: str, b: str) -> str | None:
+        """Where the paths of `a` and `b` part, one goes into a version package (`v1`,
+        `v2`): pydantic's `pydantic/v1/`, the whole 1.x API kept beside 2.x
+        (`v1/types.py` against `types.py`, `v1/utils.py` against `_internal/_utils.py`),
+        an `api/v1/` beside `api/v2/` or `api/common/`. Each version keeps its own
+        classes. The explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        n = 0
+        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+            n += 1
+        for parts in (pa, pb):
+            if n < len(parts) - 1 and VERSION_WORD.fullmatch(parts[n]):
+                package = ".".join(parts[:n + 1])
+                return (f"{a} and {b} belong to different versions of one API ({package} "
+                        f"is a version package): each version keeps its own classes")
+        return None
+
+    def _children_of(self, package: str) -> frozenset[str]:
+        """The names of a package's direct modules and sub-packages."""
+        if self._children is None:
+            children: dict[str, set[str]] = {}
+            for module in self._modules:
+                parts = module.split(".")
+                for i in range(1, len(parts)):
+                    children.setdefault(".".join(parts[:i]), set()).add(parts[i])
+            self._children = {k: frozenset(v) for k, v in children.items()}
+        return self._children.get(package, frozenset())
+
+    def twins(self, a: str, b: str) -> str | None:
+        """`a` and `b` sit at one sub-path of two sibling packages that hold (nearly) the
+        same modules: at least MIN_LAYER_MODULES, and TWIN_SHARE of all the two hold.
+        sphinx's `domains/c/` and `domains/cpp/` (`_ast`, `_ids`, `_parser`, `_symbol`
+        each): one implementation per variant, a language, a protocol, whose classes
+        mirror each other's by design. Two categories that merely share some vendors'
+        module names (langchain's `llms/` and `chat_models/`) are no twins. The
+        explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        if len(pa) != len(pb):
             return None
-        return (f"shown, not counted: {a} and {b} sit in {where}, which mirror each other "
-                f"and keep their own copies (a client and a server, a versioned API, a "
-                f"legacy package)")
+        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+        if len(diff) != 1 or diff[0] == len(pa) - 1:
+            return None
+        i = diff[0]
+        left, right = ".".join(pa[:i + 1]), ".".join(pb[:i + 1])
+        mine, theirs = self._children_of(left), self._children_of(right)
+        shared = mine & theirs
+        if len(shared) < MIN_LAYER_MODULES or len(shared) < TWIN_SHARE * len(mine | theirs):
+            return None
+        return (f"{a} and {b} sit in twin packages {left} and {right}, which hold the same "
+                f"modules ({names_list(shared, 4)}): one implementation per variant, each "
+                f"keeping its own classes")
+
+    def _plugin_hosts(self) -> dict[str, tuple[frozenset[str], str]]:
+        """Plugin host package -> (its sub-packages, the module name most of them hold):
+        a package with MIN_PLUGIN_PACKAGES sub-packages or more, at least that many of
+        which, and at least half, hold a module of one name (`__init__` aside). Home
+        Assistant's `components` (`*/const.py`, `*/config_flow.py` in most of a thousand
+        integrations), a framework's `contrib` apps (`*/apps.py`, `*/models.py`), an SDK's
+        `integrations`. Memoised."""
+        if self._hosts is None:
+            children: dict[str, set[str]] = {}
+            held: dict[str, Counter[str]] = {}
+            for module in self._modules:
+                parts = module.split(".")
+                for i in range(1, len(parts) - 1):
+                    children.setdefault(".".join(parts[:i]), set()).add(parts[i])
+                if len(parts) >= 3:
+                    host = ".".join(parts[:-2])
+                    held.setdefault(host, Counter())[parts[-1]] += 1
+            hosts = {}
+            for host, subs in children.items():
+                counts = held.get(host)
+                if len(subs) < MIN_PLUGIN_PACKAGES or not counts:
+                    continue
+                name, n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                if n >= max(MIN_PLUGIN_PACKAGES, len(subs) / 2):
+                    hosts[host] = (frozenset(subs), name)
+            self._hosts = hosts
+        return self._hosts
+
+    def _plugin_of(self, module: str) -> tuple[str, str] | None:
+        """(host, plugin package) of the innermost plugin host whose sub-package `module`
+        is in (or is); a module directly in the host (`homeassistant/core.py` beside
+        `components/`) is in no plugin."""
+        hosts = self._plugin_hosts()
+        parts = module.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            host = ".".join(parts[:i])
+            if host in hosts and parts[i] in hosts[host][0]:
+                return host, ".".join(parts[:i + 1])
+        return None
+
+    def _plugins_importing(self) -> frozenset[tuple[str, str]]:
+        """(plugin, plugin) pairs, both ways, where a module of one imports the other."""
+        if self._plugin_pairs is None:
+            pairs = set()
+            for importer, imported in self._imports():
+                x, y = self._plugin_of(importer), self._plugin_of(imported)
+                if x is None or y is None or x[1] == y[1]:
+                    continue
+                pairs.update({(x[1], y[1]), (y[1], x[1])})
+            self._plugin_pairs = frozenset(pairs)
+        return self._plugin_pairs
+
+    def plugins(self, a: str, b: str) -> str | None:
+        """`a` and `b` are in two plugins of one plugin host (`_plugin_hosts`), and no
+        module of either plugin imports the other plugin: independent plugins, each
+        keeping its own code as services do (two integrations' `PriceType`, two entity
+        platforms' `State`). A plugin that imports the other (a bridge on top of the
+        integration it extends) is one body of code again. The explanation, or None."""
+        x, y = self._plugin_of(a), self._plugin_of(b)
+        if x is None or y is None or x[0] != y[0] or x[1] == y[1]:
+            return None
+        if (x[1], y[1]) in self._plugins_importing():
+            return None
+        subs, name = self._plugin_hosts()[x[0]]
+        return (f"{a} and {b} are in {x[1]} and {y[1]}, two plugins of {x[0]} ({len(subs)} "
+                f"sibling packages, most with a `{name}` module), and neither plugin imports "
+                f"the other: independent plugins keep their own code")
+
+    @staticmethod
+    def backend_dirs(a: str, b: str) -> str | None:
+        """`a` and `b` share their path down to a backends directory (BACKEND_DIRS) and
+        part below it: two implementations of one interface, chosen by configuration
+        (`search/backends/database/mysql/query.py` and `.../sqlite/query.py`), at any
+        depth. The explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        common = 0
+        while common < min(len(pa), len(pb)) - 1 and pa[common] == pb[common]:
+            common += 1
+        where = [i for i in range(common) if pa[i] in BACKEND_DIRS]
+        if not where:
+            return None
+        head = ".".join(pa[:where[-1] + 1])
+        return (f"{a} and {b} are interchangeable backends under {head}: one interface, "
+                f"implementations chosen by configuration")
 
     def backends(self, a: str, b: str) -> str | None:
         """`a` and `b` differ in one path component, and each of them imports the library
@@ -686,8 +877,8 @@ class Relations:
         None when nothing says they are (independent integrations, API layers)."""
         if self.imports(a, b):
             return "one module imports the other"
-        if self.layers(a, b) is not None:
-            return None  # the shared names are the layers' layout
+        if self.apart(a, b) is not None:
+            return None  # the shared names are the layout (layers, plugins, backends)
         package = a.rpartition(".")[0]
         if package == b.rpartition(".")[0] and self._packages[package] <= self._limit:
             return "both are in package " + (package or "(top level)")

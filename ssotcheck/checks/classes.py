@@ -106,6 +106,12 @@ def _framework_bases(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
                      if not r.startswith("?") and not r.startswith(NEUTRAL_BASE_PREFIXES))
 
 
+def _base_names(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
+    """The class names of `_framework_bases` (`BaseCommand`), whichever module of the
+    framework they were imported from."""
+    return frozenset(r.rsplit(".", 1)[-1] for r in _framework_bases(ref, kinds))
+
+
 def _family(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
     """Names of the roots a class grows from: first-party ancestors without a first-party
     base, and its third-party bases (`BaseModel`, `CSTNode`)."""
@@ -244,11 +250,54 @@ def own_modules(index: ProjectIndex) -> Callable[[str], bool]:
     return suffixes.__contains__
 
 
+def _trailing_place(a: ClassRef, b: ClassRef) -> tuple[str, ...]:
+    """Where a framework looks for two same-name classes: the package path both modules
+    end with (`management.commands` for `wagtail/management/commands/x.py` and
+    `wagtail/search/management/commands/y.py`, `migrations`); empty when their packages
+    end differently."""
+    pa, pb = a.module.split(".")[:-1], b.module.split(".")[:-1]
+    n = 0
+    while n < min(len(pa), len(pb)) and pa[len(pa) - 1 - n] == pb[len(pb) - 1 - n]:
+        n += 1
+    return tuple(pa[len(pa) - n:])
+
+
+def _at_place(ref: ClassRef, place: tuple[str, ...]) -> bool:
+    parts = ref.module.split(".")
+    return len(parts) > len(place) and tuple(parts[-1 - len(place):-1]) == place
+
+
+def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "Layout"
+                         ) -> bool:
+    """A framework's convention on its own (third-party) base: the framework finds the
+    class by name at a place (Django's `Command(BaseCommand)` in every
+    `management/commands/*.py`, `Migration(migrations.Migration)` in every
+    `migrations/*.py`), so MIN_CONVENTION_PACKAGES classes of the name on that base at
+    that place are the pattern, not copies, however alike two of them are. The name a
+    framework looks up is a plain word (`Command`, `Migration`): a distinctive name
+    (`IndexView`) is the project's own concept wherever it sits. Pydantic models are
+    data, never a framework's hook: copies of those stay copies."""
+    if is_distinctive(a.fact.name) or PYDANTIC in (kinds.kind(a).schema, kinds.kind(b).schema):
+        return False
+    # By the base's class name: a framework re-exports its bases (`from
+    # django.core.management import BaseCommand` is `django.core.management.base`'s).
+    bases = _base_names(a, kinds) & _base_names(b, kinds)
+    place = _trailing_place(a, b)
+    if not bases or not place:
+        return False
+    return layout.at_place(a.fact.name, frozenset(bases), place, kinds) >= \
+        MIN_CONVENTION_PACKAGES
+
+
 class Layout:
     """What the module tree says about conventions, memoised per run: which dotted names
-    are the project's own, and how many modules sit at a path shape."""
+    are the project's own, how many modules sit at a path shape, and which classes have
+    a name."""
 
     def __init__(self, index: ProjectIndex) -> None:
+        self._index = index
+        self._named: dict[str, list[ClassRef]] | None = None
+        self._places: dict[tuple[str, frozenset[str], tuple[str, ...]], int] = {}
         self.modules = tuple(m.split(".") for m in index.modules)
         # The same with each package's `__init__` as a module inside it (see `_parts`).
         self.as_packages = tuple(
@@ -257,6 +306,24 @@ class Layout:
         self.own = own_modules(index)
         # (as packages, depth, `*` positions) -> how many modules share each masked path
         self._masked: dict[tuple[bool, int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
+
+    def at_place(self, name: str, bases: frozenset[str],
+                 place: tuple[str, ...], kinds: Classifier) -> int:
+        """How many modules define a top-level class `name` on one of `bases` at `place`
+        (see `_trailing_place`). Memoised: every pair of a name's copies asks again."""
+        key = (name, bases, place)
+        found = self._places.get(key)
+        if found is None:
+            if self._named is None:
+                named: dict[str, list[ClassRef]] = {}
+                for ref in self._index.iter_classes():
+                    if not ref.fact.nested:
+                        named.setdefault(ref.fact.name, []).append(ref)
+                self._named = named
+            found = self._places[key] = len({
+                r.module for r in self._named.get(name, ())
+                if _at_place(r, place) and bases & _base_names(r, kinds)})
+        return found
 
     def fitting(self, shape: tuple[str, ...], as_package: bool = False) -> int:
         stars = tuple(i for i, part in enumerate(shape) if part == "*")
@@ -277,6 +344,8 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
         return True  # `class Session(other.Session)`: a same-name subclass extends it
     if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own,
                                                       index):
+        return True
+    if framework_convention(a, b, kinds, layout):
         return True
     if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
         # A TypedDict types plain dicts (request params, a JSON column); a class with the
@@ -614,14 +683,15 @@ class _Check:
                 **_confidence("low", "same name", counts, "versions of one module"
                               if "versions of one module" in backend
                               else "interchangeable backends"))  # type: ignore[arg-type]
-        layered = None if declared else self.relations.layer_note(home.module, reference.module)
-        if layered is not None and kind in ("copy", "drifted"):
+        apart = None if declared else self.relations.apart(home.module, reference.module)
+        if apart is not None and kind in ("copy", "drifted"):
             # prefect's `client/schemas/actions.py` and `server/schemas/actions.py`: the
-            # client ships without the server, so it keeps its own schemas.
+            # client ships without the server, so it keeps its own schemas; two plugins of
+            # one host, or two backends, keep their own classes the same way.
             return make_finding(
-                "SSOT103", f"{head}; {detail}; {layered}", home.location(), related=related,
+                "SSOT103", f"{head}; {detail}; {apart.note}", home.location(), related=related,
                 key=key, concept=name, severity=Severity.INFO,
-                **_confidence("low", "same name", counts, "parallel packages"))  # type: ignore[arg-type]
+                **_confidence("low", "same name", counts, apart.reason))  # type: ignore[arg-type]
         if kind == "drifted":
             why = None if declared else self.relations.evidence(home.module, reference.module)
             if why is None and not declared:

@@ -420,13 +420,15 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity=Severity.INFO,
                     **_confidence("low", "copies in different services")))  # type: ignore[arg-type]
                 continue
-            layered = None if declared or reference is None else relations.layer_note(
+            # Test-only concepts say so (below), whatever their layout.
+            apart = None if declared or reference is None or test_only else relations.apart(
                 home.module, reference.module)
-            if layered is not None:
+            if apart is not None:
                 concept_findings.append(make_finding(
-                    "SSOT101", f"{head}; " + "; ".join(details + [layered]), home.location(),
-                    related=related, key=key, concept=concept, severity=Severity.INFO,
-                    **_confidence("low", "same name", "parallel packages")))  # type: ignore[arg-type]
+                    "SSOT101", f"{head}; " + "; ".join(details + [apart.note]),
+                    home.location(), related=related, key=key, concept=concept,
+                    severity=Severity.INFO,
+                    **_confidence("low", "same name", apart.reason)))  # type: ignore[arg-type]
                 continue
             theirs = members[reference.qualified] if reference is not None else {}
             shared = len(mine.keys() & theirs.keys())

@@ -128,8 +128,8 @@ def _related(schema: EventSchema, reference: EventSchema | None, relations: Rela
     """Why two schemas of one tag are one event's: the same distinctive class name
     (`_same_name`), or modules `Relations.evidence` relates. None for two vendors' union
     members that share a tag, with the `shown, not counted` text to say instead."""
-    if reference is None or relations.layer_note(schema.ref.module,
-                                                 reference.ref.module) is not None:
+    if reference is None or relations.apart(schema.ref.module,
+                                            reference.ref.module) is not None:
         return None, INDEPENDENT
     if _same_name(schema, reference):
         return "same class name", ""

@@ -23,7 +23,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 
-from ssotcheck.areas import AreaMap, pytest_class, pytest_module
+from ssotcheck.areas import AreaMap, pytest_class
+from ssotcheck.globs import pytest_module
 from ssotcheck.catalogue import make_finding
 from ssotcheck.config import Config
 from ssotcheck.globs import compile_globs
