@@ -110,8 +110,9 @@ class ClassFact:
     decorators: tuple[str, ...]
     members: tuple[MemberFact, ...]
     nested: bool = False  # defined inside another class or a function
-    # Says it is on the way out: its docstring starts with or says "deprecated", or a
-    # `@deprecated` decorator marks it. A duplicate rule reports such a copy as a stub.
+    # Says it is on the way out: its docstring starts with or says "deprecated", or its
+    # module warns that it is deprecated when imported (`statements.deprecation_warning`).
+    # A duplicate rule reports such a copy as a stub.
     deprecated: bool = False
 
     def member_names(self, kind: str | None = None) -> tuple[str, ...]:

@@ -668,3 +668,79 @@ def test_copies_in_twin_packages_are_info(make_project) -> None:
         files[f"app/domains/c/extra{i}.py"] = ""
     [f] = class_findings(make_project(files))
     assert f.severity == Severity.WARNING
+
+
+def the_finding(root: Path, path: str, severity: Severity) -> Finding:
+    """The one SSOT103 finding of the project, after checking where it is and how severe."""
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == (path, severity)
+    return f
+
+
+def test_variants_of_one_module_for_two_platforms_keep_their_own_classes(make_project) -> None:
+    # twisted's `internet/_posixstdio.py` and `internet/_win32stdio.py`: one StandardIO per
+    # platform, picked at import time, with the same public methods.
+    body = ["loseConnection", "write", "writeSequence", "getPeer", "getHost", "pauseProducing"]
+    files = {
+        "net/__init__.py": "",
+        "net/_posixstdio.py": _methods("StandardIO", body + ["_readConnectionLost"]),
+        "net/_win32stdio.py": _methods("StandardIO", body + ["checkConnLost"]),
+        "net/stdio.py": "from net._posixstdio import StandardIO\n",
+    }
+    root = make_project(files)
+    f = the_finding(root, "net/_win32stdio.py", Severity.INFO)
+    assert f.confidence_reasons[-1] == "platform or concurrency variants"
+    assert f.message.endswith(
+        "shown, not counted: net._win32stdio and net._posixstdio are variants of one module "
+        "for two platforms or concurrency models (`_win32stdio` and `_posixstdio`): each "
+        "keeps its own classes")
+    # Another word in the name is no platform: the drift is counted again.
+    (root / "net/_win32stdio.py").rename(root / "net/_pipestdio.py")
+    the_finding(root, "net/_pipestdio.py", Severity.WARNING)
+
+
+def test_a_copy_in_an_asyncio_package_is_the_async_variant(make_project) -> None:
+    # sentry-sdk's `integrations/grpc/server.py` and `integrations/grpc/aio/server.py`: the
+    # same interceptor once with plain methods and once with `async def` ones.
+    body = ["__init__", "intercept_service", "_find_method_name", "_start_span"]
+    files = {
+        "sdk/__init__.py": "", "sdk/grpc/__init__.py": "", "sdk/grpc/aio/__init__.py": "",
+        "sdk/grpc/server.py": _methods("ServerInterceptor", body),
+        "sdk/grpc/aio/server.py": _methods("ServerInterceptor", body[:3] + ["wrapped"]),
+        "sdk/setup.py": "from sdk.grpc.server import ServerInterceptor\n",
+    }
+    root = make_project(files)
+    f = the_finding(root, "sdk/grpc/aio/server.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: sdk.grpc.aio.server and sdk.grpc.server are variants of one "
+        "module for two platforms or concurrency models (sdk.grpc.aio holds one variant): "
+        "each keeps its own classes")
+    # The async variant that imports the sync one builds on it: a copy there counts.
+    (root / "sdk/grpc/aio/server.py").write_text(
+        "from sdk.grpc import server as _sync\n" + _methods("ServerInterceptor", body[:3] + [
+            "wrapped"]))
+    the_finding(root, "sdk/grpc/aio/server.py", Severity.WARNING)
+
+
+def test_a_second_implementation_inside_the_package_keeps_its_own_classes(make_project) -> None:
+    # twisted's `internet/iocpreactor/`: its own tcp, udp, abstract and interfaces
+    # modules beside `internet/`'s, for the Windows I/O completion port reactor.
+    body = ["getHandle", "loseConnection", "write", "getPeer", "getHost", "readConnectionLost"]
+    mirrored = ("abstract", "interfaces", "udp")
+    files = {"net/__init__.py": "", "net/iocp/__init__.py": "",
+             **{f"net/{m}.py": "" for m in mirrored},
+             **{f"net/iocp/{m}.py": "" for m in mirrored},
+             "net/tcp.py": _methods("Connection", body + ["_dataReceived"], "_helper = 1\n"),
+             # it builds on the package's own tcp module, and still keeps its Connection
+             "net/iocp/tcp.py": _methods("Connection", body + ["TLS"],
+                                         "from net.tcp import _helper\n"),
+             "net/main.py": "from net.tcp import Connection\n"}
+    root = make_project(files)
+    f = the_finding(root, "net/iocp/tcp.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: net.iocp holds its own abstract, interfaces, tcp, udp beside "
+        "net's: a second implementation of the package, which keeps its own classes")
+    # A sub-package with one module of the package's names is no second implementation.
+    for m in mirrored:
+        (root / f"net/iocp/{m}.py").unlink()
+    the_finding(root, "net/iocp/tcp.py", Severity.WARNING)

@@ -524,6 +524,16 @@ BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines
 TWIN_SHARE = 0.8
 # A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`).
 VERSION_WORD = re.compile(r"v\d+")
+# Words naming the platform or the concurrency model one implementation is for: modules
+# or packages that differ only by one keep the same classes by design (twisted's
+# `_posixstdio` / `_win32stdio`, sentry-sdk's `grpc/server.py` / `grpc/aio/server.py`,
+# `sync/client.py` / `asyncio/client.py`). The long ones also count at the start or end of
+# a word (`posixstdio`); the short ones only as a word of their own (`nt`, `aio`).
+VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "linux",
+                           "darwin", "macos", "osx", "cygwin", "aio", "async", "asyncio",
+                           "sync", "trio"})
+VARIANT_AFFIXES = ("asyncio", "windows", "darwin", "cygwin", "posix", "win32", "linux",
+                   "macos", "unix")
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
 INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
                "other, and no package or rare path word links them)")
@@ -548,6 +558,25 @@ def path_words(module: str) -> frozenset[str]:
         if len(word) >= MIN_WORD_LEN and not word.isdigit():
             out.add(word)
     return frozenset(out)
+
+
+def _without_variant_words(name: str) -> tuple[list[str], bool]:
+    """The words of a module name (split at `_`) with the variant words dropped, and
+    whether any was (a long variant word also at the start or end of a word)."""
+    kept: list[str] = []
+    dropped = False
+    for word in name.lower().split("_"):
+        if word in VARIANT_WORDS:
+            dropped = True
+            continue
+        for affix in VARIANT_AFFIXES:
+            if len(word) > len(affix) and (word.startswith(affix) or word.endswith(affix)):
+                word = word[len(affix):] if word.startswith(affix) else word[:-len(affix)]
+                dropped = True
+                break
+        if word:
+            kept.append(word)
+    return kept, dropped
 
 
 def _one_component_apart(a: str, b: str) -> tuple[str, str] | None:
@@ -657,10 +686,21 @@ class Relations:
         return found
 
     def apart(self, a: str, b: str) -> Apart | None:
-        """Copies in `a` and `b` are each module's own by design, and neither module
-        imports the other: parallel packages that mirror each other (`layers`), two
-        plugins of one plugin host that neither imports the other (`plugins`), or two
-        interchangeable backends (`backend_dirs`). None otherwise."""
+        """Copies in `a` and `b` are each module's own by design: a second implementation
+        of a package inside it (`inner_implementation`), or, when neither module imports
+        the other, parallel packages that mirror each other (`layers`), versions, twins,
+        two plugins of one plugin host (`plugins`), interchangeable backends
+        (`backend_dirs`) or platform and concurrency variants (`variants`). None
+        otherwise."""
+        # Before the import test: a second implementation inside the package builds on
+        # the package's other modules (iocpreactor's `tcp` imports `internet.tcp`'s helpers).
+        inner = self.inner_implementation(a, b)
+        if inner is not None:
+            # A version package (`pydantic/v1/`) is the better-known kind of it.
+            version = self.version_package(a, b)
+            if version is not None:
+                return Apart(f"shown, not counted: {version}", "versions of one API")
+            return Apart(f"shown, not counted: {inner}", "parallel packages")
         if self.imports(a, b):
             return None
         where = self.layers(a, b)
@@ -680,7 +720,58 @@ class Relations:
         backends = self.backend_dirs(a, b)
         if backends is not None:
             return Apart(f"shown, not counted: {backends}", "interchangeable backends")
+        variants = self.variants(a, b)
+        if variants is not None:
+            return Apart(f"shown, not counted: {variants}", "platform or concurrency variants")
         return None
+
+    def inner_implementation(self, a: str, b: str) -> str | None:
+        """`a` is `pkg.m` and `b` is `pkg.sub.m` (or the other way round), and `pkg.sub`
+        holds its own modules of at least MIN_LAYER_MODULES of `pkg`'s module names, half
+        of its modules or more: a second implementation of the package inside it (twisted's
+        `internet/iocpreactor/` with its own `tcp`, `udp`, `abstract`, `interfaces` and
+        `reactor` beside `internet/`'s), which mirrors the package as a legacy package or a
+        client mirrors a server. The explanation, or None."""
+        short, long = (a, b) if a.count(".") < b.count(".") else (b, a)
+        ps, pl = short.split("."), long.split(".")
+        if len(pl) != len(ps) + 1 or len(ps) < 2 or pl[:-2] != ps[:-1] or pl[-1] != ps[-1]:
+            return None
+        outer, inner = ".".join(ps[:-1]), ".".join(pl[:-1])
+        mine = self._children_of(inner)
+        shared = mine & self._children_of(outer)
+        if len(shared) < MIN_LAYER_MODULES or 2 * len(shared) < len(mine):
+            return None
+        return (f"{inner} holds its own {', '.join(sorted(shared)[:4])}"
+                f"{' ...' if len(shared) > 4 else ''} beside {outer}'s: a second "
+                f"implementation of the package, which keeps its own classes")
+
+    @staticmethod
+    def variants(a: str, b: str) -> str | None:
+        """`a` and `b` are one module for two platforms or concurrency models: where their
+        paths part, one goes into a package named for one (`grpc.aio.server` beside
+        `grpc.server`), or they differ in one component that is the same name once the
+        variant words (VARIANT_WORDS) are dropped (`_posixstdio` and `_win32stdio`,
+        `sync_client` and `async_client`). The explanation, or None."""
+        pa, pb = a.split("."), b.split(".")
+        n = 0
+        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+            n += 1
+        for parts in (pa, pb):
+            if n < len(parts) - 1 and parts[n].lower().strip("_") in VARIANT_WORDS:
+                package = ".".join(parts[:n + 1])
+                return (f"{a} and {b} are variants of one module for two platforms or "
+                        f"concurrency models ({package} holds one variant): each keeps its "
+                        f"own classes")
+        apart = _one_component_apart(a, b)
+        if apart is None:
+            return None
+        x, y = apart
+        kept_x, dropped_x = _without_variant_words(x)
+        kept_y, dropped_y = _without_variant_words(y)
+        if kept_x != kept_y or not (dropped_x or dropped_y):
+            return None
+        return (f"{a} and {b} are variants of one module for two platforms or concurrency "
+                f"models (`{x}` and `{y}`): each keeps its own classes")
 
     @staticmethod
     def version_package(a: str, b: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import Any, Iterator, cast
 
 from ssotcheck.index.options import touches
@@ -80,6 +81,29 @@ def says_deprecated(node: ast.ClassDef) -> bool:
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
             first.value.value, str):
         return bool(_DEPRECATED.search(first.value.value))
+    return False
+
+
+def deprecation_warning(stmt: ast.stmt) -> bool:
+    """A module-level `warnings.warn(...)` whose message (a positional string) says
+    "deprecated", or whose category (positional) is a `...DeprecationWarning`: importing
+    the module warns that it is kept only for old imports (scrapy's
+    `spidermiddlewares/offsite.py`), so its classes are stubs. Positional arguments only:
+    both extractors see those the same way."""
+    if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+        return False
+    call = stmt.value
+    func = dotted(call.func)
+    if not func or func.rsplit(".", 1)[-1] != "warn":
+        return False
+    for arg in call.args:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            if "deprecat" in arg.value.lower():
+                return True
+            continue
+        category = dotted(arg)
+        if category and category.rsplit(".", 1)[-1].endswith("DeprecationWarning"):
+            return True
     return False
 
 
@@ -353,6 +377,7 @@ class StatementCollector:
         self.global_names: list[str] = []  # declared `global` in a function
         self.dynamic_names = False  # see `dynamic_statement`
         self.attribute_assigns: list[str] = []  # module-level `name.attr = ...` targets
+        self.deprecated_module = False  # see `deprecation_warning`
         self._keywords: list[int] | None = None  # see `run`
 
     # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
@@ -362,6 +387,9 @@ class StatementCollector:
         """`keyword_lines`: `options.keyword_lines` of the text, to skip the nested bodies
         that cannot hold an import, class or `global` (None: walk every body)."""
         self._keywords = keyword_lines
+        # In the module's own body only: a warning under an `if` or `except` is a condition.
+        self.deprecated_module = any(type(s) is ast.Expr and deprecation_warning(s)
+                                     for s in module.body)
         stack: list[_Frame] = [(iter(module.body), False, False, _NO_GUARD, False, True, "")]
         while stack:
             body, in_func, tc, in_try, main, top, prefix = stack[-1]
@@ -582,7 +610,10 @@ def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: 
              uses: list[NameUse], parser: str) -> FileFacts:
     return FileFacts(
         path=path, content_hash=digest, lines=line_count(text),
-        imports=tuple(col.imports), classes=tuple(col.classes), functions=tuple(col.functions),
+        imports=tuple(col.imports),
+        # A module that warns it is deprecated when imported holds stubs only.
+        classes=tuple(c if c.deprecated else replace(c, deprecated=True) for c in col.classes)
+        if col.deprecated_module else tuple(col.classes), functions=tuple(col.functions),
         constants=tuple(col.constants), all_names=col.all_names, all_line=col.all_line,
         dynamic_names=col.dynamic_names, global_names=tuple(sorted(set(col.global_names))),
         attribute_assigns=tuple(sorted(set(col.attribute_assigns))), aliases=tuple(col.aliases),
