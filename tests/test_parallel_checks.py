@@ -76,3 +76,15 @@ def test_a_failing_child_is_redone_in_the_parent(project: tuple,
     monkeypatch.setattr(checks, "_encode", broken)
     assert checks.run_all(index, config, jobs=2) == serial
     assert len(forks) == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_meanwhile_work_runs_once_in_this_process_while_the_child_works(
+        project: tuple, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    config, index = project
+    forks = _forks(monkeypatch)
+    seen: list[tuple[int, int]] = []  # (pid, forks so far) of each call
+    results = checks.run_all(index, config, jobs=jobs,
+                             meanwhile=lambda: seen.append((os.getpid(), len(forks))))
+    assert seen == [(os.getpid(), jobs - 1)]  # once, here, after the fork (if any)
+    assert results == checks.run_all(index, config)

@@ -17,7 +17,7 @@ import os
 import pickle
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from ssotcheck.index import codec
 from ssotcheck.model import Concept, Finding, SuppressionTable
@@ -90,8 +90,11 @@ PARALLEL_MIN_FILES = 2000
 SECOND_PROCESS = frozenset({"enums", "events", "classes", "cycles", "test_classes"})
 
 
-def run_all(index: ProjectIndex, config: Config, jobs: int = 1) -> dict[str, FamilyResult]:
-    """The checks stage: every enabled family over the whole index, keyed by family."""
+def run_all(index: ProjectIndex, config: Config, jobs: int = 1,
+            meanwhile: Callable[[], None] | None = None) -> dict[str, FamilyResult]:
+    """The checks stage: every enabled family over the whole index, keyed by family.
+    `meanwhile` runs here after this process's families, while the forked child (if
+    any) still works: other work of the stage that would otherwise wait for it."""
     todo = [fam for fam in families() if enabled(fam, config)]
     aside = [fam for fam in todo if family_name(fam) in SECOND_PROCESS]
     child = (_Forked(aside, index, config)
@@ -102,6 +105,8 @@ def run_all(index: ProjectIndex, config: Config, jobs: int = 1) -> dict[str, Fam
         for fam in todo:
             if child is None or fam not in aside:
                 results[family_name(fam)] = run_family(fam, index, config)
+        if meanwhile is not None:
+            meanwhile()
         got = child.result() if child is not None else None
     finally:
         if child is not None:
