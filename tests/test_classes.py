@@ -559,6 +559,23 @@ def test_versions_of_one_module_keep_their_own_classes(make_project) -> None:
     assert (f.path, f.severity) == ("llm/cohere/embed/http2_transformation.py", Severity.WARNING)
 
 
+def test_a_beta_apis_module_keeps_its_own_classes(make_project) -> None:
+    # An SDK's hand-written `lib/streaming/_beta_types.py` beside `_types.py`: the beta
+    # API's stream events, typed on the beta API's blocks.
+    body = ["accumulate", "snapshot", "text", "close"]
+    files = {
+        "sdk/lib/streaming/_types.py": _methods("MessageStream", body),
+        "sdk/lib/streaming/_beta_types.py": _methods("MessageStream", body[:3] + ["compact"]),
+        "sdk/main.py": "from sdk.lib.streaming._types import MessageStream\n",
+    }
+    [f] = class_findings(make_project(files))
+    assert (f.path, f.severity) == ("sdk/lib/streaming/_beta_types.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: sdk.lib.streaming._beta_types and sdk.lib.streaming._types are "
+        "versions of one module (`_beta_types` and `_types`): each API version keeps its "
+        "own classes")
+
+
 def test_argument_schemas_of_plugins_in_sibling_packages_are_a_convention(make_project) -> None:
     # langchain's mail tools: `tools/<vendor>/send_message.py` each define the tool on a
     # first-party base and its own pydantic `SendMessageSchema`, held as `args_schema`.

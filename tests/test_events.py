@@ -651,3 +651,136 @@ def test_a_payload_is_judged_by_a_class_name_only_from_a_related_module(make_pro
         "payload in to_input for event `output_text` drifts from the schema pydantic model "
         "`OutputText` (suggested canonical: sdk.types.responses, no copy is imported by "
         "name): lacks required `annotations`")
+
+
+# Issue 14, held-out event-heavy code: an SDK's beta API, request/response forms, a wire
+# dict beside the library's object, and a test double's replies.
+
+_MODEL = ("from typing import Literal\nfrom pydantic import BaseModel\n"
+          "class {name}(BaseModel):\n    type: Literal[{tag!r}]\n{body}")
+
+
+def _model(name: str, tag: str, fields: dict[str, str]) -> str:
+    return _MODEL.format(name=name, tag=tag,
+                         body="".join(f"    {k}: {v}\n" for k, v in fields.items()))
+
+
+def test_a_beta_apis_copy_of_a_stable_type_is_info(make_project) -> None:
+    # An SDK's `types/beta/beta_tool_use_block.py` beside `types/tool_use_block.py`, and a
+    # `BetaErrorObject` beside `shared/error_object.py`'s `ErrorObject`: the beta API's own.
+    fields = {"id": "str", "name": "str", "input": "dict"}
+    root = make_project({
+        "sdk/__init__.py": "", "sdk/types/__init__.py": "", "sdk/types/beta/__init__.py": "",
+        "sdk/types/tool_use_block.py": _model("ToolUseBlock", "tool_use", fields),
+        "sdk/types/beta/beta_tool_use_block.py": _model("BetaToolUseBlock", "tool_use",
+                                                        {**fields, "caller": "str"}),
+        "sdk/types/shared/error_object.py": _model("ErrorObject", "api_error",
+                                                   {"message": "str"}),
+        "sdk/types/beta_error_object.py": _model("BetaErrorObject", "api_error",
+                                                 {"message": "str"}),
+        "sdk/use.py": "from sdk.types.tool_use_block import ToolUseBlock\n"
+                      "from sdk.types.shared.error_object import ErrorObject\n",
+    })
+    got = {(f.path, f.severity, f.message.rpartition("shown, not counted: ")[2])
+           for f in _schema_findings(root)}
+    assert got == {
+        ("sdk/types/beta/beta_tool_use_block.py", Severity.INFO,
+         "sdk.types.beta.beta_tool_use_block and sdk.types.tool_use_block belong to "
+         "different versions of one API (sdk.types.beta is a version package): each "
+         "version keeps its own classes"),
+        ("sdk/types/beta_error_object.py", Severity.INFO,
+         "`BetaErrorObject` is the beta API's own `ErrorObject`: each version of an API "
+         "keeps its own types"),
+    }
+
+
+def test_what_a_caller_sends_and_what_comes_back_are_two_forms(make_project) -> None:
+    # `TextBlockParam` (the TypedDict a caller passes) beside the `TextBlock` model the API
+    # returns; a protocol's `request_types.py` part beside its `response_types.py` chunk.
+    root = make_project({
+        "sdk/__init__.py": "", "sdk/ui/__init__.py": "",
+        "sdk/text_block.py": _model("TextBlock", "text_block", {"text": "str",
+                                                                "citations": "list"}),
+        "sdk/text_block_param.py": "import sdk.text_block\n" + _typed(
+            "TextBlockParam", "text_block", {"text": "str", "cache_control": "dict"}),
+        "sdk/ui/response_types.py": _model("SourceUrlChunk", "source-url", {
+            "source_id": "str", "url": "str"}),
+        "sdk/ui/request_types.py": _model("SourceUrlUIPart", "source-url", {
+            "source_id": "str", "url": "str"}),
+        "sdk/use.py": "from sdk.text_block import TextBlock\n"
+                      "from sdk.ui.response_types import SourceUrlChunk\n",
+    })
+    got = {(f.path, f.severity, f.message.rpartition("shown, not counted: ")[2])
+           for f in _schema_findings(root)}
+    assert got == {
+        ("sdk/text_block_param.py", Severity.INFO,
+         "`TextBlockParam` and `TextBlock` are what a caller sends and what comes back, "
+         "two forms of one object"),
+        ("sdk/ui/request_types.py", Severity.INFO,
+         "sdk.ui.request_types and sdk.ui.response_types hold the request and the "
+         "response form of one object, each needed where it is used"),
+    }
+
+
+def test_a_tagged_wire_dict_and_the_librarys_untagged_object_are_two_forms(
+        make_project) -> None:
+    # A provider's `{"type": "video_url", "video_url": {...}}` part, next to the library's
+    # own `VideoUrl` dataclass that the provider module imports and converts.
+    root = make_project({
+        "sdk/__init__.py": "", "sdk/models/__init__.py": "",
+        "sdk/messages.py": "from dataclasses import dataclass\n@dataclass\n"
+                           "class VideoUrl:\n    url: str\n    media_type: str = ''\n",
+        "sdk/models/router.py": "from sdk.messages import VideoUrl\n" + _typed(
+            "VideoUrlPart", "video_url", {"video_url": "dict"}),
+        "sdk/use.py": "from sdk.messages import VideoUrl\n",
+    })
+    [f] = _schema_findings(root)
+    assert (f.path, f.severity, f.confidence_reasons[-1]) == (
+        "sdk/models/router.py", Severity.INFO, "two forms of one object")
+    assert f.message.endswith(
+        "shown, not counted: TypedDict `VideoUrlPart` is the tagged message on the wire and "
+        "dataclass `VideoUrl` the untagged object it is converted to or from, two forms of "
+        "one message")
+
+
+def test_a_payload_that_fits_the_sent_form_is_not_judged_by_the_returned_one(
+        make_project) -> None:
+    # The API returns `UserToolResultEvent` with its `id`; a caller sends the `...Params`
+    # TypedDict without one.
+    root = make_project({
+        "sdk/__init__.py": "", "sdk/sessions/__init__.py": "",
+        "sdk/user_tool_result_event.py": _model("UserToolResultEvent", "user.tool_result", {
+            "id": "str", "tool_use_id": "str"}),
+        "sdk/sessions/user_tool_result_event_params.py": _typed(
+            "UserToolResultEventParams", "user.tool_result", {"tool_use_id": "str"}),
+        "sdk/use.py": "from sdk.user_tool_result_event import UserToolResultEvent\n"
+                      "from sdk.sessions.user_tool_result_event_params import "
+                      "UserToolResultEventParams\n"
+                      "def reply(session, use_id):\n"
+                      "    session.send({'type': 'user.tool_result', 'tool_use_id': use_id})\n"
+                      "def broken(session):\n"
+                      "    session.send({'type': 'user.tool_result', 'tool_use_id': 'a', "
+                      "'content': 'x'})\n",
+    })
+    payloads = [(f.line, f.message) for f in _schema_findings(root) if f.path == "sdk/use.py"]
+    assert payloads == [(6, (
+        "payload in broken for event `user_tool_result` drifts from the schema TypedDict "
+        "`UserToolResultEventParams` (suggested canonical: sdk.user_tool_result_event, "
+        "imported by 1 module, as many as the copy in "
+        "sdk.sessions.user_tool_result_event_params): has `content` which the schema "
+        "lacks"))]
+
+
+def test_a_test_doubles_reply_missing_fields_is_info(make_project) -> None:
+    # `httpx.Response(200, json={"id": ..., "type": "user_profile"})` in a fake server: the
+    # reply carries what the test reads; the same dict sent by the test is still a warning.
+    test = ("import httpx\n"
+            "def respond(request):\n"
+            "    return httpx.Response(200, json={'type': 'tool_executing', 'run_id': 'r'})\n"
+            "def test_x(ws):\n"
+            "    ws.send_json({'type': 'tool_executing', 'run_id': 'r'})\n")
+    found = {f.line: (f.severity, f.message.endswith(
+        "shown, not counted: a test double's canned reply, which carries only what the "
+        "test reads")) for f in event_findings(project(make_project, {"tests/test_x.py": test}))
+        if f.path == "tests/test_x.py"}
+    assert found == {3: (Severity.INFO, True), 5: (Severity.WARNING, False)}

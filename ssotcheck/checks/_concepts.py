@@ -522,8 +522,10 @@ BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines
 # MIN_LAYER_MODULES of them, are twins: one implementation per variant (sphinx's
 # `domains/c/` and `domains/cpp/`, each with `_ast`, `_ids`, `_parser`, `_symbol`).
 TWIN_SHARE = 0.8
-# A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`).
-VERSION_WORD = re.compile(r"v\d+")
+# A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`), or a
+# pre-release channel of an API (`types/beta/` beside `types/`, `_beta_types` beside
+# `_types`): the beta API is its own version, whose types evolve apart from the stable one's.
+VERSION_WORD = re.compile(r"v\d+|alpha|beta|preview")
 # Words naming the platform or the concurrency model one implementation is for: modules
 # or packages that differ only by one keep the same classes by design (twisted's
 # `_posixstdio` / `_win32stdio`, sentry-sdk's `grpc/server.py` / `grpc/aio/server.py`,
@@ -579,7 +581,7 @@ def _without_variant_words(name: str) -> tuple[list[str], bool]:
     return kept, dropped
 
 
-def _one_component_apart(a: str, b: str) -> tuple[str, str] | None:
+def one_component_apart(a: str, b: str) -> tuple[str, str] | None:
     """The one component in which dotted names `a` and `b` of equal length differ, or None
     when they differ in none or in several."""
     pa, pb = a.split("."), b.split(".")
@@ -762,7 +764,7 @@ class Relations:
                 return (f"{a} and {b} are variants of one module for two platforms or "
                         f"concurrency models ({package} holds one variant): each keeps its "
                         f"own classes")
-        apart = _one_component_apart(a, b)
+        apart = one_component_apart(a, b)
         if apart is None:
             return None
         x, y = apart
@@ -916,7 +918,7 @@ class Relations:
         its own component names (`hypercorn.asyncio.lifespan` imports `asyncio`,
         `hypercorn.trio.lifespan` imports `trio`): one interface implemented on two
         libraries. The explanation for a message, or None."""
-        apart = _one_component_apart(a, b)
+        apart = one_component_apart(a, b)
         if apart is None:
             return None
         # The component or its leading word: `h11_impl.py` and `httptools_impl.py`.
@@ -936,7 +938,7 @@ class Relations:
         `cohere/embed/transformation.py` and the legacy `v1_transformation.py` beside it,
         `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`. Each version of an API keeps
         its own classes. The explanation for a message, or None."""
-        apart = _one_component_apart(a, b)
+        apart = one_component_apart(a, b)
         if apart is None:
             return None
         x, y = apart

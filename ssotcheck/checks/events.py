@@ -37,11 +37,15 @@ from ssotcheck.checks._concepts import (
     generated_events,
     left_out,
     names_list,
+    one_component_apart,
     only_in_tests,
     plural,
     related_locations,
 )
 from ssotcheck.checks._kinds import (
+    DATACLASS,
+    NAMEDTUPLE,
+    TYPEDDICT,
     Classifier,
     EventSchema,
     classifier,
@@ -124,19 +128,101 @@ def _own_schema(schema: EventSchema, reference: EventSchema, index: ProjectIndex
 
 
 def _related(schema: EventSchema, reference: EventSchema | None, relations: Relations,
-             index: ProjectIndex) -> tuple[str | None, str]:
+             index: ProjectIndex) -> tuple[str | None, str, str]:
     """Why two schemas of one tag are one event's: the same distinctive class name
     (`_same_name`), or modules `Relations.evidence` relates. None for two vendors' union
-    members that share a tag, with the `shown, not counted` text to say instead."""
-    if reference is None or relations.apart(schema.ref.module,
-                                            reference.ref.module) is not None:
-        return None, INDEPENDENT
+    members that share a tag, or two forms of one object kept apart by design, with the
+    `shown, not counted` text to say instead and its confidence reason."""
+    if reference is None:
+        return None, INDEPENDENT, "independent modules"
+    a, b = schema.ref.module, reference.ref.module
+    apart = relations.apart(a, b)
+    if apart is not None:
+        return None, apart.note, apart.reason
+    # Before the same-name test: `BetaErrorResponse` is named after `ErrorResponse` because
+    # it is the beta API's version of it.
+    versions = relations.versions(a, b) or _version_names(schema, reference)
+    if versions is not None:
+        return None, f"shown, not counted: {versions}", "versions of one API"
+    forms = _two_forms(schema, reference)
+    if forms is not None:
+        return None, forms, "two forms of one object"
     if _same_name(schema, reference):
-        return "same class name", ""
+        return "same class name", "", ""
     own = _own_schema(schema, reference, index)
     if own is not None:
-        return None, own
-    return relations.evidence(schema.ref.module, reference.ref.module), INDEPENDENT
+        return None, own, OWN_SCHEMA
+    return relations.evidence(a, b), INDEPENDENT, "independent modules"
+
+
+# A class name's leading word naming a pre-release API (`BetaErrorResponse` beside
+# `ErrorResponse`).
+CHANNEL_PREFIXES = ("Beta", "Alpha", "Preview")
+
+
+def _version_names(schema: EventSchema, reference: EventSchema) -> str | None:
+    """One class name is the other's with a pre-release channel in front: the beta API's
+    own copy of the stable type, which evolves apart from it. The explanation, or None."""
+    x, y = schema.ref.fact.name.lstrip("_"), reference.ref.fact.name.lstrip("_")
+    for p, q in ((x, y), (y, x)):
+        for prefix in CHANNEL_PREFIXES:
+            if p == prefix + q:
+                return (f"`{p}` is the {prefix.lower()} API's own `{q}`: each version "
+                        f"of an API keeps its own types")
+    return None
+
+
+# Words that name which side of a call a type describes: `text_block_param.py` beside
+# `text_block.py`, `request_types.py` beside `response_types.py`.
+FORM_WORDS = frozenset({"param", "params", "request", "requests", "response", "responses"})
+# Suffixes of the class that describes what a caller sends (`TextBlockParam` for
+# `TextBlock`).
+PARAM_SUFFIXES = ("Params", "Param")
+# Schema kinds that are objects in memory, not the shape of a dict.
+OBJECT_KINDS = frozenset({DATACLASS, NAMEDTUPLE})
+
+
+def _two_forms(schema: EventSchema, reference: EventSchema) -> str | None:
+    """The two schemas are two forms of one object, each needed where it is used: what a
+    caller sends and what comes back (`_sent_and_returned`), or the tagged dict on the
+    wire and the library's own untagged object it converts to or from (a provider's
+    `{"type": "video_url", "video_url": ...}` part and the library's `VideoUrl`
+    dataclass, a wire `response.done` event and the session's `ResponseDone`). Importing
+    one where the other is used would not type. The `shown, not counted` text, or None."""
+    sent = _sent_and_returned(schema, reference)
+    if sent is not None:
+        return sent
+    for obj, other in ((schema, reference), (reference, schema)):
+        if obj.kind in OBJECT_KINDS and obj.identified_by == "name" and (
+                other.kind == TYPEDDICT or other.identified_by == "discriminator"):
+            return (f"shown, not counted: {_what(other)} is the tagged message on the wire "
+                    f"and {_what(obj)} the untagged object it is converted to or from, "
+                    f"two forms of one message")
+    return None
+
+
+def _sent_and_returned(schema: EventSchema, reference: EventSchema) -> str | None:
+    """One schema is what a caller sends and the other what comes back: an SDK's
+    `TextBlockParam` TypedDict beside its `TextBlock` model (or `...ErrorParam` beside
+    `...ErrorObject`), a protocol's `request_types` module beside its `response_types`.
+    The `shown, not counted` text, or None."""
+    x, y = schema.ref.fact.name.lstrip("_"), reference.ref.fact.name.lstrip("_")
+    for p, q in ((x, y), (y, x)):
+        stem = next((p[:-len(suffix)] for suffix in PARAM_SUFFIXES if p.endswith(suffix)),
+                    None)
+        if stem and q.startswith(stem) and not q.endswith(PARAM_SUFFIXES):
+            return (f"shown, not counted: `{schema.ref.fact.name}` and "
+                    f"`{reference.ref.fact.name}` are what a caller sends and what comes "
+                    f"back, two forms of one object")
+    apart = one_component_apart(schema.ref.module, reference.ref.module)
+    if apart is not None:
+        words = [[w for w in part.lower().split("_") if w] for part in apart]
+        kept = [[w for w in ws if w not in FORM_WORDS] for ws in words]
+        if kept[0] == kept[1] and words[0] != words[1]:
+            return (f"shown, not counted: {schema.ref.module} and {reference.ref.module} "
+                    f"hold the request and the response form of one object, each needed "
+                    f"where it is used")
+    return None
 
 
 def union_tag(event: str, homes: list[Home]) -> bool:
@@ -200,7 +286,8 @@ def _what(schema: EventSchema) -> str:
 def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonical: Canonical,
                     reference: EventSchema | None, event: str,
                     schema_of: dict[str, EventSchema], why: str | None,
-                    unrelated: str = INDEPENDENT) -> Finding:
+                    unrelated: str = INDEPENDENT,
+                    unrelated_reason: str = "independent modules") -> Finding:
     head = (f"event `{event}` has {plural(len(homes), 'class schema')} "
             f"({canonical.describe()})")
     if reference is None:
@@ -223,7 +310,7 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
         # anything relating the modules, one tag value is no shared event.
         detail += f"; {unrelated}"
         severity, confidence = Severity.INFO, "low"
-        reasons += ("independent modules" if unrelated == INDEPENDENT else OWN_SCHEMA,)
+        reasons += (unrelated_reason,)
     elif why is not None:
         reasons += (why,)
     return make_finding(
@@ -277,6 +364,17 @@ def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
             f"({canonical.describe()}): " + "; ".join(parts))
 
 
+CANNED = ("; shown, not counted: a test double's canned reply, which carries only what "
+          "the test reads")
+
+
+def _canned_reply(lit: DictLiteralFact) -> bool:
+    """The dict is handed to a `...Response(...)` call: the body of a faked reply."""
+    return any(sink.startswith("call:") and
+               sink.partition(":")[2].rpartition(".")[2].endswith("Response")
+               for sink in lit.sinks)
+
+
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
                       variants: list[EventSchema], annotated: list[EventSchema],
                       home: Home, canonical: Canonical, config: Config, area_of: AreaMap,
@@ -297,8 +395,12 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         # schema's name (`tc: types.ToolCallChunk = {...}`) may also be that schema,
         # wherever it is (the facts keep the annotation's last name only).
         named = {sink.partition(":")[2] for sink in lit.sinks if sink.startswith("annotated:")}
-        candidates = variants + [s for s in annotated if s.ref.fact.name in named
-                                 and all(s is not v for v in variants)]
+        # The sent form of the canonical schema (`...EventParams`, what a caller sends,
+        # beside the `...Event` model the API returns with its `id`) may be the one a
+        # payload was written for; an untagged object is no dict's schema.
+        candidates = variants + [s for s in annotated if all(s is not v for v in variants)
+                                 and (s.ref.fact.name in named
+                                      or _sent_and_returned(s, variants[0]) is not None)]
         reference, (missing, unknown, envelope) = min(
             ((v, _payload_drift(lit, v, config.envelopes)) for v in candidates),
             key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
@@ -319,14 +421,20 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         ident = f"{lit.in_function or '<module>'}:{','.join(sorted(lit.keys))}"
         seen[f"{path}:{ident}"] += 1
         sites.append(Location(path, lit.span.line, lit.span.column, message="payload"))
-        # In tests a key the receiver ignores breaks nothing; a missing required one does.
-        severity = Severity.INFO if in_tests and not missing else Severity.WARNING
+        # In tests a key the receiver ignores breaks nothing; a missing required one does,
+        # unless the dict is a test double's reply (`httpx.Response(200, json={...})`): the
+        # fake server answers the code under test with only what the test reads, and the
+        # test passing says the client copes.
+        canned = in_tests and _canned_reply(lit)
+        severity = Severity.INFO if in_tests and (not missing or canned) else Severity.WARNING
         reasons = [f"sent ({', '.join(lit.sinks)})", f"discriminator `{lit.discriminator}`"]
+        if canned:
+            reasons.append("a test double's reply")
         if reference.identified_by == "name":
             reasons.append("schema matched by its class name")
         findings.append(make_finding(
             "SSOT102", _payload_message(event, reference, canonical, missing, unknown, lit,
-                                        envelope),
+                                        envelope) + (CANNED if canned else ""),
             Location(path, lit.span.line, lit.span.column, lit.span.end_line,
                      lit.span.end_column),
             related=[home.location(f"schema {_what(reference)} (canonical)")],
@@ -438,11 +546,12 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
     if len(group) >= 2:
         for home in homes:
             if not canonical.is_home(home) and home.module != home_module:
-                why, unrelated = (None, INDEPENDENT) if union_tag(event, homes) else _related(
-                    schema_of[home.qualified], reference, relations, index)
+                why, unrelated, reason = (
+                    (None, INDEPENDENT, "independent modules") if union_tag(event, homes)
+                    else _related(schema_of[home.qualified], reference, relations, index))
                 event_findings.append(_schema_finding(
                     schema_of[home.qualified], home, homes, canonical, reference, event,
-                    schema_of, why, unrelated))
+                    schema_of, why, unrelated, reason))
     sites: list[Location] = []
     # Only the event's first group judges payloads, against any of its schemas (`every`).
     if every is not None and reference is not None and canonical.home is not None:
