@@ -491,7 +491,7 @@ def test_import_context_facts() -> None:
             expected == "absence", name
     assert sum(1 for n in by_name if n.startswith("absence")) == 8
     assert sum(1 for n in by_name if n.startswith("probe")) == 4
-    assert sum(1 for n in by_name if n.startswith("hard")) == 6
+    assert sum(1 for n in by_name if n.startswith("hard")) == 7
     assert by_name["absence_over_try"].in_try  # a try inside the block keeps its flag
 
 

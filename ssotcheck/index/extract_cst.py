@@ -394,7 +394,14 @@ class _CstExtractor:
                 lowered = self._compound(stmt)
                 if lowered is not None:
                     out.append(lowered)
+                elif shapes:
+                    out.append(self._unread(stmt))
         return out
+
+    def _unread(self, node: cst.CSTNode) -> ast.stmt:
+        """A statement `StatementCollector` skips, where `try_guard` must still see that
+        something is there: a handler that raises or returns is no mere record."""
+        return self._at(ast.Raise(exc=None, cause=None), node)
 
     def _suite(self, suite: cst.BaseSuite, shapes: bool = False) -> list[ast.stmt]:
         if isinstance(suite, cst.SimpleStatementSuite):
@@ -441,7 +448,9 @@ class _CstExtractor:
             value = _literal(node.value)  # a docstring, when it opens a class body
             if isinstance(value, str):
                 return self._at(ast.Expr(ast.Constant(value)), node)
-        return None  # nothing else `StatementCollector` reads
+        # Nothing else `StatementCollector` reads; in a try's parts `try_guard` reads that
+        # there is a statement (`raise`, `return`, `del`) that records nothing.
+        return self._unread(node) if shapes else None
 
     @staticmethod
     def _asname(alias: cst.ImportAlias) -> str | None:
