@@ -114,6 +114,10 @@ class ClassFact:
     # module warns that it is deprecated when imported (`statements.deprecation_warning`).
     # A duplicate rule reports such a copy as a stub.
     deprecated: bool = False
+    # The dotted name a `# Copied from pkg.mod.Name` comment right above the class statement
+    # (or above its decorators) gives (`index.source.copied_from`), "" without one: the
+    # project declares the class a copy it keeps on purpose and in sync with a tool.
+    copied_from: str = ""
 
     def member_names(self, kind: str | None = None) -> tuple[str, ...]:
         return tuple(m.name for m in self.members if kind is None or m.kind == kind)
@@ -216,6 +220,9 @@ class FileFacts:
     # The header says a tool wrote the file (index.source.is_generated): the concept rules
     # leave it out, as they do vendored code; the fix is in the generator, not here.
     generated: bool = False
+    # A module-level `if __name__ == "__main__":`: the module can run as a script. One that
+    # no module imports is a standalone script (a one-off conversion or benchmark tool).
+    script_entry: bool = False
     parser: str = "ast"  # "ast" | "libcst" | "none"
     error: ParseError | None = None
 

@@ -26,8 +26,11 @@ from ssotcheck.model import Concept, FileFacts, Finding, Location
 
 # Code under these directories is somebody else's copy of a library: it is legitimately
 # duplicated and is never a home of the project's own concepts.
+# `extern` and `externals` are the scientific projects' name for it (astropy's
+# `extern/ply/`, scikit-learn's `externals/`).
 VENDORED_DIRS = frozenset({
     "_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "site-packages",
+    "extern", "externals",
 })
 DECLARED = "declared in [tool.ssotcheck.canonical]"
 # A finding lists at most this many other definitions; the register lists them all.
@@ -57,6 +60,9 @@ GENERIC_NAMES = frozenset("""
 # Directories of standalone scripts: each module is a world of its own that nobody imports.
 SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "demos", "docs",
                          "doc", "samples", "sample", "benchmarks", "bench", "tutorial"})
+# Packages of code kept only for old imports (transformers' `models/deprecated/`,
+# pydantic's `deprecated/`): a copy there is a stub of the live class.
+DEPRECATED_DIRS = frozenset({"deprecated", "_deprecated"})
 # First words that make a compound name generic again (`BaseHandler`, `MyModel`).
 GENERIC_PREFIXES = frozenset({"base", "abstract", "default", "simple", "custom", "dummy", "fake",
                               "mock", "my", "test", "some", "other", "stub", "generic"})
@@ -171,13 +177,29 @@ def is_distinctive(name: str) -> bool:
 
 def is_deprecated(ref: ClassRef) -> bool:
     """Marked deprecated: in its docstring (`ClassFact.deprecated`), by a `@deprecated`
-    decorator, or in its class statement, by a `deprecated=` class keyword or a metaclass
+    decorator, in its class statement, by a `deprecated=` class keyword or a metaclass
     named for deprecation (an enum kept for old imports whose members each warn: `class
-    ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers, deprecated={...})`)."""
+    ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers, deprecated={...})`), or by
+    living in a package of deprecated code (DEPRECATED_DIRS)."""
     return ref.fact.deprecated or any(d.rsplit(".", 1)[-1] == "deprecated"
                                       for d in ref.fact.decorators) or any(
         key == "deprecated" or key == "metaclass" and "deprecat" in value.lower()
-        for key, value in ref.fact.keywords)
+        for key, value in ref.fact.keywords) or any(
+        part in DEPRECATED_DIRS for part in ref.path.split("/")[:-1])
+
+
+def declared_copy(ref: ClassRef, other: ClassRef) -> Apart | None:
+    """One of the two declares itself a copy of the other (`ClassFact.copied_from`: a
+    `# Copied from pkg.mod.Name` comment above the class): the project keeps it on purpose,
+    one module per model, and a copy checker keeps it identical, so "import it from there"
+    is no advice. The `shown, not counted` text, or None."""
+    for copy, source in ((ref, other), (other, ref)):
+        if copy.fact.copied_from and copy.fact.copied_from == source.qualified:
+            return Apart(f"shown, not counted: {copy.module} declares its copy "
+                         f"(`# Copied from {source.qualified}`): a copy kept on purpose and "
+                         f"in sync with its source by the project's copy check",
+                         "declared copy")
+    return None
 
 
 def declared_convention(ref: ClassRef, config: Config) -> bool:
@@ -219,6 +241,9 @@ class Home:
     area: str
     importers: int  # modules importing this very definition
     module_fan_in: int
+    # A standalone script: its module runs as one (`FileFacts.script_entry`) and no module
+    # imports it, like a module under SCRIPT_DIRS.
+    script: bool = False
 
     @property
     def qualified(self) -> str:
@@ -234,16 +259,19 @@ class Home:
     @property
     def throwaway(self) -> bool:
         """Test code, or a standalone script or example: code nobody builds on."""
-        return self.in_tests or any(p in SCRIPT_DIRS for p in self.path.split("/")[:-1])
+        return self.in_tests or self.script or any(
+            p in SCRIPT_DIRS for p in self.path.split("/")[:-1])
 
 
 def home_of(ref: ClassRef, index: ProjectIndex, area_of: AreaMap) -> Home:
     """Symbol fan-in counts the concept itself: module-level fan-in alone would credit a big
     `utils` module with every import of anything in it."""
+    fan_in = index.module_fan_in(ref.module)
+    facts = index.files.get(ref.path)
     return Home(ref.module, ref.fact.qualname, ref.fact.name, ref.path, ref.fact.span.line,
                 ref.fact.span.column, area_of(ref.path),
-                index.symbol_fan_in(ref.module, ref.fact.qualname),
-                index.module_fan_in(ref.module))
+                index.symbol_fan_in(ref.module, ref.fact.qualname), fan_in,
+                fan_in == 0 and facts is not None and facts.script_entry)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Callable, Collection, Mapping
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
+    Apart,
     Canonical,
     INDEPENDENT,
     Home,
@@ -33,6 +34,7 @@ from ssotcheck.checks._concepts import (
     concept_entry,
     confident,
     declared_convention,
+    declared_copy,
     home_of,
     is_deprecated,
     is_distinctive,
@@ -457,6 +459,26 @@ def _owned_by_events(events: Mapping[str, EventSchema], index: ProjectIndex) -> 
                      if count[s.event] >= 2 or s.event in generated)
 
 
+def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apart | None:
+    """One module imports the other's class under another name and defines its own: a
+    wrapper or converter of it (mlflow's `data/dataset.py` imports the `Dataset` entity as
+    `DatasetEntity` and converts to it), or a redefinition that a subclass could not make
+    (a TypedDict changing a field's type). It uses its namesake on purpose; the two are
+    not a copy to merge. The `shown, not counted` text, or None."""
+    for a, b in ((ref, other), (other, ref)):
+        facts = index.files.get(a.path)
+        for imp in facts.imports if facts is not None else ():
+            if imp.name != b.fact.name or imp.alias in (None, b.fact.name):
+                continue
+            module, imported = index.import_target(a.module, imp)
+            if imported is not None and (b.module == module
+                                         or b.module.startswith(module + ".")):
+                return Apart(f"shown, not counted: {a.module} imports `{b.fact.name}` as "
+                             f"`{imp.alias}` and defines its own: it builds on its namesake "
+                             f"(a wrapper, a converter), not a copy of it", "wraps its namesake")
+    return None
+
+
 class _Check:
     """One run of SSOT103: the index, its classifier and what every name check shares."""
 
@@ -668,6 +690,17 @@ class _Check:
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members)
         declared = name in self.declared
+        if not declared and kind in ("copy", "drifted"):
+            # A copy the project declares (`# Copied from ...`), or a class built on its
+            # namesake, which its module imports under another name: both on purpose.
+            mine_ref, their_ref = self.refs[home.qualified], self.refs[reference.qualified]
+            on_purpose = declared_copy(mine_ref, their_ref) or _wraps_namesake(
+                self.index, mine_ref, their_ref)
+            if on_purpose is not None:
+                return make_finding(
+                    "SSOT103", f"{head}; {detail}; {on_purpose.note}", home.location(),
+                    related=related, key=key, concept=name, severity=Severity.INFO,
+                    **_confidence("low", "same name", counts, on_purpose.reason))  # type: ignore[arg-type]
         backend = None if declared else (
             self.relations.backends(home.module, reference.module)
             or self.relations.versions(home.module, reference.module))

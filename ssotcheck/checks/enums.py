@@ -29,6 +29,7 @@ from ssotcheck.checks._concepts import (
     choose_canonical,
     concept_entry,
     confident,
+    declared_copy,
     declared_home,
     home_of,
     is_deprecated,
@@ -368,6 +369,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     # A member-less enum is a base or mixin for others, not a concept of its own.
     refs = [r for r in refs if members[r.qualified]]
     homes_of = {r.qualified: home_of(r, index, area_of) for r in refs}
+    ref_of = {r.qualified: r for r in refs}
     stubs = {r.qualified for r in refs if is_deprecated(r)}
     canonical_names = config.canonical_map()
 
@@ -420,9 +422,11 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity=Severity.INFO,
                     **_confidence("low", "copies in different services")))  # type: ignore[arg-type]
                 continue
-            # Test-only concepts say so (below), whatever their layout.
-            apart = None if declared or reference is None or test_only else relations.apart(
-                home.module, reference.module)
+            # Test-only concepts say so (below), whatever their layout. A copy the project
+            # declares (`# Copied from ...`) is kept on purpose, like a layout's.
+            apart = None if declared or reference is None or test_only else (
+                declared_copy(ref_of[home.qualified], ref_of[reference.qualified])
+                or relations.apart(home.module, reference.module))
             if apart is not None:
                 concept_findings.append(make_finding(
                     "SSOT101", f"{head}; " + "; ".join(details + [apart.note]),

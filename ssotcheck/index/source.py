@@ -194,3 +194,31 @@ def _comment_columns(text: str) -> dict[int, int] | None:
     except (tokenize.TokenError, SyntaxError, ValueError):
         return None
     return cols
+
+
+# `# Copied from transformers.models.bert.modeling_bert.BertSelfOutput with Bert->Roberta`:
+# the marker a copy checker (`utils/check_copies.py` in the Hugging Face projects) reads to
+# keep a deliberate copy identical to its source. Only the dotted name is kept.
+COPIED_FROM_RE = re.compile(r"^[ \t]*#[ \t]*Copied from[ \t]+([A-Za-z_][\w.]*)")
+_CLASS_LINE_RE = re.compile(r"[ \t]*class[ \t]")
+
+
+def copied_from(text: str) -> dict[int, str]:
+    """Line of a class statement -> the dotted name of the `# Copied from X` comment right
+    above it, or above the decorators right above it. Shared by both extractors (a text
+    scan, so they agree by construction); a marker followed by anything else (a function,
+    a blank line) marks no class."""
+    if "Copied from" not in text:
+        return {}
+    lines = NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+    out: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        m = COPIED_FROM_RE.match(line)
+        if m is None:
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j].lstrip().startswith(("@", "#")):
+            j += 1
+        if j < len(lines) and _CLASS_LINE_RE.match(lines[j]):
+            out[j + 1] = m.group(1).rstrip(".")
+    return out

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, Iterator, cast
 
 from ssotcheck.index.options import touches
-from ssotcheck.index.source import NEWLINE_RE, is_generated, line_count, suppressions
+from ssotcheck.index.source import NEWLINE_RE, copied_from, is_generated, line_count, suppressions
 from ssotcheck.model import (
     ABSENCE,
     FALLBACK,
@@ -378,6 +378,7 @@ class StatementCollector:
         self.dynamic_names = False  # see `dynamic_statement`
         self.attribute_assigns: list[str] = []  # module-level `name.attr = ...` targets
         self.deprecated_module = False  # see `deprecation_warning`
+        self.script_entry = False  # a module-level `if __name__ == "__main__":`
         self._keywords: list[int] | None = None  # see `run`
 
     # Statement walk: an explicit stack instead of recursion keeps deep files safe. Each
@@ -431,6 +432,7 @@ class StatementCollector:
             # if/try/with ...), where `__name__` is the module's own name. Its `else:` /
             # `elif` runs on a plain import, so the orelse keeps the outer flag.
             is_main = main or (top and is_main_guard_test(stmt.test))
+            self.script_entry = self.script_entry or is_main
             stack.append((iter(stmt.orelse), in_func, tc, in_try, main, top, prefix))
             stack.append((iter(stmt.body), in_func, is_tc, in_try, is_main, top, prefix))
         elif isinstance(stmt, _TRY_NODES):
@@ -608,16 +610,22 @@ def shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], .
 
 def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: list[DictLiteralFact],
              uses: list[NameUse], parser: str) -> FileFacts:
+    classes = tuple(col.classes)
+    if col.deprecated_module:
+        # A module that warns it is deprecated when imported holds stubs only.
+        classes = tuple(c if c.deprecated else replace(c, deprecated=True) for c in classes)
+    markers = copied_from(text)
+    if markers:
+        classes = tuple(replace(c, copied_from=markers[c.span.line])
+                        if c.span.line in markers else c for c in classes)
     return FileFacts(
         path=path, content_hash=digest, lines=line_count(text),
-        imports=tuple(col.imports),
-        # A module that warns it is deprecated when imported holds stubs only.
-        classes=tuple(c if c.deprecated else replace(c, deprecated=True) for c in col.classes)
-        if col.deprecated_module else tuple(col.classes), functions=tuple(col.functions),
+        imports=tuple(col.imports), classes=classes, functions=tuple(col.functions),
         constants=tuple(col.constants), all_names=col.all_names, all_line=col.all_line,
         dynamic_names=col.dynamic_names, global_names=tuple(sorted(set(col.global_names))),
         attribute_assigns=tuple(sorted(set(col.attribute_assigns))), aliases=tuple(col.aliases),
         dict_literals=tuple(sorted(dicts, key=lambda d: (d.span.line, d.span.column))),
         name_uses=tuple(sorted(uses, key=lambda u: (u.span.line, u.span.column))),
-        suppressions=suppressions(text), generated=is_generated(text), parser=parser,
+        suppressions=suppressions(text), generated=is_generated(text),
+        script_entry=col.script_entry, parser=parser,
     )

@@ -1,0 +1,165 @@
+"""Copies a project keeps on purpose, found in the seventh held-out set (issue 14): a copy it
+declares with a `# Copied from X` marker (transformers), a class built on its namesake,
+which its module imports under another name (mlflow, dbt, great_expectations), vendored
+code under `extern/` (astropy), a package of deprecated code (transformers'
+`models/deprecated/`) and standalone scripts (one-off conversion tools nobody imports)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssotcheck.model import Severity
+from tests.test_classes import _methods, class_findings, the_finding
+from tests.test_enums import enum_findings
+from tests.test_parser_parity import assert_parity
+
+TOKENIZER = ["tokenize", "_run_strip_accents", "_run_split_on_punc", "_tokenize_chinese_chars",
+             "_is_chinese_char", "_clean_text"]
+
+
+def test_a_copied_from_marker_is_read_above_the_class_and_its_decorators() -> None:
+    facts = assert_parity(
+        "# Copied from a.b.C\n@dataclass\n@other(x=1)\nclass C:\n    x: int = 1\n\n"
+        "# Copied from a.b.D with Foo->Bar\nclass D:\n    pass\n\n"
+        "# Copied from a.b.E\ndef f():\n    pass\nclass E:\n    pass\n\n"
+        "class Outer:\n    # Copied from a.b.F.\n    class F:\n        pass\n"
+        "# copied from a.b.G (lower case is prose, not the marker)\nclass G:\n    pass\n")
+    assert [(c.qualname, c.copied_from) for c in facts.classes] == [
+        ("C", "a.b.C"), ("D", "a.b.D"), ("E", ""), ("Outer", ""), ("Outer.F", "a.b.F"),
+        ("G", "")]
+
+
+def _models(marker: str) -> dict[str, str]:
+    files = {"tf/__init__.py": "", "tf/models/__init__.py": ""}
+    for model in ("bert", "electra"):
+        files[f"tf/models/{model}/__init__.py"] = ""
+    files["tf/models/bert/tokenization_bert.py"] = _methods("BasicTokenizer", TOKENIZER)
+    files["tf/models/electra/tokenization_electra.py"] = _methods(
+        "BasicTokenizer", TOKENIZER, marker)
+    files["tf/use.py"] = "from tf.models.bert.tokenization_bert import BasicTokenizer\n"
+    return files
+
+
+def test_a_declared_copy_is_shown_not_counted(make_project) -> None:
+    # Without the marker the copy is counted ...
+    root = make_project(_models(""))
+    the_finding(root, "tf/models/electra/tokenization_electra.py", Severity.WARNING)
+    # ... with it, the project says the copy is on purpose and a tool keeps it in sync.
+    (root / "tf/models/electra/tokenization_electra.py").write_text(_methods(
+        "BasicTokenizer", TOKENIZER,
+        "# Copied from tf.models.bert.tokenization_bert.BasicTokenizer\n"))
+    f = the_finding(root, "tf/models/electra/tokenization_electra.py", Severity.INFO)
+    assert f.message == (
+        "class `BasicTokenizer` is defined in 2 modules (suggested canonical: "
+        "tf.models.bert.tokenization_bert, imported by 1 module, the most of any copy); this "
+        "copy has the same 6 members as the one in tf.models.bert.tokenization_bert; shown, "
+        "not counted: "
+        "tf.models.electra.tokenization_electra declares its copy (`# Copied from "
+        "tf.models.bert.tokenization_bert.BasicTokenizer`): a copy kept on purpose and in "
+        "sync with its source by the project's copy check")
+    assert f.confidence_reasons == ("same name", "6 of 6 members shared", "declared copy")
+
+
+def test_a_marker_naming_another_class_declares_nothing(make_project) -> None:
+    root = make_project(_models("# Copied from tf.models.bert.modeling_bert.BertLayer\n"))
+    the_finding(root, "tf/models/electra/tokenization_electra.py", Severity.WARNING)
+
+
+ENUM = "import enum\n\n{marker}class ClassificationFunction(enum.Enum):\n" \
+       "    SIGMOID = 'sigmoid'\n    SOFTMAX = 'softmax'\n    NONE = 'none'\n"
+
+
+def test_a_declared_enum_copy_is_shown_not_counted_even_on_the_original(make_project) -> None:
+    # The copy is the more imported one, so the finding is on the original: still the
+    # pair the project declared.
+    files = {"tf/__init__.py": "", "tf/pipelines/__init__.py": "",
+             "tf/pipelines/text_classification.py": ENUM.format(marker=""),
+             "tf/pipelines/image_classification.py": ENUM.format(
+                 marker="# Copied from tf.pipelines.text_classification.ClassificationFunction\n"),
+             "tf/pipelines/use.py": "from tf.pipelines.image_classification import "
+                                    "ClassificationFunction\n"}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("tf/pipelines/text_classification.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: tf.pipelines.image_classification declares its copy (`# Copied "
+        "from tf.pipelines.text_classification.ClassificationFunction`): a copy kept on "
+        "purpose and in sync with its source by the project's copy check")
+
+
+DATASET = ["name", "digest", "source", "profile", "schema", "to_json", "to_dict"]
+
+
+@pytest.mark.parametrize("imported", [
+    "from ml.entities import Dataset as DatasetEntity",  # through the package's re-export
+    "from ml.entities.dataset import Dataset as DatasetEntity",
+])
+def test_a_class_whose_module_imports_its_namesake_under_an_alias_wraps_it(
+        make_project, imported: str) -> None:
+    files = {
+        "ml/__init__.py": "", "ml/data/__init__.py": "",
+        "ml/entities/__init__.py": "from ml.entities.dataset import Dataset\n",
+        "ml/entities/dataset.py": _methods("Dataset", DATASET[:5] + ["to_proto", "from_proto"]),
+        "ml/data/dataset.py": _methods("Dataset", DATASET, f"{imported}\n"),
+        "ml/use.py": "from ml.data.dataset import Dataset\n",
+    }
+    f = the_finding(make_project(files), "ml/data/dataset.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: ml.data.dataset imports `Dataset` as `DatasetEntity` and defines "
+        "its own: it builds on its namesake (a wrapper, a converter), not a copy of it")
+    assert f.confidence_reasons[-1] == "wraps its namesake"
+
+
+def test_the_same_class_imported_under_its_own_name_is_still_a_copy(make_project) -> None:
+    files = {
+        "ml/__init__.py": "", "ml/data/__init__.py": "", "ml/entities/__init__.py": "",
+        "ml/entities/dataset.py": _methods("Dataset", DATASET),
+        "ml/data/dataset.py": _methods("Dataset", DATASET,
+                                       "from ml.entities.dataset import Dataset\n"),
+        "ml/use.py": "from ml.entities.dataset import Dataset\n",
+    }
+    # A module importing the name it then redefines binds it twice: the fallback
+    # pattern, left alone as before; an alias of another class of the same name is no
+    # wrapper either.
+    assert class_findings(make_project(files)) == []
+    files["ml/data/dataset.py"] = _methods(
+        "Dataset", DATASET, "from ml.entities.other import Dataset as Other\n")
+    files["ml/entities/other.py"] = ""
+    the_finding(make_project(files), "ml/data/dataset.py", Severity.WARNING)
+
+
+def test_code_under_extern_is_vendored(make_project) -> None:
+    logger = ["__init__", "debug", "info", "warning", "error", "critical"]
+    files = {"astro/__init__.py": "", "astro/extern/__init__.py": "",
+             "astro/extern/ply/__init__.py": "",
+             "astro/extern/ply/lex.py": _methods("PlyLogger", logger),
+             "astro/extern/ply/yacc.py": _methods("PlyLogger", logger)}
+    assert class_findings(make_project(files)) == []
+
+
+def test_a_copy_in_a_package_of_deprecated_code_is_a_stub(make_project) -> None:
+    files = _models("")
+    files["tf/models/deprecated/__init__.py"] = ""
+    files["tf/models/deprecated/realm/__init__.py"] = ""
+    files["tf/models/deprecated/realm/tokenization_realm.py"] = _methods(
+        "BasicTokenizer", TOKENIZER)
+    del files["tf/models/electra/tokenization_electra.py"]
+    f = the_finding(make_project(files), "tf/models/deprecated/realm/tokenization_realm.py",
+                    Severity.INFO)
+    assert "this copy is marked deprecated: a stub of `BasicTokenizer`" in f.message
+
+
+MAIN = "\n\nif __name__ == '__main__':\n    main()\n"
+TRACKER = ["__call__", "_forward_hook", "parametrized", "name2module", "traced", "handles"]
+
+
+def test_copies_among_standalone_scripts_are_left_alone(make_project) -> None:
+    # One-off conversion scripts, each runnable and imported by nobody, copy their helpers.
+    files = {"tf/__init__.py": "", "tf/models/__init__.py": ""}
+    for model in ("regnet", "resnet"):
+        files[f"tf/models/{model}/__init__.py"] = ""
+        files[f"tf/models/{model}/convert_{model}.py"] = _methods("Tracker", TRACKER) + MAIN
+    root = make_project(files)
+    assert class_findings(root) == []
+    # Imported by another module, a runnable module is a library module again.
+    (root / "tf/models/__init__.py").write_text("from tf.models.regnet import convert_regnet\n")
+    the_finding(root, "tf/models/resnet/convert_resnet.py", Severity.WARNING)
