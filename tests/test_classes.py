@@ -761,3 +761,32 @@ def test_a_second_implementation_inside_the_package_keeps_its_own_classes(make_p
     for m in mirrored:
         (root / f"net/iocp/{m}.py").unlink()
     the_finding(root, "net/iocp/tcp.py", Severity.WARNING)
+
+
+def test_sync_is_a_variant_against_an_async_side(make_project) -> None:
+    # `sync/` beside `asyncio/`: one client per concurrency model.
+    body = ["get", "post", "close", "request", "send"]
+    files = {"api/__init__.py": "", "api/sync/__init__.py": "", "api/asyncio/__init__.py": "",
+             "api/sync/client.py": _methods("Client", body + ["_retry"]),
+             "api/asyncio/client.py": _methods("Client", body + ["_aretry"]),
+             "api/main.py": "from api.sync.client import Client\n"}
+    root = make_project(files)
+    the_finding(root, "api/asyncio/client.py", Severity.INFO)
+
+
+def test_sync_for_data_synchronisation_is_no_variant(make_project) -> None:
+    body = ["get", "post", "close", "request", "send"]
+    # `sync/` as data synchronisation, beside the package's own models: counted.
+    files = {"app/__init__.py": "", "app/sync/__init__.py": "",
+             "app/models.py": _methods("Record", body + ["_retry"]),
+             "app/sync/models.py": _methods("Record", body + ["_pull"]),
+             "app/main.py": "from app.models import Record\n"}
+    root = make_project(files)
+    the_finding(root, "app/sync/models.py", Severity.WARNING)
+    # ... and `data_sync.py` beside `data.py` is no variant either.
+    (root / "app/sync/models.py").unlink()
+    (root / "app/data.py").write_text(_methods("Record", body + ["_retry"]))
+    (root / "app/data_sync.py").write_text(_methods("Record", body + ["_pull"]))
+    (root / "app/models.py").unlink()
+    (root / "app/main.py").write_text("from app.data import Record\n")
+    the_finding(root, "app/data_sync.py", Severity.WARNING)

@@ -564,6 +564,9 @@ VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "li
                            "sync", "trio"})
 VARIANT_AFFIXES = ("asyncio", "windows", "darwin", "cygwin", "posix", "win32", "linux",
                    "macos", "unix")
+# `sync` also names data synchronisation (`app/sync/`, `data_sync.py`): it marks a variant
+# only against an async word on the other side.
+ASYNC_WORDS = frozenset({"aio", "async", "asyncio", "trio"})
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
 INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
                "other, and no package or rare path word links them)")
@@ -590,19 +593,19 @@ def path_words(module: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _without_variant_words(name: str) -> tuple[list[str], bool]:
-    """The words of a module name (split at `_`) with the variant words dropped, and
-    whether any was (a long variant word also at the start or end of a word)."""
+def _without_variant_words(name: str) -> tuple[list[str], set[str]]:
+    """The words of a module name (split at `_`) with the variant words dropped, and the
+    variant words dropped (a long one also at the start or end of a word)."""
     kept: list[str] = []
-    dropped = False
+    dropped: set[str] = set()
     for word in name.lower().split("_"):
         if word in VARIANT_WORDS:
-            dropped = True
+            dropped.add(word)
             continue
         for affix in VARIANT_AFFIXES:
             if len(word) > len(affix) and (word.startswith(affix) or word.endswith(affix)):
                 word = word[len(affix):] if word.startswith(affix) else word[:-len(affix)]
-                dropped = True
+                dropped.add(affix)
                 break
         if word:
             kept.append(word)
@@ -786,8 +789,12 @@ class Relations:
         n = 0
         while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
             n += 1
-        for parts in (pa, pb):
-            if n < len(parts) - 1 and parts[n].lower().strip("_") in VARIANT_WORDS:
+        for parts, other in ((pa, pb), (pb, pa)):
+            word = parts[n].lower().strip("_") if n < len(parts) - 1 else ""
+            if word == "sync" and not (n < len(other) and other[n].lower().strip("_")
+                                       in ASYNC_WORDS):
+                continue
+            if word in VARIANT_WORDS:
                 package = ".".join(parts[:n + 1])
                 return (f"{a} and {b} are variants of one module for two platforms or "
                         f"concurrency models ({package} holds one variant): each keeps its "
@@ -798,7 +805,8 @@ class Relations:
         x, y = apart
         kept_x, dropped_x = _without_variant_words(x)
         kept_y, dropped_y = _without_variant_words(y)
-        if kept_x != kept_y or not (dropped_x or dropped_y):
+        if kept_x != kept_y or not (dropped_x or dropped_y) or (
+                dropped_x | dropped_y <= {"sync"}):
             return None
         return (f"{a} and {b} are variants of one module for two platforms or concurrency "
                 f"models (`{x}` and `{y}`): each keeps its own classes")
