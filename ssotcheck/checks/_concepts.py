@@ -612,16 +612,30 @@ def _without_variant_words(name: str) -> tuple[list[str], set[str]]:
     return kept, dropped
 
 
+def _parting(a: str, b: str) -> tuple[list[str], list[str], int]:
+    """The components of dotted names `a` and `b`, and how many leading ones they share:
+    where their paths part."""
+    pa, pb = a.split("."), b.split(".")
+    n = 0
+    while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
+        n += 1
+    return pa, pb, n
+
+
+def _one_component_at(pa: list[str], pb: list[str]) -> int | None:
+    """Where component lists of equal length differ, when they differ in exactly one."""
+    if len(pa) != len(pb):
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
+    return diff[0] if len(diff) == 1 else None
+
+
 def one_component_apart(a: str, b: str) -> tuple[str, str] | None:
     """The one component in which dotted names `a` and `b` of equal length differ, or None
     when they differ in none or in several."""
     pa, pb = a.split("."), b.split(".")
-    if len(pa) != len(pb):
-        return None
-    diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
-    if len(diff) != 1:
-        return None
-    return pa[diff[0]], pb[diff[0]]
+    i = _one_component_at(pa, pb)
+    return None if i is None else (pa[i], pb[i])
 
 
 class Relations:
@@ -736,27 +750,26 @@ class Relations:
             return Apart(f"shown, not counted: {inner}", "parallel packages")
         if self.imports(a, b):
             return None
-        where = self.layers(a, b)
-        if where is not None:
-            return Apart(f"shown, not counted: {a} and {b} sit in {where}, which mirror "
-                         f"each other and keep their own copies (a client and a server, a "
-                         f"versioned API, a legacy package)", "parallel packages")
-        version = self.version_package(a, b)
-        if version is not None:
-            return Apart(f"shown, not counted: {version}", "versions of one API")
-        twins = self.twins(a, b)
-        if twins is not None:
-            return Apart(f"shown, not counted: {twins}", "twin packages")
-        plugins = self.plugins(a, b)
-        if plugins is not None:
-            return Apart(f"shown, not counted: {plugins}", "independent plugins")
-        backends = self.backend_dirs(a, b)
-        if backends is not None:
-            return Apart(f"shown, not counted: {backends}", "interchangeable backends")
-        variants = self.variants(a, b)
-        if variants is not None:
-            return Apart(f"shown, not counted: {variants}", "platform or concurrency variants")
+        kinds: tuple[tuple[Callable[[str, str], str | None], str], ...] = (
+            (self._layers_note, "parallel packages"),
+            (self.version_package, "versions of one API"),
+            (self.twins, "twin packages"),
+            (self.plugins, "independent plugins"),
+            (self.backend_dirs, "interchangeable backends"),
+            (self.variants, "platform or concurrency variants"))
+        for explain, reason in kinds:
+            note = explain(a, b)
+            if note is not None:
+                return Apart(f"shown, not counted: {note}", reason)
         return None
+
+    def _layers_note(self, a: str, b: str) -> str | None:
+        """`layers` as an explanation for a message."""
+        where = self.layers(a, b)
+        if where is None:
+            return None
+        return (f"{a} and {b} sit in {where}, which mirror each other and keep their own "
+                f"copies (a client and a server, a versioned API, a legacy package)")
 
     def inner_implementation(self, a: str, b: str) -> str | None:
         """`a` is `pkg.m` and `b` is `pkg.sub.m` (or the other way round), and `pkg.sub`
@@ -785,10 +798,7 @@ class Relations:
         `grpc.server`), or they differ in one component that is the same name once the
         variant words (VARIANT_WORDS) are dropped (`_posixstdio` and `_win32stdio`,
         `sync_client` and `async_client`). The explanation, or None."""
-        pa, pb = a.split("."), b.split(".")
-        n = 0
-        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
-            n += 1
+        pa, pb, n = _parting(a, b)
         for parts, other in ((pa, pb), (pb, pa)):
             word = parts[n].lower().strip("_") if n < len(parts) - 1 else ""
             if word == "sync" and not (n < len(other) and other[n].lower().strip("_")
@@ -818,10 +828,7 @@ class Relations:
         (`v1/types.py` against `types.py`, `v1/utils.py` against `_internal/_utils.py`),
         an `api/v1/` beside `api/v2/` or `api/common/`. Each version keeps its own
         classes. The explanation, or None."""
-        pa, pb = a.split("."), b.split(".")
-        n = 0
-        while n < min(len(pa), len(pb)) and pa[n] == pb[n]:
-            n += 1
+        pa, pb, n = _parting(a, b)
         for parts in (pa, pb):
             if n < len(parts) - 1 and VERSION_WORD.fullmatch(parts[n]):
                 package = ".".join(parts[:n + 1])
@@ -849,12 +856,9 @@ class Relations:
         module names (langchain's `llms/` and `chat_models/`) are no twins. The
         explanation, or None."""
         pa, pb = a.split("."), b.split(".")
-        if len(pa) != len(pb):
+        i = _one_component_at(pa, pb)
+        if i is None or i == len(pa) - 1:
             return None
-        diff = [i for i, (x, y) in enumerate(zip(pa, pb)) if x != y]
-        if len(diff) != 1 or diff[0] == len(pa) - 1:
-            return None
-        i = diff[0]
         left, right = ".".join(pa[:i + 1]), ".".join(pb[:i + 1])
         mine, theirs = self._children_of(left), self._children_of(right)
         shared = mine & theirs
@@ -938,10 +942,8 @@ class Relations:
         part below it: two implementations of one interface, chosen by configuration
         (`search/backends/database/mysql/query.py` and `.../sqlite/query.py`), at any
         depth. The explanation, or None."""
-        pa, pb = a.split("."), b.split(".")
-        common = 0
-        while common < min(len(pa), len(pb)) - 1 and pa[common] == pb[common]:
-            common += 1
+        pa, pb, common = _parting(a, b)
+        common = min(common, len(pa) - 1, len(pb) - 1)  # the modules themselves aside
         where = [i for i in range(common) if pa[i] in BACKEND_DIRS]
         if not where:
             return None

@@ -659,6 +659,28 @@ class _Check:
                                   "the two modules share other copies")))  # type: ignore[arg-type]
                 self.concepts.append(concept_entry(name, "class", [a, b], canonical))
 
+    def _on_purpose(self, home: Home, reference: Home) -> Apart | None:
+        """Why a copy or drifted copy of `reference` at `home` is kept on purpose, shown
+        and not counted: a copy the project declares (`# Copied from ...`); a class built
+        on its namesake, which its module imports under another name; interchangeable
+        backends on two libraries (hypercorn's `asyncio/tcp_server.py` and
+        `trio/tcp_server.py`) or versions of one module (`v1_transformation.py` beside
+        `transformation.py`): one interface or API twice, the same member names, other
+        code; or a layout that keeps its own copies (`Relations.apart`: prefect's
+        `client/schemas/` beside `server/schemas/`, plugins, backends)."""
+        mine, theirs = self.refs[home.qualified], self.refs[reference.qualified]
+        found = declared_copy(mine, theirs) or _wraps_namesake(self.index, mine, theirs)
+        if found is not None:
+            return found
+        a, b = home.module, reference.module
+        backend = self.relations.backends(a, b)
+        if backend is not None:
+            return Apart(f"shown, not counted: {backend}", "interchangeable backends")
+        version = self.relations.versions(a, b)
+        if version is not None:
+            return Apart(f"shown, not counted: {version}", "versions of one module")
+        return self.relations.apart(a, b)
+
     def finding(self, name: str, home: Home, homes: list[Home], canonical: Canonical,
                 kind: str) -> Finding:
         head = _head(home, homes, canonical)
@@ -690,41 +712,13 @@ class _Check:
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members)
         declared = name in self.declared
-        if not declared and kind in ("copy", "drifted"):
-            # A copy the project declares (`# Copied from ...`), or a class built on its
-            # namesake, which its module imports under another name: both on purpose.
-            mine_ref, their_ref = self.refs[home.qualified], self.refs[reference.qualified]
-            on_purpose = declared_copy(mine_ref, their_ref) or _wraps_namesake(
-                self.index, mine_ref, their_ref)
-            if on_purpose is not None:
-                return make_finding(
-                    "SSOT103", f"{head}; {detail}; {on_purpose.note}", home.location(),
-                    related=related, key=key, concept=name, severity=Severity.INFO,
-                    **_confidence("low", "same name", counts, on_purpose.reason))  # type: ignore[arg-type]
-        backend = None if declared else (
-            self.relations.backends(home.module, reference.module)
-            or self.relations.versions(home.module, reference.module))
-        if backend is not None and kind in ("copy", "drifted"):
-            # Interchangeable backends (hypercorn's `asyncio/tcp_server.py` and
-            # `trio/tcp_server.py`) implement one interface on two libraries, and versions
-            # of one module (`v1_transformation.py` beside `transformation.py`) one API
-            # twice: the same member names, other code. Shown, not counted.
+        on_purpose = None if declared or kind not in ("copy", "drifted") else \
+            self._on_purpose(home, reference)
+        if on_purpose is not None:
             return make_finding(
-                "SSOT103", f"{head}; {detail}; shown, not counted: {backend}",
-                home.location(), related=related, key=key, concept=name,
-                severity=Severity.INFO,
-                **_confidence("low", "same name", counts, "versions of one module"
-                              if "versions of one module" in backend
-                              else "interchangeable backends"))  # type: ignore[arg-type]
-        apart = None if declared else self.relations.apart(home.module, reference.module)
-        if apart is not None and kind in ("copy", "drifted"):
-            # prefect's `client/schemas/actions.py` and `server/schemas/actions.py`: the
-            # client ships without the server, so it keeps its own schemas; two plugins of
-            # one host, or two backends, keep their own classes the same way.
-            return make_finding(
-                "SSOT103", f"{head}; {detail}; {apart.note}", home.location(), related=related,
-                key=key, concept=name, severity=Severity.INFO,
-                **_confidence("low", "same name", counts, apart.reason))  # type: ignore[arg-type]
+                "SSOT103", f"{head}; {detail}; {on_purpose.note}", home.location(),
+                related=related, key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "same name", counts, on_purpose.reason))  # type: ignore[arg-type]
         if kind == "drifted":
             why = None if declared else self.relations.evidence(home.module, reference.module)
             if why is None and not declared:
