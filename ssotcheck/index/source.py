@@ -21,6 +21,13 @@ _CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE
 NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines as Python's tokenizer counts them: broken at \r\n, \r and \n only (not
+    at the form feeds and \u2028 str.splitlines also breaks at), so that line N here is
+    the line N a syntax tree names."""
+    return NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+
+
 SUPPRESS_RE = re.compile(
     r"#\s*(?:ssotcheck:\s*(ignore-file|ignore)(?:\[([A-Za-z0-9, ]*)\])?|noqa:\s*((?:SSOT\d*[, ]*)+))"
 )
@@ -135,9 +142,8 @@ def suppressions(text: str) -> tuple[Suppression, ...]:
     """
     if "ssotcheck:" not in text and "noqa" not in text:
         return ()
-    # Lines as Python counts them (not str.splitlines, which also breaks at form feeds and
-    # \u2028): a `# noqa` after such a character must still name the statement's line.
-    lines = NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+    # A `# noqa` after a form feed or \u2028 must still name the statement's line.
+    lines = source_lines(text)
     candidates = [n for n, line in enumerate(lines, 1)
                   if "#" in line and SUPPRESS_RE.search(line)]
     if not candidates:
@@ -210,7 +216,7 @@ def copied_from(text: str) -> dict[int, str]:
     a blank line) marks no class."""
     if "Copied from" not in text:
         return {}
-    lines = NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+    lines = source_lines(text)
     out: dict[int, str] = {}
     for i, line in enumerate(lines):
         m = COPIED_FROM_RE.match(line)

@@ -15,7 +15,13 @@ from dataclasses import replace
 from typing import Any, Iterator, cast
 
 from ssotcheck.index.options import touches
-from ssotcheck.index.source import NEWLINE_RE, copied_from, is_generated, line_count, suppressions
+from ssotcheck.index.source import (
+    copied_from,
+    is_generated,
+    line_count,
+    source_lines,
+    suppressions,
+)
 from ssotcheck.model import (
     ABSENCE,
     FALLBACK,
@@ -327,10 +333,8 @@ class Columns:
         if self.ascii or byte_col <= 0:
             return byte_col
         if self._lines is None:
-            # The tokenizer ends lines at \r\n, \r and \n alike (not at the other breaks
-            # str.splitlines knows), so a file saved with old Mac endings maps right too.
-            text = self._text
-            self._lines = NEWLINE_RE.split(text) if "\r" in text else text.split("\n")
+            # A file saved with old Mac endings (\r) maps right too.
+            self._lines = source_lines(self._text)
         if line - 1 >= len(self._lines):
             return byte_col
         raw = self._lines[line - 1].encode("utf-8")
