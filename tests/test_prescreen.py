@@ -44,3 +44,34 @@ def test_keyword_lines_are_the_lines_of_the_words(text: str) -> None:
     expected = [n for n, line in enumerate(lines, 1)
                 if re.search(r"\b(?:import|class|global)\b", line)]
     assert keyword_lines(text) == expected
+
+
+# Quotes, colons and whitespace (Unicode spaces among them) around discriminator names.
+KEY_TEXTS = st.lists(st.sampled_from(
+    ["type", "event_type", "kind", "_", "x", '"', "'", ":", " ", "\t", "\n", "\u00a0",
+     "\u2003", "\x1c", "{", "é", "types"]), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(KEY_TEXTS, st.sampled_from([("type",), ("type", "event_type"), ("kind", "type"),
+                                   ("event_type",)]))
+def test_the_discriminator_screen_is_the_regex(text: str, discriminators: tuple[str, ...]) -> None:
+    from ssotcheck.index.options import ExtractOptions, _discriminator_key_at, _discriminator_screen
+
+    pattern, needles = _discriminator_screen(discriminators)
+    assert pattern is not None
+    expected = pattern.search(text) is not None
+    assert any(_discriminator_key_at(text, n) for n in needles) == expected
+    options = ExtractOptions(discriminators=discriminators)
+    from ssotcheck.index.options import expression_plan
+    assert expression_plan(text, [], options)[0] == expected
+
+
+def test_the_discriminator_screen_examples() -> None:
+    from ssotcheck.index.options import _discriminator_key_at
+
+    assert _discriminator_key_at('{"type" :\n 1}', 'type"')
+    assert _discriminator_key_at("{'type'\u00a0: 1}", "type'")
+    assert not _discriminator_key_at('isinstance(x, type); "type" in d', 'type"')
+    assert not _discriminator_key_at('{"subtype": 1}', 'type"')
+    assert not _discriminator_key_at('type": 1', 'type"')  # no opening quote

@@ -113,11 +113,32 @@ def expression_plan(text: str, imports: list[ImportFact],
     # present: `in` scans text several times faster than the regex engine, and on a large
     # tree these two scans of every file cost ~5% of a cold run. Same answers by
     # construction (the discriminator pattern needs the name followed by a quote).
-    want_dicts = bool(dre and any(n in text for n in needles) and dre.search(text))
+    want_dicts = bool(dre) and any(_discriminator_key_at(text, n) for n in needles)
     tokens = interesting_tokens(imports, options)
     if tokens and not _mentions_any(text, tokens):
         tokens = frozenset()
     return want_dicts, tokens
+
+
+def _discriminator_key_at(text: str, needle: str) -> bool:
+    """Whether `needle` (a discriminator and a closing quote) stands in `text` as
+    `discriminator_re` matches it: after a quote, then optional whitespace and a colon.
+
+    [perf] The pattern has no literal prefix, so the regex engine tries it at every
+    position of the file; `"type"` strings are common in real code but `"type":` keys
+    are not, and `str.find` skips to the few candidates (~2% of extraction).
+    """
+    find, n, end = text.find, len(needle), len(text)
+    i = find(needle, 1)
+    while i != -1:
+        if text[i - 1] in "\"'":
+            j = i + n
+            while j < end and text[j].isspace():
+                j += 1
+            if j < end and text[j] == ":":
+                return True
+        i = find(needle, i + 1)
+    return False
 
 
 @functools.lru_cache(maxsize=8)
