@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ssotcheck.model import Severity
+from ssotcheck.checks._concepts import INDEPENDENT
 from tests.test_classes import _methods, class_findings, the_finding
 from tests.test_enums import enum_findings
 from tests.test_parser_parity import assert_parity
@@ -163,3 +164,118 @@ def test_copies_among_standalone_scripts_are_left_alone(make_project) -> None:
     # Imported by another module, a runnable module is a library module again.
     (root / "tf/models/__init__.py").write_text("from tf.models.regnet import convert_regnet\n")
     the_finding(root, "tf/models/resnet/convert_resnet.py", Severity.WARNING)
+
+
+# ---------------------------------------------------------------- eighth pass (issue 14)
+
+SQL_RUN = ["run_uuid", "name", "source_type", "status", "start_time", "end_time",
+           "lifecycle_stage", "artifact_uri"]
+
+
+def test_a_module_named_as_an_earlier_state_of_its_namesake_keeps_its_classes(
+        make_project) -> None:
+    # mlflow's `dbmodels/initial_models.py` (the schema the database is created from before
+    # the migrations run) beside `dbmodels/models.py`; salt's `yamlloader_old.py`.
+    files = {"db/__init__.py": "", "db/models.py": _methods("SqlRun", SQL_RUN),
+             "db/store.py": "from db.models import SqlRun\n",
+             "db/initial_models.py": _methods("SqlRun", SQL_RUN[:-1])}
+    root = make_project(files)
+    f = the_finding(root, "db/initial_models.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: db.initial_models and db.models are versions of one module "
+        "(`initial_models` and `models`): each API version keeps its own classes")
+    assert f.confidence_reasons[-1] == "versions of one module"
+    # A package named like that is no snapshot of a module: the copy is counted.
+    files = {"db/__init__.py": "", "db/models.py": _methods("SqlRun", SQL_RUN),
+             "db/store.py": "from db.models import SqlRun\n",
+             "db/old/__init__.py": "", "db/old/models.py": _methods("SqlRun", SQL_RUN[:-1]),
+             "db/old/use.py": "import db.models\n", "db/old/z.py": "import db.old.models\n"}
+    (root / "db/initial_models.py").unlink()
+    the_finding(make_project(files), "db/old/models.py", Severity.WARNING)
+
+
+def test_a_tensorflow_file_beside_the_pytorch_file_is_a_framework_variant(make_project) -> None:
+    # transformers' `modeling_tf_tapas.py` beside `modeling_tapas.py`, each self-contained.
+    enum = ("import enum\n\nclass AverageApproximationFunction(str, enum.Enum):\n"
+            "    RATIO = 'ratio'\n    FIRST_ORDER = 'first_order'\n")
+    files = {"m/__init__.py": "", "m/tapas/__init__.py": "",
+             "m/tapas/modeling_tapas.py": enum, "m/tapas/modeling_tf_tapas.py": enum,
+             "m/use.py": "from m.tapas.modeling_tapas import AverageApproximationFunction\n"}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("m/tapas/modeling_tf_tapas.py", Severity.INFO)
+    assert "(`modeling_tf_tapas` and `modeling_tapas`)" in f.message
+    assert f.confidence_reasons[-1] == "platform or concurrency variants"
+
+
+STRATEGY = ["setup_environment", "setup_module", "module_to_device", "barrier", "broadcast",
+            "reduce", "all_gather"]
+
+
+def _layers(trainer: list[str], imports: bool) -> dict[str, str]:
+    """Fabric's and the Trainer's strategy packages: `lib/fabric/strategies/*` mirrored by
+    `lib/pytorch/strategies/*`, the Trainer's modules importing helpers from Fabric's."""
+    files = {"lib/__init__.py": ""}
+    for side in ("fabric", "pytorch"):
+        files[f"lib/{side}/__init__.py"] = ""
+        files[f"lib/{side}/strategies/__init__.py"] = ""
+        for m in ("fsdp", "deepspeed", "xla"):
+            files[f"lib/{side}/strategies/{m}.py"] = ""
+    files["lib/fabric/strategies/ddp.py"] = _methods("DDPStrategy", STRATEGY) + \
+        "\ndef _sync_ddp(x): ...\n"
+    files["lib/pytorch/strategies/ddp.py"] = (
+        "from lib.fabric.strategies.ddp import _sync_ddp\n" if imports else "") + _methods(
+        "DDPStrategy", trainer)
+    files["lib/use.py"] = "from lib.fabric.strategies.ddp import DDPStrategy\n"
+    return files
+
+
+def test_mirrored_layers_keep_their_own_classes_even_when_one_imports_the_other(
+        make_project) -> None:
+    trainer = STRATEGY[:5] + ["on_train_start", "teardown"]
+    f = the_finding(make_project(_layers(trainer, imports=True)),
+                    "lib/pytorch/strategies/ddp.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: lib.pytorch.strategies.ddp and lib.fabric.strategies.ddp sit in "
+        "parallel packages lib.pytorch and lib.fabric, which mirror each other and keep "
+        "their own copies (a client and a server, a versioned API, a legacy package); the two "
+        "share helpers, and each keeps its own class of the name with its own members")
+    assert f.confidence_reasons[-1] == "parallel packages"
+    # An identical copy in a module that imports its counterpart is counted: it could be
+    # imported from there.
+    the_finding(make_project(_layers(STRATEGY, imports=True)),
+                "lib/pytorch/strategies/ddp.py", Severity.WARNING)
+
+
+def test_a_backend_importing_a_sibling_backend_keeps_its_own_class(make_project) -> None:
+    # matplotlib's `backends/backend_pgf.py` imports helpers from `backend_pdf.py` and keeps
+    # its own `PdfPages`.
+    pdf = ["savefig", "close", "get_pagecount", "attach_note", "infodict", "keep_empty"]
+    pgf = pdf[:4] + ["_write_header", "_run_latex"]
+    files = {"plot/__init__.py": "", "plot/backends/__init__.py": "",
+             "plot/backends/backend_pdf.py": _methods("PdfPages", pdf) + "\ndef _info(): ...\n",
+             "plot/backends/backend_pgf.py": "from plot.backends.backend_pdf import _info\n"
+             + _methods("PdfPages", pgf),
+             "plot/use.py": "from plot.backends.backend_pdf import PdfPages\n"}
+    f = the_finding(make_project(files), "plot/backends/backend_pgf.py", Severity.INFO)
+    assert "interchangeable backends under plot.backends" in f.message
+    assert f.confidence_reasons[-1] == "interchangeable backends"
+
+
+def test_a_copy_needs_a_relation_between_its_modules_to_be_counted(make_project) -> None:
+    # salt's `states/cyg.py` and `utils/dictdiffer.py`, transformers' per-model tokenizers:
+    # the same members in modules that neither import each other nor share a package or a
+    # rare path word are each module's own.
+    filler = {f"app/{d}/m{i:02d}.py": "" for d in ("states", "utils") for i in range(14)}
+    body = ["added", "removed", "changed", "unchanged"]
+    files = {**filler, "app/states/cyg.py": _methods("DictDiffer", body),
+             "app/utils/differ.py": _methods("DictDiffer", body),
+             "app/use.py": "from app.utils.differ import DictDiffer\n"}
+    root = make_project(files)
+    f = the_finding(root, "app/states/cyg.py", Severity.INFO)
+    assert f.message.endswith(INDEPENDENT)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared", "independent modules")
+    # In one package, however big, the same members are one class copied.
+    (root / "app/states/cyg.py").rename(root / "app/utils/cyg.py")
+    f = the_finding(root, "app/utils/cyg.py", Severity.WARNING)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared",
+                                    "both are in package app.utils")

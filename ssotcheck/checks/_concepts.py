@@ -554,6 +554,13 @@ TWIN_SHARE = 0.8
 # pre-release channel of an API (`types/beta/` beside `types/`, `_beta_types` beside
 # `_types`): the beta API is its own version, whose types evolve apart from the stable one's.
 VERSION_WORD = re.compile(r"v\d+|alpha|beta|preview")
+# Words that mark a module as an earlier state of its namesake kept beside it on purpose:
+# mlflow's `dbmodels/initial_models.py` (the schema the database is created from before the
+# migrations run) beside `dbmodels/models.py`, salt's `yamlloader_old.py` beside
+# `yamlloader.py`. Only in a module name, next to a module of the same name without it
+# (`Relations.versions`): a package named `legacy/` is not one (its copies are the drifted
+# copies the rules exist for).
+SNAPSHOT_WORDS = frozenset({"old", "initial", "orig", "original", "prev", "previous"})
 # Words naming the platform or the concurrency model one implementation is for: modules
 # or packages that differ only by one keep the same classes by design (twisted's
 # `_posixstdio` / `_win32stdio`, sentry-sdk's `grpc/server.py` / `grpc/aio/server.py`,
@@ -561,7 +568,11 @@ VERSION_WORD = re.compile(r"v\d+|alpha|beta|preview")
 # a word (`posixstdio`); the short ones only as a word of their own (`nt`, `aio`).
 VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "linux",
                            "darwin", "macos", "osx", "cygwin", "aio", "async", "asyncio",
-                           "sync", "trio"})
+                           "sync", "trio",
+                           # the array framework one implementation is for: transformers'
+                           # `modeling_tf_tapas.py` beside `modeling_tapas.py`, each file
+                           # self-contained by the project's one-file-per-framework policy
+                           "tf", "flax", "jax"})
 VARIANT_AFFIXES = ("asyncio", "windows", "darwin", "cygwin", "posix", "win32", "linux",
                    "macos", "unix")
 # `sync` also names data synchronisation (`app/sync/`, `data_sync.py`): it marks a variant
@@ -579,6 +590,12 @@ class Apart:
 
     note: str
     reason: str
+
+
+def _version_word(word: str, module: bool) -> bool:
+    """A word of a path component that says which version of its namesake it is (`v1`,
+    `beta`; in a module's own name also `old`, `initial`: SNAPSHOT_WORDS)."""
+    return bool(VERSION_WORD.fullmatch(word)) or module and word in SNAPSHOT_WORDS
 
 
 def path_words(module: str) -> frozenset[str]:
@@ -762,6 +779,22 @@ class Relations:
             if note is not None:
                 return Apart(f"shown, not counted: {note}", reason)
         return None
+
+    def kept_apart_despite_import(self, a: str, b: str) -> Apart | None:
+        """`a` and `b` sit in mirrored packages (`layers`) or are two backends under one
+        backends directory (`backend_dirs`), whether or not one imports the other: Fabric's
+        `fabric/strategies/ddp.py` and the Trainer's `pytorch/strategies/ddp.py` (which
+        imports helpers from it), matplotlib's `backends/backend_pgf.py` (which imports
+        `backend_pdf`'s helpers). SSOT103 asks it for copies that are not identical: each
+        layer's or backend's own class of the name. The explanation, or None."""
+        note = self._layers_note(a, b)
+        reason = "parallel packages"
+        if note is None:
+            note, reason = self.backend_dirs(a, b), "interchangeable backends"
+        if note is None:
+            return None
+        return Apart(f"shown, not counted: {note}; the two share helpers, and each keeps its "
+                     f"own class of the name with its own members", reason)
 
     def _layers_note(self, a: str, b: str) -> str | None:
         """`layers` as an explanation for a message."""
@@ -974,15 +1007,19 @@ class Relations:
         """`a` and `b` differ in one path component, which is the same name once a version
         word is dropped from it, and at least one of them carries one: litellm's
         `cohere/embed/transformation.py` and the legacy `v1_transformation.py` beside it,
-        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`. Each version of an API keeps
-        its own classes. The explanation for a message, or None."""
+        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`; a module name also with a
+        snapshot word (SNAPSHOT_WORDS: `initial_models.py` beside `models.py`,
+        `yamlloader_old.py` beside `yamlloader.py`). Each version keeps its own classes. The
+        explanation for a message, or None."""
         apart = one_component_apart(a, b)
         if apart is None:
             return None
         x, y = apart
+        # Snapshot words (`old`, `initial`) only in the module's own name.
+        module = a.rpartition(".")[2] == x
         words_x, words_y = x.lower().split("_"), y.lower().split("_")
-        kept_x = [w for w in words_x if not VERSION_WORD.fullmatch(w)]
-        kept_y = [w for w in words_y if not VERSION_WORD.fullmatch(w)]
+        kept_x = [w for w in words_x if not _version_word(w, module)]
+        kept_y = [w for w in words_y if not _version_word(w, module)]
         if kept_x != kept_y or (kept_x == words_x and kept_y == words_y):
             return None
         return (f"{a} and {b} are versions of one module (`{x}` and `{y}`): each API "
@@ -1003,15 +1040,19 @@ class Relations:
             self._tops = frozenset(m.partition(".")[0] for m in self._modules)
         return self._tops
 
-    def evidence(self, a: str, b: str) -> str | None:
+    def evidence(self, a: str, b: str, any_package: bool = False) -> str | None:
         """Why modules `a` and `b` are related, for a message and confidence reasons, or
-        None when nothing says they are (independent integrations, API layers)."""
+        None when nothing says they are (independent integrations, API layers). One
+        package counts when it is small, or at any size when `any_package` (for copies
+        whose members already say they are one class: two views of one big `views`
+        package sharing a copied mixin)."""
         if self.imports(a, b):
             return "one module imports the other"
         if self.apart(a, b) is not None:
             return None  # the shared names are the layout (layers, plugins, backends)
         package = a.rpartition(".")[0]
-        if package == b.rpartition(".")[0] and self._packages[package] <= self._limit:
+        if package == b.rpartition(".")[0] and (
+                any_package or self._packages[package] <= self._limit):
             return "both are in package " + (package or "(top level)")
         shared = sorted(w for w in path_words(a) & path_words(b) if self._words[w] <= self._limit)
         if shared:

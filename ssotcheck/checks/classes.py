@@ -679,6 +679,13 @@ class _Check:
         version = self.relations.versions(a, b)
         if version is not None:
             return Apart(f"shown, not counted: {version}", "versions of one module")
+        if _all_members(mine) != _all_members(theirs):
+            # Mirrored layers and backends share helpers, and keep their own classes of one
+            # name: an import between the two modules says they are one product, not one
+            # class. Only an identical copy is counted there.
+            kept = self.relations.kept_apart_despite_import(a, b)
+            if kept is not None:
+                return kept
         return self.relations.apart(a, b)
 
     def finding(self, name: str, home: Home, homes: list[Home], canonical: Canonical,
@@ -742,9 +749,21 @@ class _Check:
                 home.location(), related=related, key=key, concept=name,
                 **_confidence("medium", "a test class with a production class's distinctive "
                               "name", "not derived from it", counts))  # type: ignore[arg-type]
+        why = None if declared else self.relations.evidence(home.module, reference.module,
+                                                            any_package=True)
+        if why is None and not declared:
+            # As for drifted copies: same-name classes in modules that neither import each
+            # other nor share a package or a rare path word are each module's own (two
+            # netapi front-ends' `SaltInfo`, a fake backend's private copies of classes it
+            # must not import, one model file's own tokenizer), however alike.
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; {INDEPENDENT}", home.location(),
+                related=related, key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "same name", counts,
+                              "independent modules"))  # type: ignore[arg-type]
         high = declared or (union and shared / union >= 0.8)
         reasons = ("same name", "declared in [tool.ssotcheck.canonical]") if declared else (
-            "same name", counts)
+            "same name", counts, *([why] if why else []))
         return make_finding(
             "SSOT103", f"{head}; {detail}", home.location(), related=related, key=key,
             concept=name, **_confidence("high" if high else "medium", *reasons))  # type: ignore[arg-type]
