@@ -279,3 +279,95 @@ def test_a_copy_needs_a_relation_between_its_modules_to_be_counted(make_project)
     f = the_finding(root, "app/utils/cyg.py", Severity.WARNING)
     assert f.confidence_reasons == ("same name", "4 of 4 members shared",
                                     "both are in package app.utils")
+
+
+def test_a_class_each_module_of_a_package_defines_is_its_convention(make_project) -> None:
+    # cinder's `api/v3/views/*.py`: each module has the `ViewBuilder` its controller asks
+    # for by module (`views.groups.ViewBuilder()`).
+    body = ["_normalize", "detail", "summary", "list"]
+    files = {"api/__init__.py": "", "api/views/__init__.py": ""}
+    for m in ("attachments", "clusters", "workers", "messages"):
+        files[f"api/views/{m}.py"] = _methods("ViewBuilder", body)
+    # Four modules of the package are no convention yet: copies.
+    assert {f.severity for f in class_findings(make_project(files))} == {Severity.WARNING}
+    files["api/views/volumes.py"] = _methods("ViewBuilder", body)
+    assert class_findings(make_project(files)) == []
+
+
+def test_an_accelerated_module_and_its_pure_python_twin_are_variants(make_project) -> None:
+    # aiohttp's `_websocket/reader_c.py` (compiled with Cython) and `reader_py.py`.
+    body = ["feed_eof", "feed_data", "_feed_data", "parse_frame"]
+    files = {"web/__init__.py": "", "web/ws/__init__.py": "",
+             "web/ws/reader_c.py": _methods("WebSocketReader", body),
+             "web/ws/reader_py.py": _methods("WebSocketReader", body),
+             "web/ws/reader.py": "from web.ws.reader_py import WebSocketReader\n"}
+    f = the_finding(make_project(files), "web/ws/reader_c.py", Severity.INFO)
+    assert "(`reader_c` and `reader_py`)" in f.message
+    # A package named `c` is a language's, not a variant (sphinx's `domains/c/`).
+
+
+def test_a_fake_mirrors_the_class_it_stands_in_for(make_project) -> None:
+    # buildbot's `test/fake/httpclientservice.py` imports the real module and mirrors its
+    # `HTTPClientService`.
+    real = ["get", "post", "put", "delete", "_do_request", "checkAvailable"]
+    files = {"bb/__init__.py": "", "bb/util/__init__.py": "",
+             "bb/util/httpclientservice.py": _methods("HTTPClientService", real),
+             "bb/use.py": "from bb.util.httpclientservice import HTTPClientService\n",
+             "bb/testing/__init__.py": "", "bb/testing/fake/__init__.py": "",
+             "bb/testing/fake/httpclientservice.py": "from bb.util import httpclientservice\n"
+             + _methods("HTTPClientService", real[:4] + ["expect", "assertNoOutstanding"])}
+    f = the_finding(make_project(files), "bb/testing/fake/httpclientservice.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: bb.testing.fake.httpclientservice is in a package of test "
+        "doubles: it mirrors bb.util.httpclientservice's class on purpose, so that tests can "
+        "swap it in")
+    assert f.confidence_reasons[-1] == "test double"
+
+
+def test_an_enum_of_a_fake_is_the_doubles_own(make_project) -> None:
+    states = "import enum\n\nclass States(enum.Enum):\n    STOPPED = 0\n    STARTED = 1\n"
+    files = {"bb/__init__.py": "", "bb/machine/__init__.py": "", "bb/machine/latent.py": states,
+             "bb/use.py": "from bb.machine.latent import States\n",
+             "bb/testing/__init__.py": "", "bb/testing/fake/__init__.py": "",
+             "bb/testing/fake/latent.py": states}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("bb/testing/fake/latent.py", Severity.INFO)
+    assert f.confidence_reasons[-1] == "test double"
+
+
+def _resources(extra: dict[str, str]) -> dict[str, str]:
+    """heat's resource plugins: `eng/resources/<family>/<service>/<type>.py`, each class on
+    the first-party `Resource`."""
+    files = {"eng/__init__.py": "", "eng/resource.py": "class Resource:\n    def handle(self): ...\n",
+             "eng/resources/__init__.py": ""}
+    for fam, svc in (("aws", "ec2"), ("openstack", "neutron"), ("openstack", "ironic")):
+        files[f"eng/resources/{fam}/__init__.py"] = ""
+        files[f"eng/resources/{fam}/{svc}/__init__.py"] = ""
+    files.update(extra)
+    return files
+
+
+def test_siblings_of_one_base_tied_only_by_a_path_word_are_implementations(
+        make_project) -> None:
+    neutron = ["PROPERTIES", "ATTRIBUTES", "properties_schema", "handle_create", "handle_delete",
+               "_show_resource", "validate"]
+    ironic = neutron[:3] + ["handle_update", "check_create_complete", "_port_address"]
+    header = "from eng.resource import Resource\n"
+    files = _resources({
+        "eng/resources/openstack/neutron/port.py": header + _methods(
+            "Port", neutron).replace("class Port:", "class Port(Resource):"),
+        "eng/resources/openstack/ironic/port.py": header + _methods(
+            "Port", ironic).replace("class Port:", "class Port(Resource):"),
+        "eng/use.py": "from eng.resources.openstack.neutron.port import Port\n"})
+    root = make_project(files)
+    f = the_finding(root, "eng/resources/openstack/ironic/port.py", Severity.INFO)
+    # (In a project this small every word of a path is rare.)
+    assert f.message.endswith(
+        "shown, not counted: both grow from eng.resource.Resource, and only a path word ties "
+        "their modules (both module paths name `eng`): two implementations of one "
+        "interface, not one class copied")
+    assert f.confidence_reasons[-1] == "siblings of one base"
+    # Without the shared base the path word ties them as before.
+    for path in ("eng/resources/openstack/neutron/port.py", "eng/resources/openstack/ironic/port.py"):
+        (root / path).write_text((root / path).read_text().replace("(Resource)", ""))
+    the_finding(root, "eng/resources/openstack/ironic/port.py", Severity.WARNING)

@@ -60,6 +60,9 @@ GENERIC_NAMES = frozenset("""
 # Directories of standalone scripts: each module is a world of its own that nobody imports.
 SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "demos", "docs",
                          "doc", "samples", "sample", "benchmarks", "bench", "tutorial"})
+# Packages of test doubles (buildbot's `test/fake/`): a fake mirrors the production class's
+# API on purpose, so that tests can swap it in; its copy is the double's design.
+FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks"})
 # Packages of code kept only for old imports (transformers' `models/deprecated/`,
 # pydantic's `deprecated/`): a copy there is a stub of the live class.
 DEPRECATED_DIRS = frozenset({"deprecated", "_deprecated"})
@@ -572,7 +575,13 @@ VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "li
                            # the array framework one implementation is for: transformers'
                            # `modeling_tf_tapas.py` beside `modeling_tapas.py`, each file
                            # self-contained by the project's one-file-per-framework policy
-                           "tf", "flax", "jax"})
+                           "tf", "flax", "jax",
+                           # a C-accelerated module and its pure-Python twin: aiohttp's
+                           # `_websocket/reader_c.py` (the Cython source) and `reader_py.py`
+                           "c", "py", "cython"})
+# Variant words that mark a variant only in a module's name, not as a package (`c/` and
+# `cpp/` are two languages' packages, not an accelerated and a pure-Python variant).
+MODULE_NAME_VARIANTS = frozenset({"c", "py", "cython"})
 VARIANT_AFFIXES = ("asyncio", "windows", "darwin", "cygwin", "posix", "win32", "linux",
                    "macos", "unix")
 # `sync` also names data synchronisation (`app/sync/`, `data_sync.py`): it marks a variant
@@ -581,6 +590,10 @@ ASYNC_WORDS = frozenset({"aio", "async", "asyncio", "trio"})
 # What a message says when `Relations.evidence` found nothing (the finding is then info).
 INDEPENDENT = ("shown, not counted: the two modules look independent (neither imports the "
                "other, and no package or rare path word links them)")
+
+
+# How `Relations.evidence` says that only a rare path word ties two modules.
+PATH_WORD_EVIDENCE = "both module paths name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -750,12 +763,17 @@ class Relations:
         return found
 
     def apart(self, a: str, b: str) -> Apart | None:
-        """Copies in `a` and `b` are each module's own by design: a second implementation
+        """Copies in `a` and `b` are each module's own by design: a test double and what it
+        stands in for (`fake`), a second implementation
         of a package inside it (`inner_implementation`), or, when neither module imports
         the other, parallel packages that mirror each other (`layers`), versions, twins,
         two plugins of one plugin host (`plugins`), interchangeable backends
         (`backend_dirs`) or platform and concurrency variants (`variants`). None
         otherwise."""
+        # Before the import test: a fake imports what it stands in for.
+        fake = self.fake(a, b)
+        if fake is not None:
+            return Apart(f"shown, not counted: {fake}", "test double")
         # Before the import test: a second implementation inside the package builds on
         # the package's other modules (iocpreactor's `tcp` imports `internet.tcp`'s helpers).
         inner = self.inner_implementation(a, b)
@@ -779,6 +797,19 @@ class Relations:
             if note is not None:
                 return Apart(f"shown, not counted: {note}", reason)
         return None
+
+    @staticmethod
+    def fake(a: str, b: str) -> str | None:
+        """One of `a` and `b` is in a package of test doubles (FAKE_DIRS: buildbot's
+        `buildbot/test/fake/httpclientservice.py` beside `buildbot/util/
+        httpclientservice.py`) and the other is not: the fake mirrors the real class so that
+        tests can swap it in. The explanation, or None."""
+        fa, fb = (any(p in FAKE_DIRS for p in m.split(".")[:-1]) for m in (a, b))
+        if fa == fb:
+            return None
+        fake, real = (a, b) if fa else (b, a)
+        return (f"{fake} is in a package of test doubles: it mirrors {real}'s class on "
+                f"purpose, so that tests can swap it in")
 
     def kept_apart_despite_import(self, a: str, b: str) -> Apart | None:
         """`a` and `b` sit in mirrored packages (`layers`) or are two backends under one
@@ -837,7 +868,7 @@ class Relations:
             if word == "sync" and not (n < len(other) and other[n].lower().strip("_")
                                        in ASYNC_WORDS):
                 continue
-            if word in VARIANT_WORDS:
+            if word in VARIANT_WORDS and word not in MODULE_NAME_VARIANTS:
                 package = ".".join(parts[:n + 1])
                 return (f"{a} and {b} are variants of one module for two platforms or "
                         f"concurrency models ({package} holds one variant): each keeps its "
@@ -1056,5 +1087,5 @@ class Relations:
             return "both are in package " + (package or "(top level)")
         shared = sorted(w for w in path_words(a) & path_words(b) if self._words[w] <= self._limit)
         if shared:
-            return f"both module paths name `{shared[0]}`"
+            return f"{PATH_WORD_EVIDENCE} `{shared[0]}`"
         return None
