@@ -371,3 +371,20 @@ def test_siblings_of_one_base_tied_only_by_a_path_word_are_implementations(
     for path in ("eng/resources/openstack/neutron/port.py", "eng/resources/openstack/ironic/port.py"):
         (root / path).write_text((root / path).read_text().replace("(Resource)", ""))
     the_finding(root, "eng/resources/openstack/ironic/port.py", Severity.WARNING)
+
+
+def test_the_rest_of_a_group_whose_anchor_drifted_away_is_grouped_again(make_project) -> None:
+    # cinder: `api/views/backups.py`'s `ViewBuilder` anchored a group with
+    # `api/v3/views/groups.py`'s and `group_snapshots.py`'s, then went to the canonical
+    # copy's concept as a drifted copy; the two left had only been compared with it, and
+    # were reported as one concept. B and C are each like A, not like each other.
+    m = ["m1", "m2", "m3", "m4", "m5", "m6"]
+    a = ["m1", "m2", "m3", "a1", "a2", "a3"]
+    b = ["a1", "a2", "a3", "m1", "b1"]
+    c = ["a1", "a2", "a3", "m2", "c1"]
+    files = {"pkg/__init__.py": "", "pkg/zz.py": _methods("RequestRouter", m),
+             "pkg/use.py": "from pkg.zz import RequestRouter\n",
+             "pkg/aa.py": _methods("RequestRouter", a), "pkg/bb.py": _methods("RequestRouter", b),
+             "pkg/cc.py": _methods("RequestRouter", c)}
+    found = [(f.path, f.severity) for f in class_findings(make_project(files))]
+    assert found == [("pkg/aa.py", Severity.WARNING)]

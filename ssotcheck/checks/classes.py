@@ -622,7 +622,12 @@ class _Check:
                     self._reimplements(h, main)
                 (drifted if related else reimplemented if reimpl else rest).append(h)
             if len({h.module for h in rest}) >= 2:
-                self.concept(name, choose_canonical(rest, None), rest, [], [], [])
+                # What is left of a group once its anchor went elsewhere was only ever
+                # compared with the anchor: group it again, so two leftovers are one concept
+                # only when they are alike themselves (no chaining through the anchor).
+                for sub_canonical, sub in anchored_groups(rest, None, self.similar):
+                    if len({h.module for h in sub}) >= 2:
+                        self.concept(name, sub_canonical, sub, [], [], [])
         stubs = [h for h in stubs if main is not None and not main.throwaway]
         self.concept(name, canonical, group, stubs, drifted, reimplemented)
 
