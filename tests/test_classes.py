@@ -610,13 +610,16 @@ def test_copies_in_two_plugins_of_a_plugin_host_are_info(make_project) -> None:
         "are in app.components.nest and app.components.hue, two plugins of app.components "
         "(6 sibling packages, most with a `const` module), and neither plugin imports the "
         "other: independent plugins keep their own code")
-    # A module of the host's parent package is in no plugin: its copy is judged as ever,
-    # and being imported by nobody the plugins' copies are copies of it.
+    # A module of the host's parent package is in no plugin: its copy is judged as ever.
+    # The plugin that imports it holds a copy of it; the one that does not is independent
+    # of it (no import, no package, no rare path word between the two).
     files["app/core.py"] = _methods("DiscoveryService", body)
+    files["app/components/hue/coordinator.py"] = "import app.core\n" + files[
+        "app/components/hue/coordinator.py"]
     found = class_findings(make_project(files))
-    assert [(f.path, f.severity) for f in found] == [
-        ("app/components/hue/coordinator.py", Severity.WARNING),
-        ("app/components/nest/bridge.py", Severity.WARNING)]
+    assert [(f.path, f.severity, f.confidence_reasons[-1]) for f in found] == [
+        ("app/components/hue/coordinator.py", Severity.WARNING, "one module imports the other"),
+        ("app/components/nest/bridge.py", Severity.INFO, "independent modules")]
 
 
 def test_backends_under_a_backends_directory_at_any_depth_are_info(make_project) -> None:

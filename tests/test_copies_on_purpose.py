@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ssotcheck.model import Severity
+from ssotcheck.checks._concepts import INDEPENDENT
 from tests.test_classes import _methods, class_findings, the_finding
 from tests.test_enums import enum_findings
 from tests.test_parser_parity import assert_parity
@@ -163,3 +164,227 @@ def test_copies_among_standalone_scripts_are_left_alone(make_project) -> None:
     # Imported by another module, a runnable module is a library module again.
     (root / "tf/models/__init__.py").write_text("from tf.models.regnet import convert_regnet\n")
     the_finding(root, "tf/models/resnet/convert_resnet.py", Severity.WARNING)
+
+
+# ---------------------------------------------------------------- eighth pass (issue 14)
+
+SQL_RUN = ["run_uuid", "name", "source_type", "status", "start_time", "end_time",
+           "lifecycle_stage", "artifact_uri"]
+
+
+def test_a_module_named_as_an_earlier_state_of_its_namesake_keeps_its_classes(
+        make_project) -> None:
+    # mlflow's `dbmodels/initial_models.py` (the schema the database is created from before
+    # the migrations run) beside `dbmodels/models.py`; salt's `yamlloader_old.py`.
+    files = {"db/__init__.py": "", "db/models.py": _methods("SqlRun", SQL_RUN),
+             "db/store.py": "from db.models import SqlRun\n",
+             "db/initial_models.py": _methods("SqlRun", SQL_RUN[:-1])}
+    root = make_project(files)
+    f = the_finding(root, "db/initial_models.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: db.initial_models and db.models are versions of one module "
+        "(`initial_models` and `models`): each API version keeps its own classes")
+    assert f.confidence_reasons[-1] == "versions of one module"
+    # A package named like that is no snapshot of a module: the copy is counted.
+    files = {"db/__init__.py": "", "db/models.py": _methods("SqlRun", SQL_RUN),
+             "db/store.py": "from db.models import SqlRun\n",
+             "db/old/__init__.py": "", "db/old/models.py": _methods("SqlRun", SQL_RUN[:-1]),
+             "db/old/use.py": "import db.models\n", "db/old/z.py": "import db.old.models\n"}
+    (root / "db/initial_models.py").unlink()
+    the_finding(make_project(files), "db/old/models.py", Severity.WARNING)
+
+
+def test_a_tensorflow_file_beside_the_pytorch_file_is_a_framework_variant(make_project) -> None:
+    # transformers' `modeling_tf_tapas.py` beside `modeling_tapas.py`, each self-contained.
+    enum = ("import enum\n\nclass AverageApproximationFunction(str, enum.Enum):\n"
+            "    RATIO = 'ratio'\n    FIRST_ORDER = 'first_order'\n")
+    files = {"m/__init__.py": "", "m/tapas/__init__.py": "",
+             "m/tapas/modeling_tapas.py": enum, "m/tapas/modeling_tf_tapas.py": enum,
+             "m/use.py": "from m.tapas.modeling_tapas import AverageApproximationFunction\n"}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("m/tapas/modeling_tf_tapas.py", Severity.INFO)
+    assert "(`modeling_tf_tapas` and `modeling_tapas`)" in f.message
+    assert f.confidence_reasons[-1] == "platform or concurrency variants"
+
+
+STRATEGY = ["setup_environment", "setup_module", "module_to_device", "barrier", "broadcast",
+            "reduce", "all_gather"]
+
+
+def _layers(trainer: list[str], imports: bool) -> dict[str, str]:
+    """Fabric's and the Trainer's strategy packages: `lib/fabric/strategies/*` mirrored by
+    `lib/pytorch/strategies/*`, the Trainer's modules importing helpers from Fabric's."""
+    files = {"lib/__init__.py": ""}
+    for side in ("fabric", "pytorch"):
+        files[f"lib/{side}/__init__.py"] = ""
+        files[f"lib/{side}/strategies/__init__.py"] = ""
+        for m in ("fsdp", "deepspeed", "xla"):
+            files[f"lib/{side}/strategies/{m}.py"] = ""
+    files["lib/fabric/strategies/ddp.py"] = _methods("DDPStrategy", STRATEGY) + \
+        "\ndef _sync_ddp(x): ...\n"
+    files["lib/pytorch/strategies/ddp.py"] = (
+        "from lib.fabric.strategies.ddp import _sync_ddp\n" if imports else "") + _methods(
+        "DDPStrategy", trainer)
+    files["lib/use.py"] = "from lib.fabric.strategies.ddp import DDPStrategy\n"
+    return files
+
+
+def test_mirrored_layers_keep_their_own_classes_even_when_one_imports_the_other(
+        make_project) -> None:
+    trainer = STRATEGY[:5] + ["on_train_start", "teardown"]
+    f = the_finding(make_project(_layers(trainer, imports=True)),
+                    "lib/pytorch/strategies/ddp.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: lib.pytorch.strategies.ddp and lib.fabric.strategies.ddp sit in "
+        "parallel packages lib.pytorch and lib.fabric, which mirror each other and keep "
+        "their own copies (a client and a server, a versioned API, a legacy package); the two "
+        "share helpers, and each keeps its own class of the name with its own members")
+    assert f.confidence_reasons[-1] == "parallel packages"
+    # An identical copy in a module that imports its counterpart is counted: it could be
+    # imported from there.
+    the_finding(make_project(_layers(STRATEGY, imports=True)),
+                "lib/pytorch/strategies/ddp.py", Severity.WARNING)
+
+
+def test_a_backend_importing_a_sibling_backend_keeps_its_own_class(make_project) -> None:
+    # matplotlib's `backends/backend_pgf.py` imports helpers from `backend_pdf.py` and keeps
+    # its own `PdfPages`.
+    pdf = ["savefig", "close", "get_pagecount", "attach_note", "infodict", "keep_empty"]
+    pgf = pdf[:4] + ["_write_header", "_run_latex"]
+    files = {"plot/__init__.py": "", "plot/backends/__init__.py": "",
+             "plot/backends/backend_pdf.py": _methods("PdfPages", pdf) + "\ndef _info(): ...\n",
+             "plot/backends/backend_pgf.py": "from plot.backends.backend_pdf import _info\n"
+             + _methods("PdfPages", pgf),
+             "plot/use.py": "from plot.backends.backend_pdf import PdfPages\n"}
+    f = the_finding(make_project(files), "plot/backends/backend_pgf.py", Severity.INFO)
+    assert "interchangeable backends under plot.backends" in f.message
+    assert f.confidence_reasons[-1] == "interchangeable backends"
+
+
+def test_a_copy_needs_a_relation_between_its_modules_to_be_counted(make_project) -> None:
+    # salt's `states/cyg.py` and `utils/dictdiffer.py`, transformers' per-model tokenizers:
+    # the same members in modules that neither import each other nor share a package or a
+    # rare path word are each module's own.
+    filler = {f"app/{d}/m{i:02d}.py": "" for d in ("states", "utils") for i in range(14)}
+    body = ["added", "removed", "changed", "unchanged"]
+    files = {**filler, "app/states/cyg.py": _methods("DictDiffer", body),
+             "app/utils/differ.py": _methods("DictDiffer", body),
+             "app/use.py": "from app.utils.differ import DictDiffer\n"}
+    root = make_project(files)
+    f = the_finding(root, "app/states/cyg.py", Severity.INFO)
+    assert f.message.endswith(INDEPENDENT)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared", "independent modules")
+    # In one package, however big, the same members are one class copied.
+    (root / "app/states/cyg.py").rename(root / "app/utils/cyg.py")
+    f = the_finding(root, "app/utils/cyg.py", Severity.WARNING)
+    assert f.confidence_reasons == ("same name", "4 of 4 members shared",
+                                    "both are in package app.utils")
+
+
+def test_a_class_each_module_of_a_package_defines_is_its_convention(make_project) -> None:
+    # cinder's `api/v3/views/*.py`: each module has the `ViewBuilder` its controller asks
+    # for by module (`views.groups.ViewBuilder()`).
+    body = ["_normalize", "detail", "summary", "list"]
+    files = {"api/__init__.py": "", "api/views/__init__.py": ""}
+    for m in ("attachments", "clusters", "workers", "messages"):
+        files[f"api/views/{m}.py"] = _methods("ViewBuilder", body)
+    # Four modules of the package are no convention yet: copies.
+    assert {f.severity for f in class_findings(make_project(files))} == {Severity.WARNING}
+    files["api/views/volumes.py"] = _methods("ViewBuilder", body)
+    assert class_findings(make_project(files)) == []
+
+
+def test_an_accelerated_module_and_its_pure_python_twin_are_variants(make_project) -> None:
+    # aiohttp's `_websocket/reader_c.py` (compiled with Cython) and `reader_py.py`.
+    body = ["feed_eof", "feed_data", "_feed_data", "parse_frame"]
+    files = {"web/__init__.py": "", "web/ws/__init__.py": "",
+             "web/ws/reader_c.py": _methods("WebSocketReader", body),
+             "web/ws/reader_py.py": _methods("WebSocketReader", body),
+             "web/ws/reader.py": "from web.ws.reader_py import WebSocketReader\n"}
+    f = the_finding(make_project(files), "web/ws/reader_c.py", Severity.INFO)
+    assert "(`reader_c` and `reader_py`)" in f.message
+    # A package named `c` is a language's, not a variant (sphinx's `domains/c/`).
+
+
+def test_a_fake_mirrors_the_class_it_stands_in_for(make_project) -> None:
+    # buildbot's `test/fake/httpclientservice.py` imports the real module and mirrors its
+    # `HTTPClientService`.
+    real = ["get", "post", "put", "delete", "_do_request", "checkAvailable"]
+    files = {"bb/__init__.py": "", "bb/util/__init__.py": "",
+             "bb/util/httpclientservice.py": _methods("HTTPClientService", real),
+             "bb/use.py": "from bb.util.httpclientservice import HTTPClientService\n",
+             "bb/testing/__init__.py": "", "bb/testing/fake/__init__.py": "",
+             "bb/testing/fake/httpclientservice.py": "from bb.util import httpclientservice\n"
+             + _methods("HTTPClientService", real[:4] + ["expect", "assertNoOutstanding"])}
+    f = the_finding(make_project(files), "bb/testing/fake/httpclientservice.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: bb.testing.fake.httpclientservice is in a package of test "
+        "doubles: it mirrors bb.util.httpclientservice's class on purpose, so that tests can "
+        "swap it in")
+    assert f.confidence_reasons[-1] == "test double"
+
+
+def test_an_enum_of_a_fake_is_the_doubles_own(make_project) -> None:
+    states = "import enum\n\nclass States(enum.Enum):\n    STOPPED = 0\n    STARTED = 1\n"
+    files = {"bb/__init__.py": "", "bb/machine/__init__.py": "", "bb/machine/latent.py": states,
+             "bb/use.py": "from bb.machine.latent import States\n",
+             "bb/testing/__init__.py": "", "bb/testing/fake/__init__.py": "",
+             "bb/testing/fake/latent.py": states}
+    [f] = enum_findings(make_project(files))
+    assert (f.path, f.severity) == ("bb/testing/fake/latent.py", Severity.INFO)
+    assert f.confidence_reasons[-1] == "test double"
+
+
+def _resources(extra: dict[str, str]) -> dict[str, str]:
+    """heat's resource plugins: `eng/resources/<family>/<service>/<type>.py`, each class on
+    the first-party `Resource`."""
+    files = {"eng/__init__.py": "", "eng/resource.py": "class Resource:\n    def handle(self): ...\n",
+             "eng/resources/__init__.py": ""}
+    for fam, svc in (("aws", "ec2"), ("openstack", "neutron"), ("openstack", "ironic")):
+        files[f"eng/resources/{fam}/__init__.py"] = ""
+        files[f"eng/resources/{fam}/{svc}/__init__.py"] = ""
+    files.update(extra)
+    return files
+
+
+def test_siblings_of_one_base_tied_only_by_a_path_word_are_implementations(
+        make_project) -> None:
+    neutron = ["PROPERTIES", "ATTRIBUTES", "properties_schema", "handle_create", "handle_delete",
+               "_show_resource", "validate"]
+    ironic = neutron[:3] + ["handle_update", "check_create_complete", "_port_address"]
+    header = "from eng.resource import Resource\n"
+    files = _resources({
+        "eng/resources/openstack/neutron/port.py": header + _methods(
+            "Port", neutron).replace("class Port:", "class Port(Resource):"),
+        "eng/resources/openstack/ironic/port.py": header + _methods(
+            "Port", ironic).replace("class Port:", "class Port(Resource):"),
+        "eng/use.py": "from eng.resources.openstack.neutron.port import Port\n"})
+    root = make_project(files)
+    f = the_finding(root, "eng/resources/openstack/ironic/port.py", Severity.INFO)
+    # (In a project this small every word of a path is rare.)
+    assert f.message.endswith(
+        "shown, not counted: both grow from eng.resource.Resource, and only a path word ties "
+        "their modules (both module paths name `eng`): two implementations of one "
+        "interface, not one class copied")
+    assert f.confidence_reasons[-1] == "siblings of one base"
+    # Without the shared base the path word ties them as before.
+    for path in ("eng/resources/openstack/neutron/port.py", "eng/resources/openstack/ironic/port.py"):
+        (root / path).write_text((root / path).read_text().replace("(Resource)", ""))
+    the_finding(root, "eng/resources/openstack/ironic/port.py", Severity.WARNING)
+
+
+def test_the_rest_of_a_group_whose_anchor_drifted_away_is_grouped_again(make_project) -> None:
+    # cinder: `api/views/backups.py`'s `ViewBuilder` anchored a group with
+    # `api/v3/views/groups.py`'s and `group_snapshots.py`'s, then went to the canonical
+    # copy's concept as a drifted copy; the two left had only been compared with it, and
+    # were reported as one concept. B and C are each like A, not like each other.
+    m = ["m1", "m2", "m3", "m4", "m5", "m6"]
+    a = ["m1", "m2", "m3", "a1", "a2", "a3"]
+    b = ["a1", "a2", "a3", "m1", "b1"]
+    c = ["a1", "a2", "a3", "m2", "c1"]
+    files = {"pkg/__init__.py": "", "pkg/zz.py": _methods("RequestRouter", m),
+             "pkg/use.py": "from pkg.zz import RequestRouter\n",
+             "pkg/aa.py": _methods("RequestRouter", a), "pkg/bb.py": _methods("RequestRouter", b),
+             "pkg/cc.py": _methods("RequestRouter", c)}
+    found = [(f.path, f.severity) for f in class_findings(make_project(files))]
+    assert found == [("pkg/aa.py", Severity.WARNING)]

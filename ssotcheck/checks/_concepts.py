@@ -60,6 +60,9 @@ GENERIC_NAMES = frozenset("""
 # Directories of standalone scripts: each module is a world of its own that nobody imports.
 SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "demos", "docs",
                          "doc", "samples", "sample", "benchmarks", "bench", "tutorial"})
+# Packages of test doubles (buildbot's `test/fake/`): a fake mirrors the production class's
+# API on purpose, so that tests can swap it in; its copy is the double's design.
+FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks"})
 # Packages of code kept only for old imports (transformers' `models/deprecated/`,
 # pydantic's `deprecated/`): a copy there is a stub of the live class.
 DEPRECATED_DIRS = frozenset({"deprecated", "_deprecated"})
@@ -554,6 +557,13 @@ TWIN_SHARE = 0.8
 # pre-release channel of an API (`types/beta/` beside `types/`, `_beta_types` beside
 # `_types`): the beta API is its own version, whose types evolve apart from the stable one's.
 VERSION_WORD = re.compile(r"v\d+|alpha|beta|preview")
+# Words that mark a module as an earlier state of its namesake kept beside it on purpose:
+# mlflow's `dbmodels/initial_models.py` (the schema the database is created from before the
+# migrations run) beside `dbmodels/models.py`, salt's `yamlloader_old.py` beside
+# `yamlloader.py`. Only in a module name, next to a module of the same name without it
+# (`Relations.versions`): a package named `legacy/` is not one (its copies are the drifted
+# copies the rules exist for).
+SNAPSHOT_WORDS = frozenset({"old", "initial", "orig", "original", "prev", "previous"})
 # Words naming the platform or the concurrency model one implementation is for: modules
 # or packages that differ only by one keep the same classes by design (twisted's
 # `_posixstdio` / `_win32stdio`, sentry-sdk's `grpc/server.py` / `grpc/aio/server.py`,
@@ -561,7 +571,17 @@ VERSION_WORD = re.compile(r"v\d+|alpha|beta|preview")
 # a word (`posixstdio`); the short ones only as a word of their own (`nt`, `aio`).
 VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "linux",
                            "darwin", "macos", "osx", "cygwin", "aio", "async", "asyncio",
-                           "sync", "trio"})
+                           "sync", "trio",
+                           # the array framework one implementation is for: transformers'
+                           # `modeling_tf_tapas.py` beside `modeling_tapas.py`, each file
+                           # self-contained by the project's one-file-per-framework policy
+                           "tf", "flax", "jax",
+                           # a C-accelerated module and its pure-Python twin: aiohttp's
+                           # `_websocket/reader_c.py` (the Cython source) and `reader_py.py`
+                           "c", "py", "cython"})
+# Variant words that mark a variant only in a module's name, not as a package (`c/` and
+# `cpp/` are two languages' packages, not an accelerated and a pure-Python variant).
+MODULE_NAME_VARIANTS = frozenset({"c", "py", "cython"})
 VARIANT_AFFIXES = ("asyncio", "windows", "darwin", "cygwin", "posix", "win32", "linux",
                    "macos", "unix")
 # `sync` also names data synchronisation (`app/sync/`, `data_sync.py`): it marks a variant
@@ -572,6 +592,10 @@ INDEPENDENT = ("shown, not counted: the two modules look independent (neither im
                "other, and no package or rare path word links them)")
 
 
+# How `Relations.evidence` says that only a rare path word ties two modules.
+PATH_WORD_EVIDENCE = "both module paths name"
+
+
 @dataclass(frozen=True, slots=True)
 class Apart:
     """Why copies in two modules are each module's own by design: the `shown, not counted`
@@ -579,6 +603,12 @@ class Apart:
 
     note: str
     reason: str
+
+
+def _version_word(word: str, module: bool) -> bool:
+    """A word of a path component that says which version of its namesake it is (`v1`,
+    `beta`; in a module's own name also `old`, `initial`: SNAPSHOT_WORDS)."""
+    return bool(VERSION_WORD.fullmatch(word)) or module and word in SNAPSHOT_WORDS
 
 
 def path_words(module: str) -> frozenset[str]:
@@ -733,12 +763,17 @@ class Relations:
         return found
 
     def apart(self, a: str, b: str) -> Apart | None:
-        """Copies in `a` and `b` are each module's own by design: a second implementation
+        """Copies in `a` and `b` are each module's own by design: a test double and what it
+        stands in for (`fake`), a second implementation
         of a package inside it (`inner_implementation`), or, when neither module imports
         the other, parallel packages that mirror each other (`layers`), versions, twins,
         two plugins of one plugin host (`plugins`), interchangeable backends
         (`backend_dirs`) or platform and concurrency variants (`variants`). None
         otherwise."""
+        # Before the import test: a fake imports what it stands in for.
+        fake = self.fake(a, b)
+        if fake is not None:
+            return Apart(f"shown, not counted: {fake}", "test double")
         # Before the import test: a second implementation inside the package builds on
         # the package's other modules (iocpreactor's `tcp` imports `internet.tcp`'s helpers).
         inner = self.inner_implementation(a, b)
@@ -762,6 +797,35 @@ class Relations:
             if note is not None:
                 return Apart(f"shown, not counted: {note}", reason)
         return None
+
+    @staticmethod
+    def fake(a: str, b: str) -> str | None:
+        """One of `a` and `b` is in a package of test doubles (FAKE_DIRS: buildbot's
+        `buildbot/test/fake/httpclientservice.py` beside `buildbot/util/
+        httpclientservice.py`) and the other is not: the fake mirrors the real class so that
+        tests can swap it in. The explanation, or None."""
+        fa, fb = (any(p in FAKE_DIRS for p in m.split(".")[:-1]) for m in (a, b))
+        if fa == fb:
+            return None
+        fake, real = (a, b) if fa else (b, a)
+        return (f"{fake} is in a package of test doubles: it mirrors {real}'s class on "
+                f"purpose, so that tests can swap it in")
+
+    def kept_apart_despite_import(self, a: str, b: str) -> Apart | None:
+        """`a` and `b` sit in mirrored packages (`layers`) or are two backends under one
+        backends directory (`backend_dirs`), whether or not one imports the other: Fabric's
+        `fabric/strategies/ddp.py` and the Trainer's `pytorch/strategies/ddp.py` (which
+        imports helpers from it), matplotlib's `backends/backend_pgf.py` (which imports
+        `backend_pdf`'s helpers). SSOT103 asks it for copies that are not identical: each
+        layer's or backend's own class of the name. The explanation, or None."""
+        note = self._layers_note(a, b)
+        reason = "parallel packages"
+        if note is None:
+            note, reason = self.backend_dirs(a, b), "interchangeable backends"
+        if note is None:
+            return None
+        return Apart(f"shown, not counted: {note}; the two share helpers, and each keeps its "
+                     f"own class of the name with its own members", reason)
 
     def _layers_note(self, a: str, b: str) -> str | None:
         """`layers` as an explanation for a message."""
@@ -804,7 +868,7 @@ class Relations:
             if word == "sync" and not (n < len(other) and other[n].lower().strip("_")
                                        in ASYNC_WORDS):
                 continue
-            if word in VARIANT_WORDS:
+            if word in VARIANT_WORDS and word not in MODULE_NAME_VARIANTS:
                 package = ".".join(parts[:n + 1])
                 return (f"{a} and {b} are variants of one module for two platforms or "
                         f"concurrency models ({package} holds one variant): each keeps its "
@@ -974,15 +1038,19 @@ class Relations:
         """`a` and `b` differ in one path component, which is the same name once a version
         word is dropped from it, and at least one of them carries one: litellm's
         `cohere/embed/transformation.py` and the legacy `v1_transformation.py` beside it,
-        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`. Each version of an API keeps
-        its own classes. The explanation for a message, or None."""
+        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`; a module name also with a
+        snapshot word (SNAPSHOT_WORDS: `initial_models.py` beside `models.py`,
+        `yamlloader_old.py` beside `yamlloader.py`). Each version keeps its own classes. The
+        explanation for a message, or None."""
         apart = one_component_apart(a, b)
         if apart is None:
             return None
         x, y = apart
+        # Snapshot words (`old`, `initial`) only in the module's own name.
+        module = a.rpartition(".")[2] == x
         words_x, words_y = x.lower().split("_"), y.lower().split("_")
-        kept_x = [w for w in words_x if not VERSION_WORD.fullmatch(w)]
-        kept_y = [w for w in words_y if not VERSION_WORD.fullmatch(w)]
+        kept_x = [w for w in words_x if not _version_word(w, module)]
+        kept_y = [w for w in words_y if not _version_word(w, module)]
         if kept_x != kept_y or (kept_x == words_x and kept_y == words_y):
             return None
         return (f"{a} and {b} are versions of one module (`{x}` and `{y}`): each API "
@@ -1003,17 +1071,21 @@ class Relations:
             self._tops = frozenset(m.partition(".")[0] for m in self._modules)
         return self._tops
 
-    def evidence(self, a: str, b: str) -> str | None:
+    def evidence(self, a: str, b: str, any_package: bool = False) -> str | None:
         """Why modules `a` and `b` are related, for a message and confidence reasons, or
-        None when nothing says they are (independent integrations, API layers)."""
+        None when nothing says they are (independent integrations, API layers). One
+        package counts when it is small, or at any size when `any_package` (for copies
+        whose members already say they are one class: two views of one big `views`
+        package sharing a copied mixin)."""
         if self.imports(a, b):
             return "one module imports the other"
         if self.apart(a, b) is not None:
             return None  # the shared names are the layout (layers, plugins, backends)
         package = a.rpartition(".")[0]
-        if package == b.rpartition(".")[0] and self._packages[package] <= self._limit:
+        if package == b.rpartition(".")[0] and (
+                any_package or self._packages[package] <= self._limit):
             return "both are in package " + (package or "(top level)")
         shared = sorted(w for w in path_words(a) & path_words(b) if self._words[w] <= self._limit)
         if shared:
-            return f"both module paths name `{shared[0]}`"
+            return f"{PATH_WORD_EVIDENCE} `{shared[0]}`"
         return None

@@ -25,6 +25,7 @@ from ssotcheck.checks._concepts import (
     Apart,
     Canonical,
     INDEPENDENT,
+    PATH_WORD_EVIDENCE,
     Home,
     Relations,
     Services,
@@ -227,6 +228,21 @@ def convention(a: ClassRef, b: ClassRef, kinds: Classifier,
     return fitting(shape, as_package) >= MIN_CONVENTION_PACKAGES
 
 
+# Same-name top-level classes in this many modules of one package are the package's
+# per-module convention (cinder's `api/v3/views/*.py`, each with the `ViewBuilder` its
+# controller asks for as `views.groups.ViewBuilder()`): looked up by module, never copies.
+MIN_MODULE_CONVENTION = 5
+
+
+def module_convention(a: ClassRef, b: ClassRef, layout: "Layout") -> bool:
+    """`a` and `b` sit in sibling modules of one package, and at least MIN_MODULE_CONVENTION
+    modules of that package define a top-level class of their name."""
+    package = a.module.rpartition(".")[0]
+    if not package or package != b.module.rpartition(".")[0]:
+        return False
+    return layout.defining(a.fact.name, package) >= MIN_MODULE_CONVENTION
+
+
 def _constants_only(ref: ClassRef) -> bool:
     """A namespace of constants (`class Colors: RED = "\\033[31m"`), not behaviour: copying
     it is cheap and harmless next to copying an API."""
@@ -299,6 +315,7 @@ class Layout:
     def __init__(self, index: ProjectIndex) -> None:
         self._index = index
         self._named: dict[str, list[ClassRef]] | None = None
+        self._defining: dict[tuple[str, str], int] = {}
         self._places: dict[tuple[str, frozenset[str], tuple[str, ...]], int] = {}
         self.modules = tuple(m.split(".") for m in index.modules)
         # The same with each package's `__init__` as a module inside it (see `_parts`).
@@ -316,15 +333,28 @@ class Layout:
         key = (name, bases, place)
         found = self._places.get(key)
         if found is None:
-            if self._named is None:
-                named: dict[str, list[ClassRef]] = {}
-                for ref in self._index.iter_classes():
-                    if not ref.fact.nested:
-                        named.setdefault(ref.fact.name, []).append(ref)
-                self._named = named
             found = self._places[key] = len({
-                r.module for r in self._named.get(name, ())
+                r.module for r in self._named_classes().get(name, ())
                 if _at_place(r, place) and bases & _base_names(r, kinds)})
+        return found
+
+    def _named_classes(self) -> dict[str, list[ClassRef]]:
+        if self._named is None:
+            named: dict[str, list[ClassRef]] = {}
+            for ref in self._index.iter_classes():
+                if not ref.fact.nested:
+                    named.setdefault(ref.fact.name, []).append(ref)
+            self._named = named
+        return self._named
+
+    def defining(self, name: str, package: str) -> int:
+        """How many modules directly in `package` define a top-level class `name`."""
+        key = (name, package)
+        found = self._defining.get(key)
+        if found is None:
+            found = self._defining[key] = len({
+                r.module for r in self._named_classes().get(name, ())
+                if r.module.rpartition(".")[0] == package})
         return found
 
     def fitting(self, shape: tuple[str, ...], as_package: bool = False) -> int:
@@ -347,7 +377,7 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
     if _parallel(a, b, kinds, index) or convention(a, b, kinds, layout.fitting, layout.own,
                                                       index):
         return True
-    if framework_convention(a, b, kinds, layout):
+    if framework_convention(a, b, kinds, layout) or module_convention(a, b, layout):
         return True
     if (kinds.kind(a).schema == TYPEDDICT) != (kinds.kind(b).schema == TYPEDDICT):
         # A TypedDict types plain dicts (request params, a JSON column); a class with the
@@ -459,6 +489,37 @@ def _owned_by_events(events: Mapping[str, EventSchema], index: ProjectIndex) -> 
                      if count[s.event] >= 2 or s.event in generated)
 
 
+# Siblings on one first-party base this alike are one class copied, whatever else.
+SIBLING_SIMILARITY = 0.8
+
+
+def _base_roots(ref: ClassRef, kinds: Classifier) -> frozenset[str]:
+    """The first-party classes at the root of a class's first-party ancestry."""
+    return frozenset(anc.qualified for anc in kinds.first_party_ancestors(ref)
+                     if not kinds.first_party_ancestors(anc))
+
+
+def _siblings(a: ClassRef, b: ClassRef, kinds: Classifier, why: str | None, shared: int,
+              union: int) -> Apart | None:
+    """Two same-name classes grow from one first-party base, and all that ties their modules
+    is a path word (`devices` in synapse's `rest/client/devices.py` and
+    `rest/admin/devices.py`, `port` in heat's `resources/openstack/neutron/port.py` and
+    `.../ironic/port.py`): two implementations of that base's interface (a servlet per API,
+    a resource per type), whose shared member names are the interface's vocabulary. Counted
+    still when one module imports the other, when they share a package, or when they are
+    nearly the same class (SIBLING_SIMILARITY). The `shown, not counted` text, or None."""
+    if why is None or not why.startswith(PATH_WORD_EVIDENCE) or (
+            union and shared / union >= SIBLING_SIMILARITY):
+        return None
+    roots = _base_roots(a, kinds) & _base_roots(b, kinds)
+    if not roots:
+        return None
+    base = sorted(roots)[0]
+    return Apart(f"shown, not counted: both grow from {base}, and only a path word ties "
+                 f"their modules ({why}): two implementations of one interface, not one class "
+                 f"copied", "siblings of one base")
+
+
 def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apart | None:
     """One module imports the other's class under another name and defines its own: a
     wrapper or converter of it (mlflow's `data/dataset.py` imports the `Dataset` entity as
@@ -561,7 +622,12 @@ class _Check:
                     self._reimplements(h, main)
                 (drifted if related else reimplemented if reimpl else rest).append(h)
             if len({h.module for h in rest}) >= 2:
-                self.concept(name, choose_canonical(rest, None), rest, [], [], [])
+                # What is left of a group once its anchor went elsewhere was only ever
+                # compared with the anchor: group it again, so two leftovers are one concept
+                # only when they are alike themselves (no chaining through the anchor).
+                for sub_canonical, sub in anchored_groups(rest, None, self.similar):
+                    if len({h.module for h in sub}) >= 2:
+                        self.concept(name, sub_canonical, sub, [], [], [])
         stubs = [h for h in stubs if main is not None and not main.throwaway]
         self.concept(name, canonical, group, stubs, drifted, reimplemented)
 
@@ -679,6 +745,13 @@ class _Check:
         version = self.relations.versions(a, b)
         if version is not None:
             return Apart(f"shown, not counted: {version}", "versions of one module")
+        if _all_members(mine) != _all_members(theirs):
+            # Mirrored layers and backends share helpers, and keep their own classes of one
+            # name: an import between the two modules says they are one product, not one
+            # class. Only an identical copy is counted there.
+            kept = self.relations.kept_apart_despite_import(a, b)
+            if kept is not None:
+                return kept
         return self.relations.apart(a, b)
 
     def finding(self, name: str, home: Home, homes: list[Home], canonical: Canonical,
@@ -719,6 +792,15 @@ class _Check:
                 "SSOT103", f"{head}; {detail}; {on_purpose.note}", home.location(),
                 related=related, key=key, concept=name, severity=Severity.INFO,
                 **_confidence("low", "same name", counts, on_purpose.reason))  # type: ignore[arg-type]
+        siblings = None if declared or kind not in ("copy", "drifted") else _siblings(
+            self.refs[home.qualified], self.refs[reference.qualified], self.kinds,
+            self.relations.evidence(home.module, reference.module, any_package=True),
+            shared, union)
+        if siblings is not None:
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; {siblings.note}", home.location(),
+                related=related, key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "same name", counts, siblings.reason))  # type: ignore[arg-type]
         if kind == "drifted":
             why = None if declared else self.relations.evidence(home.module, reference.module)
             if why is None and not declared:
@@ -742,9 +824,21 @@ class _Check:
                 home.location(), related=related, key=key, concept=name,
                 **_confidence("medium", "a test class with a production class's distinctive "
                               "name", "not derived from it", counts))  # type: ignore[arg-type]
+        why = None if declared else self.relations.evidence(home.module, reference.module,
+                                                            any_package=True)
+        if why is None and not declared:
+            # As for drifted copies: same-name classes in modules that neither import each
+            # other nor share a package or a rare path word are each module's own (two
+            # netapi front-ends' `SaltInfo`, a fake backend's private copies of classes it
+            # must not import, one model file's own tokenizer), however alike.
+            return make_finding(
+                "SSOT103", f"{head}; {detail}; {INDEPENDENT}", home.location(),
+                related=related, key=key, concept=name, severity=Severity.INFO,
+                **_confidence("low", "same name", counts,
+                              "independent modules"))  # type: ignore[arg-type]
         high = declared or (union and shared / union >= 0.8)
         reasons = ("same name", "declared in [tool.ssotcheck.canonical]") if declared else (
-            "same name", counts)
+            "same name", counts, *([why] if why else []))
         return make_finding(
             "SSOT103", f"{head}; {detail}", home.location(), related=related, key=key,
             concept=name, **_confidence("high" if high else "medium", *reasons))  # type: ignore[arg-type]
