@@ -9,14 +9,11 @@ more than parsing it. The parent decodes each chunk while the workers parse the 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import stat
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from ssotcheck.index import codec
 from ssotcheck.index.cache import FactsCache, Stored, encoded, pickled
@@ -24,6 +21,11 @@ from ssotcheck.index.extract import extract
 from ssotcheck.index.options import ExtractOptions
 from ssotcheck.index.source import content_hash
 from ssotcheck.model import FileFacts, ParseError
+
+if TYPE_CHECKING:
+    # [perf] Imported where a pool is started: multiprocessing and concurrent.futures
+    # cost ~25 ms of every run's start-up, and warm or one-file runs start no pool.
+    from concurrent.futures import ProcessPoolExecutor
 
 Progress = Callable[[int], None]
 CHUNK_BYTES = 1_500_000  # big enough to amortise IPC, small enough to balance two cores
@@ -131,6 +133,9 @@ def _chunks(todo: dict[str, tuple[int, int]], jobs: int
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     # fork is much cheaper to start than spawn, and the parent holds no threads or locks yet.
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -139,6 +144,8 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 def _run_parallel(root: Path, todo: dict[str, tuple[int, int]], options: ExtractOptions,
                   jobs: int, sink: Sink, progress: Progress | None) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
     pending = _chunks(todo, jobs)
     retry: list[str] = []
     with worker_pool(jobs) as pool:
