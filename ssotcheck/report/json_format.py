@@ -51,35 +51,41 @@ def finding_line(f: Finding, memo: dict[str, str] | None = None) -> str:
     encoding 25,000 dicts was most of a warm run's rendering on real code. `memo` holds
     the encoded forms of strings that repeat from finding to finding (paths, rules)."""
     known = {} if memo is None else memo
+    get = known.get
 
     def rep(text: str) -> str:
-        got = known.get(text)
-        if got is None:
-            got = known[text] = _str(text)
+        got = known[text] = _str(text)
         return got
 
     loc = f.location
-    related = ", ".join(
-        f'{{"path": {rep(r.path)}, "line": {r.line}, "column": {r.column + 1}, '
-        f'"message": {_str(r.message)}}}' for r in f.related)
+    # [perf] `get(x) or rep(x)`: a dict lookup for the strings seen before, a call only
+    # for new ones (encoded strings are never empty: they hold their quotes).
+    related = ", ".join([
+        f'{{"path": {get(r.path) or rep(r.path)}, "line": {r.line}, "column": {r.column + 1}, '
+        f'"message": {_str(r.message)}}}' for r in f.related]) if f.related else ""
     if f.confidence is None:
         confidence = "null"
     else:
-        reasons = ", ".join(_str(r) for r in f.confidence_reasons)
+        reasons = ", ".join([_str(r) for r in f.confidence_reasons])
         confidence = f'{{"level": {_str(f.confidence)}, "reasons": [{reasons}]}}'
     fix = f.fix
     fixed = "null" if fix is None else (
         f'{{"description": {_str(fix.description)}, "safe": {_bool(fix.safe)}, '
         f'"replacement": {_opt(fix.replacement, _str)}}}')
     end_column = (loc.end_column if loc.end_column is not None else loc.column) + 1
+    severity = f.severity.value
+    concept = f.concept
     return (
-        f'{{"rule": {rep(f.rule)}, "name": {rep(f.name)}, "severity": {rep(f.severity.value)}, '
-        f'"message": {_str(f.message)}, "path": {rep(loc.path)}, "line": {loc.line}, '
-        f'"column": {loc.column + 1}, "end_line": {loc.end_line or loc.line}, '
-        f'"end_column": {end_column}, "area": {rep(f.area)}, '
-        f'"concept": {_opt(f.concept, rep)}, "confidence": {confidence}, '
+        f'{{"rule": {get(f.rule) or rep(f.rule)}, "name": {get(f.name) or rep(f.name)}, '
+        f'"severity": {get(severity) or rep(severity)}, '
+        f'"message": {_str(f.message)}, "path": {get(loc.path) or rep(loc.path)}, '
+        f'"line": {loc.line}, "column": {loc.column + 1}, '
+        f'"end_line": {loc.end_line or loc.line}, '
+        f'"end_column": {end_column}, "area": {get(f.area) or rep(f.area)}, '
+        f'"concept": {"null" if concept is None else get(concept) or rep(concept)}, '
+        f'"confidence": {confidence}, '
         f'"related": [{related}], "fix": {fixed}, "fingerprint": {_str(f.fingerprint)}, '
-        f'"counted": {_bool(f.counts)}}}')
+        f'"counted": {"true" if f.counts else "false"}}}')
 
 
 def _bool(value: bool) -> str:
