@@ -118,6 +118,11 @@ class ClassFact:
     # (or above its decorators) gives (`index.source.copied_from`), "" without one: the
     # project declares the class a copy it keeps on purpose and in sync with a tool.
     copied_from: str = ""
+    # Top-level classes: the dotted names X for which `X.<this class's name>` is written in
+    # the file (`index.source.namesake_owners`): `rpcapi` when `class ComputeTaskAPI` sits in a file
+    # that calls `rpcapi.ComputeTaskAPI()`. With an import binding X to the module of a
+    # same-named class, the class builds on that namesake (a facade), not a copy of it.
+    namesake_owners: tuple[str, ...] = ()
 
     def member_names(self, kind: str | None = None) -> tuple[str, ...]:
         return tuple(m.name for m in self.members if kind is None or m.kind == kind)

@@ -388,3 +388,57 @@ def test_the_rest_of_a_group_whose_anchor_drifted_away_is_grouped_again(make_pro
              "pkg/cc.py": _methods("RequestRouter", c)}
     found = [(f.path, f.severity) for f in class_findings(make_project(files))]
     assert found == [("pkg/aa.py", Severity.WARNING)]
+
+
+TASKS = ["resize_instance", "live_migrate_instance", "unshelve_instance", "rebuild_instance"]
+
+
+@pytest.mark.parametrize("imported, used", [
+    ("from nv.conductor import rpcapi", "rpcapi.ComputeTaskAPI"),
+    ("import nv.conductor.rpcapi", "nv.conductor.rpcapi.ComputeTaskAPI"),
+    ("import nv.conductor.rpcapi as task_rpc", "task_rpc.ComputeTaskAPI"),
+    ("from . import rpcapi", "rpcapi.ComputeTaskAPI"),
+])
+def test_a_class_that_calls_its_namesake_through_the_module_is_its_facade(
+        make_project, imported: str, used: str) -> None:
+    # nova's `conductor/api.py` `ComputeTaskAPI` builds `rpcapi.ComputeTaskAPI()` and
+    # forwards each task to it: the local API in front of the RPC client, not a copy.
+    files = {
+        "nv/__init__.py": "", "nv/conductor/__init__.py": "",
+        "nv/conductor/rpcapi.py": _methods("ComputeTaskAPI", TASKS + ["prepare"]),
+        "nv/conductor/api.py": f"{imported}\n\n\nclass ComputeTaskAPI:\n"
+                               f"    def __init__(self):\n        self.rpc = {used}()\n"
+                               + "".join(f"    def {m}(self): ...\n" for m in TASKS),
+        "nv/use.py": "from nv.conductor.api import ComputeTaskAPI\n",
+    }
+    findings = class_findings(make_project(files))
+    assert [(f.location.path, f.severity) for f in findings] == [
+        ("nv/conductor/rpcapi.py", Severity.INFO)]  # the facade is the one imported
+    assert findings[0].message.endswith(
+        f"shown, not counted: nv.conductor.api uses `{used[:-15]}."
+        "ComputeTaskAPI` from nv.conductor.rpcapi and defines its own: it builds on its "
+        "namesake (a facade, a proxy), not a copy of it")
+    assert findings[0].confidence_reasons[-1] == "wraps its namesake"
+
+
+def test_importing_the_namesakes_module_without_using_the_class_is_still_a_copy(
+        make_project) -> None:
+    files = {
+        "nv/__init__.py": "", "nv/conductor/__init__.py": "",
+        "nv/conductor/rpcapi.py": _methods("ComputeTaskAPI", TASKS + ["prepare"]),
+        # imports the module (for something else), mentions the name only unqualified
+        "nv/conductor/api.py": "from nv.conductor import rpcapi\n\nVERSION = rpcapi.VERSION\n"
+                               "# ComputeTaskAPI: see self.ComputeTaskAPIs\n"
+                               + _methods("ComputeTaskAPI", TASKS),
+        "nv/use.py": "from nv.conductor.api import ComputeTaskAPI\n",
+    }
+    findings = class_findings(make_project(files))
+    assert [f.severity for f in findings] == [Severity.WARNING]
+
+
+def test_namesake_owners_are_read_from_the_text_by_both_extractors() -> None:
+    facts = assert_parity(
+        "import a.b as m\nclass C:\n    def f(self):\n        return m.C(), a.b.C, x.Cs, "
+        "self.C, f().C, x.y().C, (1).C, m . C, '.C'\nclass D:\n    class C:\n        pass\n")
+    assert [(c.qualname, c.namesake_owners) for c in facts.classes] == [
+        ("C", ("a.b", "m", "self")), ("D", ()), ("D.C", ())]

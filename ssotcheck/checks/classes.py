@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
-from typing import Callable, Collection, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
@@ -62,7 +62,7 @@ from ssotcheck.checks._kinds import (
 )
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import CheckResult, Concept, Finding, Severity
+from ssotcheck.model import CheckResult, Concept, Finding, ImportFact, Severity
 
 RULES = ("SSOT103",)
 # What this family reads of each file, and whether a file's findings depend on that
@@ -537,6 +537,32 @@ def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apar
                 return Apart(f"shown, not counted: {a.module} imports `{b.fact.name}` as "
                              f"`{imp.alias}` and defines its own: it builds on its namesake "
                              f"(a wrapper, a converter), not a copy of it", "wraps its namesake")
+        for owner in a.fact.namesake_owners:
+            if facts is not None and _denoted_module(index, a.module, facts.imports,
+                                                     owner) == b.module:
+                return Apart(f"shown, not counted: {a.module} uses `{owner}.{b.fact.name}` "
+                             f"from {b.module} and defines its own: it builds on its "
+                             f"namesake (a facade, a proxy), not a copy of it",
+                             "wraps its namesake")
+    return None
+
+
+def _denoted_module(index: ProjectIndex, importer: str, imports: Iterable[ImportFact],
+                    chain: str) -> str | None:
+    """The module a dotted chain names in `importer` through its module-level imports
+    (`rpcapi` after `from nova.conductor import rpcapi`, `nova.conductor.rpcapi` after
+    `import nova.conductor.rpcapi`, `m.sub` after `import pkg as m`), or None when its
+    first name is no import of a module."""
+    head, _, rest = chain.partition(".")
+    for imp in imports:
+        if imp.in_function or imp.name == "*" or imp.bound_name != head:
+            continue
+        module, name = index.import_target(importer, imp)
+        if name is not None:
+            return None  # a name imported from a module: `head.X` is an attribute of it
+        if imp.name is None and imp.alias is None:
+            return chain  # `import a.b` binds `a`: the chain is spelled from the top
+        return f"{module}.{rest}" if rest else module
     return None
 
 

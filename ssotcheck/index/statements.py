@@ -19,6 +19,7 @@ from ssotcheck.index.source import (
     copied_from,
     is_generated,
     line_count,
+    namesake_owners,
     source_lines,
     suppressions,
 )
@@ -632,6 +633,10 @@ def shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], .
     return False
 
 
+def _with_owners(c: ClassFact, owners: tuple[str, ...]) -> ClassFact:
+    return replace(c, namesake_owners=owners) if owners else c
+
+
 def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: list[DictLiteralFact],
              uses: list[NameUse], parser: str) -> FileFacts:
     classes = tuple(col.classes)
@@ -642,6 +647,11 @@ def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: 
     if markers:
         classes = tuple(replace(c, copied_from=markers[c.span.line])
                         if c.span.line in markers else c for c in classes)
+    # Top-level classes only, once per name: SSOT103 leaves nested classes out, and a
+    # nested name like `Meta` recurs in every model of a module.
+    owners = {c.name: namesake_owners(text, c.name) for c in classes if not c.nested}
+    if owners:
+        classes = tuple(c if c.nested else _with_owners(c, owners[c.name]) for c in classes)
     return FileFacts(
         path=path, content_hash=digest, lines=line_count(text),
         imports=tuple(col.imports), classes=classes, functions=tuple(col.functions),
