@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
-from typing import Callable, Collection, Iterable, Mapping
+from typing import Callable, Collection, Mapping
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.catalogue import make_finding
@@ -62,7 +62,7 @@ from ssotcheck.checks._kinds import (
 )
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import CheckResult, Concept, Finding, ImportFact, Severity
+from ssotcheck.model import CheckResult, Concept, Finding, Severity
 
 RULES = ("SSOT103",)
 # What this family reads of each file, and whether a file's findings depend on that
@@ -524,8 +524,10 @@ def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apar
     """One module imports the other's class under another name and defines its own: a
     wrapper or converter of it (mlflow's `data/dataset.py` imports the `Dataset` entity as
     `DatasetEntity` and converts to it), or a redefinition that a subclass could not make
-    (a TypedDict changing a field's type). It uses its namesake on purpose; the two are
-    not a copy to merge. The `shown, not counted` text, or None."""
+    (a TypedDict changing a field's type); or it reaches its namesake through the other
+    module (`rpcapi.ComputeTaskAPI()` after `from nova.conductor import rpcapi`: a facade
+    in front of it, `ClassFact.namesake_owners`). It uses its namesake on purpose; the two
+    are not a copy to merge. The `shown, not counted` text, or None."""
     for a, b in ((ref, other), (other, ref)):
         facts = index.files.get(a.path)
         for imp in facts.imports if facts is not None else ():
@@ -538,31 +540,13 @@ def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apar
                              f"`{imp.alias}` and defines its own: it builds on its namesake "
                              f"(a wrapper, a converter), not a copy of it", "wraps its namesake")
         for owner in a.fact.namesake_owners:
-            if facts is not None and _denoted_module(index, a.module, facts.imports,
-                                                     owner) == b.module:
+            head, _, rest = owner.partition(".")
+            bound = index.bound_module(a.module, head)
+            if bound is not None and (f"{bound}.{rest}" if rest else bound) == b.module:
                 return Apart(f"shown, not counted: {a.module} uses `{owner}.{b.fact.name}` "
                              f"from {b.module} and defines its own: it builds on its "
                              f"namesake (a facade, a proxy), not a copy of it",
                              "wraps its namesake")
-    return None
-
-
-def _denoted_module(index: ProjectIndex, importer: str, imports: Iterable[ImportFact],
-                    chain: str) -> str | None:
-    """The module a dotted chain names in `importer` through its module-level imports
-    (`rpcapi` after `from nova.conductor import rpcapi`, `nova.conductor.rpcapi` after
-    `import nova.conductor.rpcapi`, `m.sub` after `import pkg as m`), or None when its
-    first name is no import of a module."""
-    head, _, rest = chain.partition(".")
-    for imp in imports:
-        if imp.in_function or imp.name == "*" or imp.bound_name != head:
-            continue
-        module, name = index.import_target(importer, imp)
-        if name is not None:
-            return None  # a name imported from a module: `head.X` is an attribute of it
-        if imp.name is None and imp.alias is None:
-            return chain  # `import a.b` binds `a`: the chain is spelled from the top
-        return f"{module}.{rest}" if rest else module
     return None
 
 
@@ -811,22 +795,22 @@ class _Check:
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members)
         declared = name in self.declared
-        on_purpose = None if declared or kind not in ("copy", "drifted") else \
-            self._on_purpose(home, reference)
-        if on_purpose is not None:
+        # What relates the two modules at any package size (copies, and the siblings test);
+        # asked once, and only when no design already keeps the copies apart.
+        loose: str | None = None
+        apart: Apart | None = None
+        if not declared and kind in ("copy", "drifted"):
+            apart = self._on_purpose(home, reference)
+            if apart is None:
+                loose = self.relations.evidence(home.module, reference.module,
+                                                any_package=True)
+                apart = _siblings(self.refs[home.qualified], self.refs[reference.qualified],
+                                  self.kinds, loose, shared, union)
+        if apart is not None:
             return make_finding(
-                "SSOT103", f"{head}; {detail}; {on_purpose.note}", home.location(),
+                "SSOT103", f"{head}; {detail}; {apart.note}", home.location(),
                 related=related, key=key, concept=name, severity=Severity.INFO,
-                **_confidence("low", "same name", counts, on_purpose.reason))  # type: ignore[arg-type]
-        siblings = None if declared or kind not in ("copy", "drifted") else _siblings(
-            self.refs[home.qualified], self.refs[reference.qualified], self.kinds,
-            self.relations.evidence(home.module, reference.module, any_package=True),
-            shared, union)
-        if siblings is not None:
-            return make_finding(
-                "SSOT103", f"{head}; {detail}; {siblings.note}", home.location(),
-                related=related, key=key, concept=name, severity=Severity.INFO,
-                **_confidence("low", "same name", counts, siblings.reason))  # type: ignore[arg-type]
+                **_confidence("low", "same name", counts, apart.reason))  # type: ignore[arg-type]
         if kind == "drifted":
             why = None if declared else self.relations.evidence(home.module, reference.module)
             if why is None and not declared:
@@ -850,8 +834,7 @@ class _Check:
                 home.location(), related=related, key=key, concept=name,
                 **_confidence("medium", "a test class with a production class's distinctive "
                               "name", "not derived from it", counts))  # type: ignore[arg-type]
-        why = None if declared else self.relations.evidence(home.module, reference.module,
-                                                            any_package=True)
+        why = loose  # kind is "copy" here: None when declared
         if why is None and not declared:
             # As for drifted copies: same-name classes in modules that neither import each
             # other nor share a package or a rare path word are each module's own (two

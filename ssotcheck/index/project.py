@@ -547,17 +547,22 @@ class ProjectIndex:
         for module, info in self.modules.items():
             for target in self.files[info.path].attribute_assigns:
                 head, _, attr = target.partition(".")
-                imp = self._bindings(module).get(head)
-                if imp is None:
-                    continue
-                if imp.name is None:  # `import a.b as x` binds a.b; `import a.b` binds a
-                    mod = imp.module if imp.alias else head
-                else:
-                    mod, name = self.import_target(module, imp)
-                    if name is not None:
-                        continue  # a name, not a module (or a submodule it cannot see)
-                out.setdefault(mod, set()).add(attr)
+                mod = self.bound_module(module, head)
+                if mod is not None:
+                    out.setdefault(mod, set()).add(attr)
         return out
+
+    def bound_module(self, module: str, name: str) -> str | None:
+        """The module that the module-level import binding `name` of `module` names, or
+        None when no import binds `name` to a module (none binds it, or it binds a name
+        imported from a module, or a submodule it cannot see)."""
+        imp = self._bindings(module).get(name)
+        if imp is None:
+            return None
+        if imp.name is None:  # `import a.b as x` binds a.b; `import a.b` binds a
+            return imp.module if imp.alias else name
+        mod, imported = self.import_target(module, imp)
+        return mod if imported is None else None
 
     def dangling(self, importer: str | None, fact: ImportFact) -> DanglingImport | None:
         """What `fact` (written in `importer`) names that does not exist, or None when it

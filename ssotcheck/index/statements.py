@@ -370,7 +370,7 @@ _LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
 _MATCH: type | None = getattr(ast, "Match", None)
 # Compound statements other than def and class.
 _BLOCKS = frozenset({ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
-                     *_TRY_NODES, *((ast.Match,) if hasattr(ast, "Match") else ())})
+                     *_TRY_NODES, *((_MATCH,) if _MATCH is not None else ())})
 
 
 class StatementCollector:
