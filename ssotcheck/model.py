@@ -110,8 +110,9 @@ class ClassFact:
     decorators: tuple[str, ...]
     members: tuple[MemberFact, ...]
     nested: bool = False  # defined inside another class or a function
-    # Says it is on the way out: its docstring starts with or says "deprecated", or its
-    # module warns that it is deprecated when imported (`statements.deprecation_warning`).
+    # Says it is on the way out: its docstring starts with or says "deprecated", its
+    # `__init__` or `__new__` carries a deprecation decorator (`statements.deprecating`), or
+    # its module warns that it is deprecated when imported (`statements.deprecation_warning`).
     # A duplicate rule reports such a copy as a stub.
     deprecated: bool = False
     # The dotted name a `# Copied from pkg.mod.Name` comment right above the class statement
@@ -123,6 +124,12 @@ class ClassFact:
     # that calls `rpcapi.ComputeTaskAPI()`. With an import binding X to the module of a
     # same-named class, the class builds on that namesake (a facade), not a copy of it.
     namesake_owners: tuple[str, ...] = ()
+    # Top-level classes with two or more members (`index.source.class_code`): each member's
+    # number of distinct significant lines, in the order of `members`, and a bottom-k sketch
+    # of the hashes of those lines (each hashed with its member's name). SSOT103 estimates
+    # from them how much of the code of the members two same-named classes share is alike.
+    member_code: tuple[int, ...] = ()
+    code_sketch: tuple[int, ...] = ()
 
     def member_names(self, kind: str | None = None) -> tuple[str, ...]:
         return tuple(m.name for m in self.members if kind is None or m.kind == kind)

@@ -306,6 +306,26 @@ def test_an_accelerated_module_and_its_pure_python_twin_are_variants(make_projec
     # A package named `c` is a language's, not a variant (sphinx's `domains/c/`).
 
 
+@pytest.mark.parametrize("left, right, severity", [
+    ("amd", "nvidia", Severity.INFO),
+    ("cuda", "xpu", Severity.INFO),
+    # Two packages no platform names: the same copy is counted (the path word `dflash2`).
+    ("fast", "slow", Severity.WARNING),
+])
+def test_one_model_per_hardware_vendor_is_a_platform_variant(
+        make_project, left: str, right: str, severity: Severity) -> None:
+    # vllm's `models/beam/amd/dflash2.py` beside `models/beam/nvidia/dflash2.py`.
+    body = ["forward", "load_weights", "_store_context_kv", "compute_logits"]
+    files = {"v/__init__.py": "", "v/beam/__init__.py": "",
+             f"v/beam/{left}/__init__.py": "", f"v/beam/{right}/__init__.py": "",
+             f"v/beam/{left}/dflash2.py": _methods("DFlash2BeamModel", body),
+             f"v/beam/{right}/dflash2.py": _methods("DFlash2BeamModel", body)}
+    f = the_finding(make_project(files), f"v/beam/{right}/dflash2.py", severity)
+    if severity is Severity.INFO:
+        assert f.confidence_reasons[-1] == "platform or concurrency variants"
+        assert f"(v.beam.{right} holds one variant)" in f.message
+
+
 def test_a_fake_mirrors_the_class_it_stands_in_for(make_project) -> None:
     # buildbot's `test/fake/httpclientservice.py` imports the real module and mirrors its
     # `HTTPClientService`.

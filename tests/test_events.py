@@ -346,6 +346,23 @@ def test_a_name_known_only_from_unsent_rows_is_no_event(make_project) -> None:
     assert event_findings(root) == []
 
 
+def test_a_model_named_like_an_event_it_shares_no_field_with_is_its_subject(make_project) -> None:
+    # crewai: `TaskEvaluationEvent` pins "task_evaluation"; `TaskEvaluation` is the result
+    # the event reports on. A name-matched model sharing a field is still judged.
+    event = ("from typing import Literal\nfrom pydantic import BaseModel\n"
+             "class TaskEvaluationEvent(BaseModel):\n"
+             "    type: Literal['task_evaluation'] = 'task_evaluation'\n"
+             "    evaluation_type: str\n    task_id: str\n")
+    subject = ("from pydantic import BaseModel\nclass TaskEvaluation(BaseModel):\n"
+               "    suggestions: list[str]\n    quality: float\n")
+    root = make_project({"app/events.py": event, "app/evaluator.py": subject})
+    assert event_findings(root) == []
+    drifted = subject + "    task_id: str\n"
+    root = make_project({"app/events.py": event, "app/evaluator.py": drifted})
+    [f] = event_findings(root)
+    assert f.concept == "task_evaluation" and "TaskEvaluation" in f.message
+
+
 def test_test_schemas_never_judge_production(make_project) -> None:
     schema = ("from dataclasses import dataclass\n@dataclass\nclass InvoicePaidEvent:\n"
               "    type: str = 'invoice_paid'\n    invoice_id: str = ''\n    amount: int = 0\n")

@@ -576,6 +576,11 @@ VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "li
                            # `modeling_tf_tapas.py` beside `modeling_tapas.py`, each file
                            # self-contained by the project's one-file-per-framework policy
                            "tf", "flax", "jax",
+                           # the hardware one implementation is for: vllm's
+                           # `models/beam/amd/dflash2.py` beside `models/beam/nvidia/
+                           # dflash2.py`, each vendor's kernels and model code kept apart
+                           "amd", "nvidia", "cuda", "rocm", "hip", "xpu", "tpu", "hpu",
+                           "npu", "gpu", "cpu", "mps", "neuron",
                            # a C-accelerated module and its pure-Python twin: aiohttp's
                            # `_websocket/reader_c.py` (the Cython source) and `reader_py.py`
                            "c", "py", "cython"})

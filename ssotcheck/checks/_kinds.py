@@ -406,8 +406,27 @@ class Classifier:
                 event, how = named, "name"
             fields = self.schema_fields(ref, kind_name)
             out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how)
-        self._events[key] = out
-        return out
+        self._events[key] = _without_subjects(out, discriminators)
+        return self._events[key]
+
+
+def _without_subjects(schemas: dict[str, EventSchema], discriminators: frozenset[str]
+                      ) -> dict[str, EventSchema]:
+    """The schemas without those a name alone ties to an event when a discriminator-pinned
+    schema of the event is named for them plus a suffix (EVENT_NAME_SUFFIXES) and shares
+    none of their fields: crewai's `TaskEvaluation` model (suggestions, quality, entities:
+    what an LLM returns) is what `TaskEvaluationEvent` (`type:
+    Literal["task_evaluation"]`) reports on, the event's subject, not a second schema."""
+    pinned: dict[str, list[EventSchema]] = {}
+    for s in schemas.values():
+        if s.identified_by == "discriminator":
+            pinned.setdefault(s.event, []).append(s)
+
+    def subject(s: EventSchema) -> bool:
+        return any(p.ref.fact.name in {s.ref.fact.name + x for x in EVENT_NAME_SUFFIXES}
+                   and (p.field_names() - discriminators).isdisjoint(s.field_names())
+                   for p in pinned.get(s.event, ()))
+    return {q: s for q, s in schemas.items() if s.identified_by != "name" or not subject(s)}
 
 
 def _is_field(m: MemberFact, kind: str) -> bool:

@@ -62,7 +62,8 @@ from ssotcheck.checks._kinds import (
 )
 from ssotcheck.config import Config
 from ssotcheck.index.project import ClassRef, ProjectIndex
-from ssotcheck.model import CheckResult, Concept, Finding, Severity
+from ssotcheck.index.source import CODE_SKETCH, HASH_SPACE
+from ssotcheck.model import CheckResult, ClassFact, Concept, Finding, Severity
 
 RULES = ("SSOT103",)
 # What this family reads of each file, and whether a file's findings depend on that
@@ -87,6 +88,12 @@ TINY_CLASS = 3
 MIN_REIMPLEMENTED_SHARED = 2
 # Same-name private classes must be at least this similar to be copies.
 PRIVATE_SIMILARITY = 0.8
+# A production copy is counted only when the members it shares by name with the other copy
+# are (mostly) the same code: at least this share of the smaller side's lines of those
+# members is alike. Below it the two classes are one name and one interface implemented
+# twice (a delegating proxy and the repository it wraps, a servlet per API), not one class
+# copied. A drifted copy passes: what drifted is the members it added or lost.
+COPIED_CODE = 0.5
 # External bases too common to say anything about a class's role.
 NEUTRAL_BASE_PREFIXES = ("builtins.", "typing.", "typing_extensions.", "abc.", "collections.")
 
@@ -437,6 +444,34 @@ def _similar(a: ClassRef, b: ClassRef, members: dict[str, frozenset[str]], kinds
                 and len(ma & mb) < MIN_SHARED_WITH_FRAMEWORK_BASE)
 
 
+def copied_code(a: ClassFact, b: ClassFact) -> float | None:
+    """The estimated share of the code of the members `a` and `b` both have (by name) that
+    is the same lines in both, over the smaller side's lines of those members; None when
+    either has no code to compare (`ClassFact.member_code`).
+
+    From the two bottom-k sketches: below `limit` both sketches hold every hash of their
+    class, so the common hashes there, against the smaller class's hashes there, estimate
+    the whole (exact for classes of up to CODE_SKETCH lines). A line matches only in a
+    member of the same name, so every common line belongs to a shared member."""
+    if not a.code_sketch or not b.code_sketch:
+        return None
+    names = set(a.member_names()) & set(b.member_names())
+    lines = [sum(n for m, n in zip(f.members, f.member_code) if m.name in names)
+             for f in (a, b)]
+    if not min(lines):
+        return None
+    # A sketch is the whole class when everything fitted in it.
+    limit = min(f.code_sketch[-1] if len(f.code_sketch) >= CODE_SKETCH
+                and sum(f.member_code) > CODE_SKETCH else HASH_SPACE for f in (a, b))
+    seen = [{h for h in f.code_sketch if h <= limit} for f in (a, b)]
+    smaller = 0 if sum(a.member_code) <= sum(b.member_code) else 1
+    sample = seen[smaller]
+    if not sample:
+        return 0.0
+    common = len(seen[0] & seen[1]) * sum((a, b)[smaller].member_code) / len(sample)
+    return min(1.0, common / min(lines))
+
+
 def _drift_text(home: Home, reference: Home, members: dict[str, frozenset[str]]) -> str:
     mine, theirs = members[home.qualified], members[reference.qualified]
     where = reference.module
@@ -548,6 +583,17 @@ def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apar
                              f"namesake (a facade, a proxy), not a copy of it",
                              "wraps its namesake")
     return None
+
+
+def _implemented_twice(a: ClassRef, b: ClassRef) -> Apart | None:
+    """Two production classes of one name whose shared members are other code (COPIED_CODE):
+    the `shown, not counted` text, or None."""
+    alike = copied_code(a.fact, b.fact)
+    if alike is None or alike >= COPIED_CODE:
+        return None
+    return Apart(f"shown, not counted: the members both classes have are other code in each "
+                 f"(about {round(100 * alike)}% of their lines alike): one name and interface "
+                 f"implemented twice, not one class copied", "other code")
 
 
 class _Check:
@@ -806,6 +852,9 @@ class _Check:
                                                 any_package=True)
                 apart = _siblings(self.refs[home.qualified], self.refs[reference.qualified],
                                   self.kinds, loose, shared, union)
+        if apart is None and not declared and kind in ("copy", "drifted") and not home.in_tests:
+            apart = _implemented_twice(self.refs[home.qualified],
+                                       self.refs[reference.qualified])
         if apart is not None:
             return make_finding(
                 "SSOT103", f"{head}; {detail}; {apart.note}", home.location(),

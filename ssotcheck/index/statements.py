@@ -16,6 +16,7 @@ from typing import Any, Iterator, cast
 
 from ssotcheck.index.options import touches
 from ssotcheck.index.source import (
+    class_code,
     copied_from,
     is_generated,
     line_count,
@@ -88,6 +89,22 @@ def says_deprecated(node: ast.ClassDef) -> bool:
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
             first.value.value, str):
         return bool(_DEPRECATED.search(first.value.value))
+    return False
+
+
+# Methods that build the object: a deprecation decorator on one of them deprecates the class.
+_CONSTRUCTORS = frozenset({"__init__", "__new__"})
+
+
+def deprecating(decorators: list[ast.expr]) -> bool:
+    """A decorator whose name says it deprecates (`@deprecate_func(since="1.3")`,
+    `@deprecated(...)`, `@deprecation.deprecated`): on a class's `__init__` it makes every
+    use of the class warn, as qiskit's `@deprecate_func` on `PulseDefaults.__init__` does,
+    so the class is on its way out."""
+    for d in decorators:
+        name = dotted(d.func if isinstance(d, ast.Call) else d)
+        if name and "deprecat" in name.rsplit(".", 1)[-1].lower():
+            return True
     return False
 
 
@@ -545,11 +562,14 @@ class StatementCollector:
 
     def _class(self, node: ast.ClassDef, prefix: str, nested: bool) -> ClassFact:
         members: list[MemberFact] = []
+        deprecated = says_deprecated(node)
         for stmt in node.body:
             kind = type(stmt)  # [perf] exact types, as in `_stmt`
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                members.append(MemberFact(cast(ast.FunctionDef, stmt).name, "method",
-                                          stmt.lineno))
+                fn = cast(ast.FunctionDef, stmt)
+                members.append(MemberFact(fn.name, "method", stmt.lineno))
+                if not deprecated and fn.decorator_list and fn.name in _CONSTRUCTORS:
+                    deprecated = deprecating(fn.decorator_list)
             elif kind is ast.Assign:
                 value = normalise_value(cast(ast.Assign, stmt).value)
                 for t in cast(ast.Assign, stmt).targets:
@@ -569,7 +589,7 @@ class StatementCollector:
         decorators = tuple(d for d in (dotted(x) for x in node.decorator_list) if d)
         return ClassFact(node.name, prefix.replace(".<locals>", "") + node.name,
                          self.cols.span(node), bases, keywords, decorators, tuple(members), nested,
-                         says_deprecated(node))
+                         deprecated)
 
 
 _NAMESPACE_CALLS = frozenset({"globals", "vars", "locals"})
@@ -633,8 +653,13 @@ def shadowed(head: str, frames: Any, bindings: dict[int, tuple[frozenset[str], .
     return False
 
 
-def _with_owners(c: ClassFact, owners: tuple[str, ...]) -> ClassFact:
-    return replace(c, namesake_owners=owners) if owners else c
+def _top_level(c: ClassFact, owners: tuple[str, ...], lines: list[str]) -> ClassFact:
+    """A top-level class with what is read from the text around it: the names it may reach
+    its namesake through, and its code (for two or more members)."""
+    if len(c.members) < 2:
+        return replace(c, namesake_owners=owners) if owners else c
+    counts, sketch = class_code(lines, [(m.name, m.line) for m in c.members], c.span.end_line)
+    return replace(c, namesake_owners=owners, member_code=counts, code_sketch=sketch)
 
 
 def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: list[DictLiteralFact],
@@ -647,11 +672,13 @@ def assemble(path: str, text: str, digest: str, col: StatementCollector, dicts: 
     if markers:
         classes = tuple(replace(c, copied_from=markers[c.span.line])
                         if c.span.line in markers else c for c in classes)
-    # Top-level classes only, once per name: SSOT103 leaves nested classes out, and a
-    # nested name like `Meta` recurs in every model of a module.
+    # Top-level classes only: SSOT103 leaves nested classes out, and a nested name like
+    # `Meta` recurs in every model of a module.
+    # Owners once per name: a module may define a name twice (a fallback under `try:`).
     owners = {c.name: namesake_owners(text, c.name) for c in classes if not c.nested}
     if owners:
-        classes = tuple(c if c.nested else _with_owners(c, owners[c.name]) for c in classes)
+        lines = source_lines(text)
+        classes = tuple(c if c.nested else _top_level(c, owners[c.name], lines) for c in classes)
     return FileFacts(
         path=path, content_hash=digest, lines=line_count(text),
         imports=tuple(col.imports), classes=classes, functions=tuple(col.functions),
