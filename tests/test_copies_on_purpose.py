@@ -128,13 +128,18 @@ def test_the_same_class_imported_under_its_own_name_is_still_a_copy(make_project
     the_finding(make_project(files), "ml/data/dataset.py", Severity.WARNING)
 
 
-def test_code_under_extern_is_vendored(make_project) -> None:
+@pytest.mark.parametrize("vendored", ["extern", "tpl"])
+def test_code_under_extern_is_vendored(make_project, vendored: str) -> None:
+    # astropy's `extern/ply/`, pyomo's `tpl/ply/` ("Third-party libraries"), each with
+    # PLY's own `PlyLogger` in both `lex.py` and `yacc.py`.
     logger = ["__init__", "debug", "info", "warning", "error", "critical"]
-    files = {"astro/__init__.py": "", "astro/extern/__init__.py": "",
-             "astro/extern/ply/__init__.py": "",
-             "astro/extern/ply/lex.py": _methods("PlyLogger", logger),
-             "astro/extern/ply/yacc.py": _methods("PlyLogger", logger)}
+    files = {"astro/__init__.py": "", f"astro/{vendored}/__init__.py": "",
+             f"astro/{vendored}/ply/__init__.py": "",
+             f"astro/{vendored}/ply/lex.py": _methods("PlyLogger", logger),
+             f"astro/{vendored}/ply/yacc.py": _methods("PlyLogger", logger)}
     assert class_findings(make_project(files)) == []
+    files = {k.replace(f"/{vendored}/", "/parsing/"): v for k, v in files.items()}
+    assert len(class_findings(make_project(files))) == 1
 
 
 def test_a_copy_in_a_package_of_deprecated_code_is_a_stub(make_project) -> None:

@@ -31,6 +31,8 @@ from ssotcheck.model import Concept, FileFacts, Finding, Location
 VENDORED_DIRS = frozenset({
     "_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "site-packages",
     "extern", "externals",
+    # pyomo's `tpl/` ("Third-party libraries"): `tpl/ply/` is PLY as released
+    "tpl",
 })
 DECLARED = "declared in [tool.ssotcheck.canonical]"
 # A finding lists at most this many other definitions; the register lists them all.
