@@ -401,6 +401,25 @@ def test_pydantic_field_without_default_is_required(make_project) -> None:
     assert f.confidence == "high"
 
 
+def test_pydantic_underscore_names_are_private_attributes_not_fields(make_project) -> None:
+    # anthropic's BaseModel declares `_request_id` under `if TYPE_CHECKING:`; pydantic
+    # never makes an underscore name a field, so no payload lacks it.
+    schema = ("from typing import Literal, TYPE_CHECKING\nfrom pydantic import BaseModel\n"
+              "class Base(BaseModel):\n    if TYPE_CHECKING:\n        _request_id: str\n"
+              "class JobQueued(Base):\n    type: Literal['job_queued'] = 'job_queued'\n"
+              "    job_id: str\n    _cache: dict\n")
+    sent = "def go():\n    return {'type': 'job_queued', 'job_id': 'j'}\n"
+    root = make_project({"app/events.py": schema, "app/q.py": sent})
+    assert event_findings(root) == []
+    # A dataclass field may start with an underscore: it is still a field.
+    (root / "app/events.py").write_text(
+        "from dataclasses import dataclass\n@dataclass\nclass JobQueued:\n"
+        "    _trace: str\n    type: str = 'job_queued'\n    job_id: str = ''\n",
+        encoding="utf-8")
+    [f] = event_findings(root)
+    assert "lacks required `_trace`" in f.message
+
+
 def test_another_services_schema_and_payloads_are_info(make_project) -> None:
     schema = ("from typing import Literal, TypedDict\nclass OrderPaid(TypedDict):\n"
               "    type: Literal['order_paid']\n    order_id: str\n    amount: int\n")

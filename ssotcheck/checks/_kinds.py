@@ -433,7 +433,9 @@ def _is_field(m: MemberFact, kind: str) -> bool:
     """A member that is a field of a schema of this kind (not a ClassVar, not config)."""
     if m.kind != "field" or is_dunder(m.name) or _is_classvar(m):
         return False
-    return not (kind == PYDANTIC and m.name == "model_config")
+    # pydantic makes an underscore name a private attribute, never a field (anthropic's
+    # `_request_id` on its BaseModel, declared under `if TYPE_CHECKING:`).
+    return not (kind == PYDANTIC and (m.name == "model_config" or m.name[:1] == "_"))
 
 
 def _is_classvar(m: MemberFact) -> bool:

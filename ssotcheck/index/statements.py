@@ -563,7 +563,7 @@ class StatementCollector:
     def _class(self, node: ast.ClassDef, prefix: str, nested: bool) -> ClassFact:
         members: list[MemberFact] = []
         deprecated = says_deprecated(node)
-        for stmt in node.body:
+        for stmt in _class_body(node.body):
             kind = type(stmt)  # [perf] exact types, as in `_stmt`
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 fn = cast(ast.FunctionDef, stmt)
@@ -590,6 +590,19 @@ class StatementCollector:
         return ClassFact(node.name, prefix.replace(".<locals>", "") + node.name,
                          self.cols.span(node), bases, keywords, decorators, tuple(members), nested,
                          deprecated)
+
+
+def _class_body(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """A class body's statements, those under an `if` included (both branches): a member
+    declared under `if TYPE_CHECKING:` or a feature flag (open-webui's pgvector
+    `DocumentChunk`, whose `text` and `vmetadata` columns depend on `PGVECTOR_PGCRYPTO`)
+    is a member of the class whichever branch runs."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield from _class_body(stmt.body)
+            yield from _class_body(stmt.orelse)
+        else:
+            yield stmt
 
 
 _NAMESPACE_CALLS = frozenset({"globals", "vars", "locals"})
