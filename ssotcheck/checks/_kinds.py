@@ -423,7 +423,8 @@ def _without_subjects(schemas: dict[str, EventSchema], discriminators: frozenset
             pinned.setdefault(s.event, []).append(s)
 
     def subject(s: EventSchema) -> bool:
-        return any(p.ref.fact.name in {s.ref.fact.name + x for x in EVENT_NAME_SUFFIXES}
+        named_for = {s.ref.fact.name + suffix for suffix in EVENT_NAME_SUFFIXES}
+        return any(p.ref.fact.name in named_for
                    and (p.field_names() - discriminators).isdisjoint(s.field_names())
                    for p in pinned.get(s.event, ()))
     return {q: s for q, s in schemas.items() if s.identified_by != "name" or not subject(s)}

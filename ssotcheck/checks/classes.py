@@ -460,15 +460,16 @@ def copied_code(a: ClassFact, b: ClassFact) -> float | None:
              for f in (a, b)]
     if not min(lines):
         return None
+    totals = [sum(f.member_code) for f in (a, b)]
     # A sketch is the whole class when everything fitted in it.
-    limit = min(f.code_sketch[-1] if len(f.code_sketch) >= CODE_SKETCH
-                and sum(f.member_code) > CODE_SKETCH else HASH_SPACE for f in (a, b))
+    limit = min(f.code_sketch[-1] if len(f.code_sketch) >= CODE_SKETCH and total > CODE_SKETCH
+                else HASH_SPACE for f, total in zip((a, b), totals))
     seen = [{h for h in f.code_sketch if h <= limit} for f in (a, b)]
-    smaller = 0 if sum(a.member_code) <= sum(b.member_code) else 1
+    smaller = 0 if totals[0] <= totals[1] else 1
     sample = seen[smaller]
     if not sample:
         return 0.0
-    common = len(seen[0] & seen[1]) * sum((a, b)[smaller].member_code) / len(sample)
+    common = len(seen[0] & seen[1]) * totals[smaller] / len(sample)
     return min(1.0, common / min(lines))
 
 

@@ -102,7 +102,7 @@ def deprecating(decorators: list[ast.expr]) -> bool:
     use of the class warn, as qiskit's `@deprecate_func` on `PulseDefaults.__init__` does,
     so the class is on its way out."""
     for d in decorators:
-        name = dotted(d.func if isinstance(d, ast.Call) else d)
+        name = dotted(d)  # a call's callee: `dotted` reads through `(...)`
         if name and "deprecat" in name.rsplit(".", 1)[-1].lower():
             return True
     return False
