@@ -328,7 +328,7 @@ def test_one_model_per_hardware_vendor_is_a_platform_variant(
     f = the_finding(make_project(files), f"v/beam/{right}/dflash2.py", severity)
     if severity is Severity.INFO:
         assert f.confidence_reasons[-1] == "platform or concurrency variants"
-        assert f"(v.beam.{right} holds one variant)" in f.message
+        assert f"(v.beam.{right} and v.beam.{left} each hold one variant)" in f.message
 
 
 def test_a_fake_mirrors_the_class_it_stands_in_for(make_project) -> None:

@@ -88,7 +88,9 @@ def test_production_copy_beats_a_more_imported_test_copy(make_project) -> None:
     files = {
         "mypkg/__init__.py": "",
         "mypkg/status.py": "from enum import Enum\nclass Status(Enum):\n    A = 1\n    B = 2\n",
-        "tests/helpers.py": "from enum import Enum\nclass Status(Enum):\n    A = 1\n    B = 2\n",
+        # a helper of mypkg's tests (it imports mypkg), so its copy stands in for mypkg's
+        "tests/helpers.py": "import mypkg\nfrom enum import Enum\n"
+                            "class Status(Enum):\n    A = 1\n    B = 2\n",
         "tests/test_a.py": "from tests.helpers import Status\n",
         "tests/test_b.py": "from tests.helpers import Status\n",
     }
@@ -98,6 +100,28 @@ def test_production_copy_beats_a_more_imported_test_copy(make_project) -> None:
     assert "suggested canonical: mypkg.status, no copy is imported by name; the test copy " \
            "in tests.helpers is imported more, but production code is the better home" \
         in f.message
+
+
+def test_a_test_example_enum_of_other_code_is_no_copy(make_project) -> None:
+    # pyomo: `common/tests/test_enums.py` declares its own `ProblemSense` to exercise the
+    # `ExtendedEnumType` metaclass of `pyomo.common.enums`; the production `ProblemSense`
+    # lives in `pyomo.opt.results`, which that test neither imports nor tests.
+    sense = "from enum import IntEnum\nclass ProblemSense(IntEnum):\n    unknown = 0\n"
+    files = {
+        "pkg/__init__.py": "", "pkg/common/__init__.py": "",
+        "pkg/common/enums.py": "class ExtendedEnumType(type):\n    pass\n",
+        "pkg/common/tests/__init__.py": "",
+        "pkg/opt/__init__.py": "", "pkg/opt/results/__init__.py": "",
+        "pkg/opt/results/problem.py": sense,
+        "pkg/common/tests/test_enums.py": "from pkg.common.enums import ExtendedEnumType\n"
+                                          + sense,
+    }
+    assert enum_findings(make_project(files)) == []
+    # The same test importing the production copy's package tests that code: it counts.
+    files["pkg/common/tests/test_enums.py"] = "import pkg.opt.results.problem\n" + sense
+    [f] = enum_findings(make_project(files))
+    assert f.path == "pkg/common/tests/test_enums.py"
+    assert f.severity is Severity.ERROR
 
 
 def test_three_copies_give_two_findings_and_one_register_entry(make_project) -> None:

@@ -165,18 +165,29 @@ def test_huge_integer_literal_does_not_break_the_fallback() -> None:
     assert cls.members[0].name == "N" and cls.members[0].value == "<expr>"
 
 
+UNDER_IF = ("class Chunk:\n    id = 1\n    if CRYPTO:\n        text = b''\n"
+            "    elif OTHER:\n        if TYPE_CHECKING:\n            meta: dict\n"
+            "    else:\n        text = ''\n        def decrypt(self): ...\n"
+            "    def close(self): ...\n")
+UNDER_TRY = ("class Loader:\n    try:\n        import fast\n        speed = 2\n"
+             "    except ImportError:\n        speed = 1\n"
+             "        def fallback(self): ...\n    else:\n        mode = 'fast'\n"
+             "    finally:\n        ready: bool = True\n")
+
+
 @pytest.mark.parametrize("prefix", ["", PEP701])  # the ast path and the libcst path
-def test_members_under_an_if_in_a_class_body_are_members(prefix: str) -> None:
-    src = prefix + ("class Chunk:\n    id = 1\n    if CRYPTO:\n        text = b''\n"
-                    "    elif OTHER:\n        if TYPE_CHECKING:\n            meta: dict\n"
-                    "    else:\n        text = ''\n        def decrypt(self): ...\n"
-                    "    def close(self): ...\n")
-    facts = extract("m.py", src.encode(), OPTIONS)
+@pytest.mark.parametrize("body, members", [
+    (UNDER_IF, [("id", "assign"), ("text", "assign"), ("meta", "field"), ("text", "assign"),
+                ("decrypt", "method"), ("close", "method")]),
+    (UNDER_TRY, [("speed", "assign"), ("speed", "assign"), ("fallback", "method"),
+                 ("mode", "assign"), ("ready", "field")]),
+])
+def test_members_under_an_if_or_a_try_in_a_class_body_are_members(
+        prefix: str, body: str, members: list[tuple[str, str]]) -> None:
+    facts = extract("m.py", (prefix + body).encode(), OPTIONS)
     assert facts.error is None and facts.parser == ("libcst" if prefix else "ast")
     (cls,) = facts.classes
-    assert [(m.name, m.kind) for m in cls.members] == [
-        ("id", "assign"), ("text", "assign"), ("meta", "field"), ("text", "assign"),
-        ("decrypt", "method"), ("close", "method")]
+    assert [(m.name, m.kind) for m in cls.members] == members
 
 
 # ------------------------------------------------------------ the depth guard

@@ -211,13 +211,36 @@ def test_a_deprecation_decorator_on_the_constructor_marks_the_class_deprecated()
             ('@deprecate_func(since="1.3", package_name="Qiskit")', True),
             ("@deprecated", True), ("@typing_extensions.deprecated('use X')", True),
             ("@deprecation.deprecated(deprecated_in='2.0')", True),
-            ("@functools.wraps(print)", False), ("@staticmethod", False)):
+            ("@deprecated_class", True),
+            ("@functools.wraps(print)", False), ("@staticmethod", False),
+            # transformers' and qiskit's argument deprecations: the class lives on
+            ('@deprecate_kwarg("reduce_labels", version="4.41.0")', False),
+            ('@deprecate_arg("name", since="1.0")', False), ("@deprecated_param", False),
+            ("@deprecate_non_keyword_only_args", False),
+            ("@ignore_pulse_deprecation_warnings", False)):
         facts = assert_parity(DEPRECATED.format(decorator=decorator))
         assert facts.classes[0].deprecated is deprecated, decorator
     # On another method the decorator deprecates that method, not the class.
     facts = assert_parity(DEPRECATED.format(decorator="").replace(
         "    def to_dict", "    @deprecated\n    def to_dict"))
     assert facts.classes[0].deprecated is False
+
+
+def test_a_class_decorator_deprecates_as_a_constructor_decorator_does(make_project) -> None:
+    # One test of a decorator's name for both places: `@deprecated_class` on the class, as
+    # `@deprecate_func` on its `__init__`, makes it a stub; `@deprecate_arg` does not.
+    for decorator, stub in (("@deprecated_class", True), ('@deprecate_arg("x")', False)):
+        files = {"qk/__init__.py": "", "qk/models/__init__.py": "",
+                 "qk/models/pulsedefaults.py": decorator + "\n" + DEPRECATED.format(
+                     decorator="").split("\n\n\n", 1)[1],
+                 "qk/backends/__init__.py": "",
+                 "qk/backends/backend.py": "from qk.models import pulsedefaults\n\n\n"
+                                           + DEPRECATED.format(decorator="").split(
+                                               "\n\n\n", 1)[1],
+                 "qk/use.py": "from qk.models.pulsedefaults import PulseDefaults\n"}
+        findings = class_findings(make_project(files))
+        assert [(f.path, f.severity is Severity.INFO) for f in findings] == [
+            ("qk/models/pulsedefaults.py" if stub else "qk/backends/backend.py", stub)], decorator
 
 
 def test_a_copy_of_a_class_with_a_deprecated_constructor_is_its_successor(make_project) -> None:

@@ -20,6 +20,7 @@ from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
 from ssotcheck.checks._kinds import EventSchema
 from ssotcheck.index.project import ClassRef, ProjectIndex
+from ssotcheck.index.statements import deprecates
 from ssotcheck.model import Concept, FileFacts, Finding, Location
 
 # ------------------------------------------------------------------------- options
@@ -181,13 +182,13 @@ def is_distinctive(name: str) -> bool:
 
 
 def is_deprecated(ref: ClassRef) -> bool:
-    """Marked deprecated: in its docstring (`ClassFact.deprecated`), by a `@deprecated`
-    decorator, in its class statement, by a `deprecated=` class keyword or a metaclass
-    named for deprecation (an enum kept for old imports whose members each warn: `class
+    """Marked deprecated: in its docstring or by its constructor's decorator
+    (`ClassFact.deprecated`), by a deprecating decorator (`@deprecated`, `@deprecated_class`:
+    `statements.deprecates`, the constructor's test too), in its class statement by a
+    `deprecated=` class keyword or a metaclass named for deprecation (an enum kept for old imports whose members each warn: `class
     ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers, deprecated={...})`), or by
     living in a package of deprecated code (DEPRECATED_DIRS)."""
-    return ref.fact.deprecated or any(d.rsplit(".", 1)[-1] == "deprecated"
-                                      for d in ref.fact.decorators) or any(
+    return ref.fact.deprecated or any(deprecates(d) for d in ref.fact.decorators) or any(
         key == "deprecated" or key == "metaclass" and "deprecat" in value.lower()
         for key, value in ref.fact.keywords) or any(
         part in DEPRECATED_DIRS for part in ref.path.split("/")[:-1])
@@ -277,6 +278,22 @@ def home_of(ref: ClassRef, index: ProjectIndex, area_of: AreaMap) -> Home:
                 ref.fact.span.column, area_of(ref.path),
                 index.symbol_fan_in(ref.module, ref.fact.qualname), fan_in,
                 fan_in == 0 and facts is not None and facts.script_entry)
+
+
+def exercises(index: ProjectIndex, test: Home, production: Home) -> bool:
+    """The test module imports from the production copy's package: it tests that code, so
+    its own copy of a class or enum is a stand-in that drifts. A standalone tool or script
+    that imports none of it (ansible-test's own `Display`), or a test of other code that
+    builds its own example (pyomo's `common/tests/test_enums.py` declares a `ProblemSense`
+    to exercise the `ExtendedEnumType` metaclass, and `common` cannot import `opt`), keeps
+    its own definitions on purpose."""
+    facts = index.files.get(test.path)
+    package = index.package_of(production.module) or production.module
+    for imp in facts.imports if facts is not None else ():
+        target, _ = index.import_target(test.module, imp)
+        if target == package or target.startswith(package + "."):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -877,9 +894,12 @@ class Relations:
                 continue
             if word in VARIANT_WORDS and word not in MODULE_NAME_VARIANTS:
                 package = ".".join(parts[:n + 1])
+                peer = other[n].lower().strip("_") if n < len(other) - 1 else ""
+                held = (f"{package} and {'.'.join(other[:n + 1])} each hold one"
+                        if peer in VARIANT_WORDS and peer not in MODULE_NAME_VARIANTS
+                        else f"{package} holds one")
                 return (f"{a} and {b} are variants of one module for two platforms or "
-                        f"concurrency models ({package} holds one variant): each keeps its "
-                        f"own classes")
+                        f"concurrency models ({held} variant): each keeps its own classes")
         apart = one_component_apart(a, b)
         if apart is None:
             return None

@@ -36,6 +36,7 @@ from ssotcheck.checks._concepts import (
     confident,
     declared_convention,
     declared_copy,
+    exercises,
     home_of,
     is_deprecated,
     is_distinctive,
@@ -694,22 +695,10 @@ class _Check:
         changes. A test class on a base (a test model on `Model`, a benchmark `Case` named
         after what it measures) is a test's own thing."""
         a, b = self.refs[test.qualified], self.refs[production.qualified]
-        if _direct_bases(a, self.index) or not self._exercises(test, production):
+        if _direct_bases(a, self.index) or not exercises(self.index, test, production):
             return False
         ma, mb = _compared(a, b, self.members, self.kinds)
         return len(ma & mb) >= MIN_REIMPLEMENTED_SHARED
-
-    def _exercises(self, test: Home, production: Home) -> bool:
-        """The test module imports from the production class's package: it tests that code.
-        A standalone tool or script that imports none of it (ansible-test's own `Display`)
-        keeps its own classes on purpose."""
-        facts = self.index.files.get(test.path)
-        package = self.index.package_of(production.module) or production.module
-        for imp in facts.imports if facts is not None else ():
-            target, _ = self.index.import_target(test.module, imp)
-            if target == package or target.startswith(package + "."):
-                return True
-        return False
 
     def concept(self, name: str, canonical: Canonical, group: list[Home], stubs: list[Home],
                 drifted: list[Home], reimplemented: list[Home]) -> None:
@@ -722,7 +711,7 @@ class _Check:
             # (an integration target, ansible-test) keeps its own classes on purpose.
             group = [h for h in group if h is main or main.qualified not in kinds.ancestors(
                 h.qualified) and (declared or not h.in_tests or main.in_tests
-                                  or self._exercises(h, main))]
+                                  or exercises(self.index, h, main))]
         homes = group + drifted + reimplemented + stubs
         if by_module_count(homes) < 2 and not declared:
             return

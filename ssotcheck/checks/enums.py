@@ -31,6 +31,7 @@ from ssotcheck.checks._concepts import (
     confident,
     declared_copy,
     declared_home,
+    exercises,
     home_of,
     is_deprecated,
     is_distinctive,
@@ -384,6 +385,10 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             sorted(n for n in names if n in canonical_names) or sorted(names))[0]
         declared = concept in canonical_names or canonical.declared
         homes = unit.homes + renamed
+        main = canonical.home
+        if main is not None and not main.throwaway and not declared:
+            # As in SSOT103: a test's copy counts only in a test of the canonical copy's code.
+            homes = [h for h in homes if not h.in_tests or exercises(index, h, main)]
         # Tests, examples and scripts re-declare enums freely (each example script is a
         # world of its own): shown, not counted, as SSOT103 leaves such copies alone.
         test_only = bool(homes) and all(h.throwaway for h in homes)

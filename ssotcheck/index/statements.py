@@ -96,14 +96,36 @@ def says_deprecated(node: ast.ClassDef) -> bool:
 _CONSTRUCTORS = frozenset({"__init__", "__new__"})
 
 
+# A decorator whose name names one part of what it decorates deprecates only that part:
+# `@deprecate_arg("x")`, `@deprecate_kwarg`, `@deprecated_param` on transformers' and
+# qiskit's `__init__`s warn about one argument, and the class is as alive as before.
+_DEPRECATED_PARTS = frozenset({
+    "arg", "args", "argument", "arguments", "kwarg", "kwargs", "param", "params",
+    "parameter", "parameters", "option", "options", "keyword", "keywords", "positional",
+    "dims", "alias", "aliases", "attribute", "attr", "message", "docstring",
+    # helpers around deprecations, not deprecations: `@ignore_..._deprecation_warnings`
+    "ignore", "mock", "warnings", "is",
+})
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def deprecates(decorator: str) -> bool:
+    """A decorator (dotted name, callee of a call) whose name says it deprecates what it
+    decorates as a whole: `@deprecated(...)`, `@deprecation.deprecated`,
+    `@deprecate_func(since="1.3")`, `@deprecated_class`, and not `@deprecate_arg`."""
+    last = decorator.rsplit(".", 1)[-1]
+    if "deprecat" not in last.lower():
+        return False
+    return not any(w.lower() in _DEPRECATED_PARTS for w in _NAME_WORDS.findall(last))
+
+
 def deprecating(decorators: list[ast.expr]) -> bool:
-    """A decorator whose name says it deprecates (`@deprecate_func(since="1.3")`,
-    `@deprecated(...)`, `@deprecation.deprecated`): on a class's `__init__` it makes every
-    use of the class warn, as qiskit's `@deprecate_func` on `PulseDefaults.__init__` does,
-    so the class is on its way out."""
+    """On a class's `__init__` or `__new__`, a decorator that deprecates it (`deprecates`)
+    makes every use of the class warn, as qiskit's `@deprecate_func` on
+    `PulseDefaults.__init__` does, so the class is on its way out."""
     for d in decorators:
         name = dotted(d)  # a call's callee: `dotted` reads through `(...)`
-        if name and "deprecat" in name.rsplit(".", 1)[-1].lower():
+        if name and deprecates(name):
             return True
     return False
 
@@ -592,15 +614,25 @@ class StatementCollector:
                          deprecated)
 
 
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
 def _class_body(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """A class body's statements, those under an `if` included (both branches): a member
-    declared under `if TYPE_CHECKING:` or a feature flag (open-webui's pgvector
-    `DocumentChunk`, whose `text` and `vmetadata` columns depend on `PGVECTOR_PGCRYPTO`)
-    is a member of the class whichever branch runs."""
+    """A class body's statements, those under an `if` (both branches) or a `try` (every
+    part) included: a member declared under `if TYPE_CHECKING:` or a feature flag
+    (open-webui's pgvector `DocumentChunk`, whose `text` and `vmetadata` columns depend on
+    `PGVECTOR_PGCRYPTO`), or bound in `try:` with a fallback in `except ImportError:`, is
+    a member of the class whichever branch runs."""
     for stmt in body:
         if isinstance(stmt, ast.If):
             yield from _class_body(stmt.body)
             yield from _class_body(stmt.orelse)
+        elif isinstance(stmt, _TRY):
+            yield from _class_body(stmt.body)
+            for handler in stmt.handlers:
+                yield from _class_body(handler.body)
+            yield from _class_body(stmt.orelse)
+            yield from _class_body(stmt.finalbody)
         else:
             yield stmt
 
