@@ -104,6 +104,8 @@ def repo(tmp_path: Path) -> Path:
         "pkg/a.py": ENUM_A,
         "pkg/b.py": ENUM_B,
         "pkg/util.py": "def helper():\n    return 1\n",
+        # a module uses one copy, so the two copies' members can meet: a counted split
+        "pkg/use.py": "from pkg.a import Status\n",
     })
     git(root, "init", "-q")
     commit_all(root, "start")
@@ -164,6 +166,7 @@ def test_a_new_split_enum_fails_the_gate_and_is_named_in_text_and_json(repo: Pat
     write_tree(repo, {
         "pkg/x.py": "import enum\n\n\nclass Mode(enum.Enum):\n    ON = 1\n    OFF = 0\n",
         "pkg/y.py": "import enum\n\n\nclass Mode(enum.Enum):\n    ON = 1\n    AUTO = 2\n",
+        "pkg/z.py": "from pkg.y import Mode\n",
     })
     text = ssot(repo, "check")
     assert text.returncode == 1
@@ -290,8 +293,8 @@ allow = ["pkg/env.py"]
 
 def test_expired_suppression_stops_suppressing_and_says_so(repo: Path) -> None:
     (repo / "ssotcheck.toml").write_text(BANNED, encoding="utf-8")
-    (repo / "pkg/a.py").unlink()
-    (repo / "pkg/b.py").unlink()
+    for name in ("a", "b", "use"):
+        (repo / f"pkg/{name}.py").unlink()
     (repo / "pkg/cfg.py").write_text(
         'import os\n\nX = os.environ["A"]  # ssotcheck: ignore[SSOT203] reason="env module '
         'in Q3" until=2026-03-31\n', encoding="utf-8")
@@ -332,8 +335,8 @@ def test_unused_unknown_disabled_and_bad_date_suppressions_are_ssot900(repo: Pat
 
 def test_require_reason(repo: Path) -> None:
     (repo / "ssotcheck.toml").write_text("require-reason = true\n" + BANNED, encoding="utf-8")
-    (repo / "pkg/a.py").unlink()
-    (repo / "pkg/b.py").unlink()
+    for name in ("a", "b", "use"):
+        (repo / f"pkg/{name}.py").unlink()
     (repo / "pkg/cfg.py").write_text(
         'import os\nA = os.environ["A"]  # ssotcheck: ignore[SSOT203]\n'
         'B = os.environ["B"]  # ssotcheck: ignore[SSOT203] reason="bootstrap reads env"\n',
@@ -397,8 +400,8 @@ def test_sarif_carries_suppressed_and_baselined_results(repo: Path) -> None:
 
 def test_fix_removes_unused_suppressions_and_keeps_the_rest_of_the_line(repo: Path) -> None:
     (repo / "ssotcheck.toml").write_text(BANNED, encoding="utf-8")
-    (repo / "pkg/a.py").unlink()
-    (repo / "pkg/b.py").unlink()
+    for name in ("a", "b", "use"):
+        (repo / f"pkg/{name}.py").unlink()
     source = (
         "import os\n"
         "A = 1  # ssotcheck: ignore[SSOT203] reason=\"was env\" until=2030-01-01\n"

@@ -775,3 +775,26 @@ def test_a_copy_in_a_version_package_is_info(make_project) -> None:
         "identical to the copy in pkg.types; shown, not counted: pkg.v1.types and pkg.types "
         "belong to different versions of one API (pkg.v1 is a version package): each "
         "version keeps its own classes")
+
+
+def test_differing_copies_nobody_imports_are_each_modules_own_enum(make_project) -> None:
+    # pyqtgraph: `opengl/items/GLLinePlotItem.py`, `GLScatterPlotItem.py` and `GLMeshItem.py`
+    # each declare a `DirtyFlag` for their own buffers; no module imports any of them.
+    files = {"gl/__init__.py": "", "gl/items/__init__.py": "",
+             "gl/items/line.py": _enum("DirtyFlag", {"POSITION": "p", "COLOR": "c"}),
+             "gl/items/scatter.py": _enum("DirtyFlag", {"POSITION": "p", "COLOR": "c",
+                                                        "SIZE": "s"}),
+             "gl/items/mesh.py": _enum("DirtyFlag", {"POSITION": "p", "NORMAL": "n",
+                                                     "COLOR": "c", "FACES": "f"})}
+    found = enum_findings(make_project(files))
+    assert len(found) == 2 and {f.severity for f in found} == {Severity.INFO}
+    assert all("no module imports any of them by name" in f.message
+               and f.confidence_reasons[-1] == "no copy imported by name" for f in found)
+    # Identical copies are copy-paste, imported or not: counted.
+    same = dict(files, **{"gl/items/scatter.py": files["gl/items/line.py"],
+                          "gl/items/mesh.py": files["gl/items/line.py"]})
+    assert {f.severity for f in enum_findings(make_project(same))} == {Severity.ERROR}
+    # Once a module imports one copy, its members can meet the others': counted.
+    used = dict(files, **{"gl/view.py": "from gl.items.line import DirtyFlag\n"})
+    found = enum_findings(make_project(used))
+    assert len(found) == 2 and Severity.INFO not in {f.severity for f in found}

@@ -363,6 +363,26 @@ def test_a_model_named_like_an_event_it_shares_no_field_with_is_its_subject(make
     assert f.concept == "task_evaluation" and "TaskEvaluation" in f.message
 
 
+@pytest.mark.parametrize("online, offline, found", [
+    # feast: each store config pins `type` to its backend's name; configs, not messages
+    ("RemoteOnlineStoreConfig", "RemoteOfflineStoreConfig", 0),
+    ("RemoteOnlineSettings", "RemoteOfflineOptions", 0),
+    # the same shape named as messages is one event's two schemas
+    ("RemoteOnlineMessage", "RemoteOfflineMessage", 1),
+])
+def test_a_configuration_models_type_names_a_backend_not_an_event(
+        make_project, online: str, offline: str, found: int) -> None:
+    model = ("from typing import Literal\nfrom pydantic import BaseModel\n"
+             "class {name}(BaseModel):\n    type: Literal['remote'] = 'remote'\n"
+             "    {fields}\n")
+    root = make_project({
+        "app/__init__.py": "", "app/online.py": model.format(
+            name=online, fields="path: str\n    connection_pool_size: int = 10"),
+        "app/offline.py": "import app.online\n" + model.format(
+            name=offline, fields="path: str\n    host: str\n    port: int")})
+    assert len(event_findings(root)) == found
+
+
 def test_test_schemas_never_judge_production(make_project) -> None:
     schema = ("from dataclasses import dataclass\n@dataclass\nclass InvoicePaidEvent:\n"
               "    type: str = 'invoice_paid'\n    invoice_id: str = ''\n    amount: int = 0\n")

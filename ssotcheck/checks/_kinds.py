@@ -379,7 +379,10 @@ class Classifier:
             pinned = self._pinned(ref, kind_name, discriminators)
             if len(pinned) == 1:
                 event = event_key(pinned.pop())
-                if event[:1].isalpha():  # `type: Literal["1"]` tags a variant, not an event
+                # `type: Literal["1"]` tags a variant, not an event; so does the `type` of a
+                # configuration model: it picks a backend (feast's `RemoteOnlineStoreConfig`
+                # and `RemoteOfflineStoreConfig`, both `type: Literal["remote"]`).
+                if event[:1].isalpha() and not CONFIGURATION_NAME.search(ref.fact.name):
                     by_discriminator[ref.qualified] = event
                     known.add(event)
         known_squashed = {k.replace("_", "") for k in known}
@@ -408,6 +411,10 @@ class Classifier:
             out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how)
         self._events[key] = _without_subjects(out, discriminators)
         return self._events[key]
+
+
+# A class named as configuration: its discriminator names a backend or plugin, no message.
+CONFIGURATION_NAME = re.compile(r"(Config|Configuration|Settings|Options)$")
 
 
 def _without_subjects(schemas: dict[str, EventSchema], discriminators: frozenset[str]

@@ -309,6 +309,11 @@ def _merge_renamed(units: list[_Unit], members: dict[str, Members]
     return [(units[i], merged[i]) for i in order if i in merged]
 
 
+PRIVATE_VOCABULARIES = (
+    "shown, not counted: the copies differ and no module imports any of them by name, so "
+    "each is its own module's enum, used only there, and their members never meet")
+
+
 def _confidence(level: str, *reasons: str) -> dict[str, object]:
     c = Confidence(level, reasons)
     return {"confidence": c.level, "confidence_reasons": c.reasons}
@@ -468,6 +473,17 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     conf = _confidence("medium", "same distinctive name",
                                        f"only {shared} of {union} members shared", why)
                     severity = Severity.WARNING
+            if severity is not Severity.INFO and reference is not None and \
+                    home.name == concept and mine != theirs and not declared and not test_only \
+                    and not any(h.importers for h in homes):
+                # Members of two copies meet only where one module holds both, and no module
+                # imports either: each module's own flags for its own class (pyqtgraph's
+                # `DirtyFlag` per GL item, each transformers pipeline's `ReturnType`). An
+                # identical copy is still copy-paste, and is counted.
+                details.append(PRIVATE_VOCABULARIES)
+                severity = Severity.INFO
+                conf = _confidence("low", "same name", "other members",
+                                   "no copy imported by name")
             concept_findings.append(make_finding(
                 "SSOT101", f"{head}; " + "; ".join(details), home.location(), related=related,
                 key=key, concept=concept,
