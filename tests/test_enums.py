@@ -788,13 +788,16 @@ def test_differing_copies_nobody_imports_are_each_modules_own_enum(make_project)
                                                      "COLOR": "c", "FACES": "f"})}
     found = enum_findings(make_project(files))
     assert len(found) == 2 and {f.severity for f in found} == {Severity.INFO}
-    assert all("no module imports any of them by name" in f.message
+    assert all("no module imports any of them, by name or through its module" in f.message
                and f.confidence_reasons[-1] == "no copy imported by name" for f in found)
     # Identical copies are copy-paste, imported or not: counted.
     same = dict(files, **{"gl/items/scatter.py": files["gl/items/line.py"],
                           "gl/items/mesh.py": files["gl/items/line.py"]})
     assert {f.severity for f in enum_findings(make_project(same))} == {Severity.ERROR}
-    # Once a module imports one copy, its members can meet the others': counted.
-    used = dict(files, **{"gl/view.py": "from gl.items.line import DirtyFlag\n"})
-    found = enum_findings(make_project(used))
-    assert len(found) == 2 and Severity.INFO not in {f.severity for f in found}
+    # Once a module imports one copy, by name or through its module, its members can
+    # meet the others': counted.
+    for use in ("from gl.items.line import DirtyFlag\n",
+                "from gl.items import line\nFLAG = line.DirtyFlag.COLOR\n",
+                "import gl.items.mesh\n"):
+        found = enum_findings(make_project(dict(files, **{"gl/view.py": use})))
+        assert len(found) == 2 and Severity.INFO not in {f.severity for f in found}, use

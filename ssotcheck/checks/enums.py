@@ -310,8 +310,9 @@ def _merge_renamed(units: list[_Unit], members: dict[str, Members]
 
 
 PRIVATE_VOCABULARIES = (
-    "shown, not counted: the copies differ and no module imports any of them by name, so "
-    "each is its own module's enum, used only there, and their members never meet")
+    "shown, not counted: the copies differ and no module imports any of them, by name or "
+    "through its module, so each is its own module's enum, used only there, and their "
+    "members never meet")
 
 
 def _confidence(level: str, *reasons: str) -> dict[str, object]:
@@ -475,11 +476,12 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity = Severity.WARNING
             if severity is not Severity.INFO and reference is not None and \
                     home.name == concept and mine != theirs and not declared and not test_only \
-                    and not any(h.importers for h in homes):
+                    and not any(h.importers or index.imported_whole(h.module) for h in homes):
                 # Members of two copies meet only where one module holds both, and no module
-                # imports either: each module's own flags for its own class (pyqtgraph's
-                # `DirtyFlag` per GL item, each transformers pipeline's `ReturnType`). An
-                # identical copy is still copy-paste, and is counted.
+                # imports either, by name or through its module (`enums.Status.OK`): each
+                # module's own flags for its own class (pyqtgraph's `DirtyFlag` per GL item,
+                # each transformers pipeline's `ReturnType`). An identical copy is still
+                # copy-paste, and is counted.
                 details.append(PRIVATE_VOCABULARIES)
                 severity = Severity.INFO
                 conf = _confidence("low", "same name", "other members",

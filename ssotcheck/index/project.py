@@ -915,6 +915,17 @@ class ProjectIndex:
         memo = self._module_fan_in_memo[module] = len(importers)
         return memo
 
+    def imported_whole(self, module: str) -> bool:
+        """Whether another first-party module binds `module` itself (`import a.b`,
+        `from a import b`), so that it can reach any name in it as `b.Name`, which
+        `symbol_fan_in` does not count."""
+        by_module = self._import_sites.by_module
+        parent, _, last = module.rpartition(".")
+        sites = [*by_module.get(module, ()),
+                 *(s for s in by_module.get(parent, ()) if s[1].name == last)]
+        return any(importer != module and self.import_target(importer, imp) == (module, None)
+                   for importer, imp in sites)
+
     def symbol_fan_in(self, module: str, name: str) -> int:
         """How many other first-party modules import `name` defined in `module`, re-exports
         and aliases followed.
