@@ -185,9 +185,10 @@ def is_deprecated(ref: ClassRef) -> bool:
     """Marked deprecated: in its docstring or by its constructor's decorator
     (`ClassFact.deprecated`), by a deprecating decorator (`@deprecated`, `@deprecated_class`:
     `statements.deprecates`, the constructor's test too), in its class statement by a
-    `deprecated=` class keyword or a metaclass named for deprecation (an enum kept for old imports whose members each warn: `class
-    ConfigSource(StrEnum, metaclass=EnumWithDeprecatedMembers, deprecated={...})`), or by
-    living in a package of deprecated code (DEPRECATED_DIRS)."""
+    `deprecated=` class keyword or a metaclass named for deprecation (an enum kept for old
+    imports whose members each warn: `class ConfigSource(StrEnum,
+    metaclass=EnumWithDeprecatedMembers, deprecated={...})`), or by living in a package of
+    deprecated code (DEPRECATED_DIRS)."""
     return ref.fact.deprecated or any(deprecates(d) for d in ref.fact.decorators) or any(
         key == "deprecated" or key == "metaclass" and "deprecat" in value.lower()
         for key, value in ref.fact.keywords) or any(
@@ -887,17 +888,21 @@ class Relations:
         variant words (VARIANT_WORDS) are dropped (`_posixstdio` and `_win32stdio`,
         `sync_client` and `async_client`). The explanation, or None."""
         pa, pb, n = _parting(a, b)
+
+        def variant_package(parts: list[str]) -> bool:
+            """Where the paths part, `parts` goes into a package named for a variant."""
+            word = parts[n].lower().strip("_") if n < len(parts) - 1 else ""
+            return word in VARIANT_WORDS and word not in MODULE_NAME_VARIANTS
+
         for parts, other in ((pa, pb), (pb, pa)):
             word = parts[n].lower().strip("_") if n < len(parts) - 1 else ""
             if word == "sync" and not (n < len(other) and other[n].lower().strip("_")
                                        in ASYNC_WORDS):
                 continue
-            if word in VARIANT_WORDS and word not in MODULE_NAME_VARIANTS:
+            if variant_package(parts):
                 package = ".".join(parts[:n + 1])
-                peer = other[n].lower().strip("_") if n < len(other) - 1 else ""
                 held = (f"{package} and {'.'.join(other[:n + 1])} each hold one"
-                        if peer in VARIANT_WORDS and peer not in MODULE_NAME_VARIANTS
-                        else f"{package} holds one")
+                        if variant_package(other) else f"{package} holds one")
                 return (f"{a} and {b} are variants of one module for two platforms or "
                         f"concurrency models ({held} variant): each keeps its own classes")
         apart = one_component_apart(a, b)

@@ -481,7 +481,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                 # imports either, by name or through its module (`enums.Status.OK`): each
                 # module's own flags for its own class (pyqtgraph's `DirtyFlag` per GL item,
                 # each transformers pipeline's `ReturnType`). An identical copy is still
-                # copy-paste, and is counted.
+                # copy-paste, and is counted. Last in the test: it is rarely reached.
                 details.append(PRIVATE_VOCABULARIES)
                 severity = Severity.INFO
                 conf = _confidence("low", "same name", "other members",

@@ -905,26 +905,28 @@ class ProjectIndex:
         if memo is not None:
             return memo
         by_module = self._import_sites.by_module
-        parent, _, last = module.rpartition(".")
-        candidates = [by_module.get(module, ())]
+        candidates = [self._sites_naming(module)]
         candidates += [by_module[m] for m in self._import_sites.below.get(module, ())]
-        candidates.append([s for s in by_module.get(parent, ()) if s[1].name == last])
         importers = {importer for group in candidates for importer, imp in group
                      if importer != module
                      and self._first_party_prefix(self.import_target(importer, imp)[0]) == module}
         memo = self._module_fan_in_memo[module] = len(importers)
         return memo
 
+    def _sites_naming(self, module: str) -> list[tuple[str, ImportFact]]:
+        """The imports that name `module` itself: `import module`, `from module import x`,
+        `from <parent> import <last part of module>`."""
+        by_module = self._import_sites.by_module
+        parent, _, last = module.rpartition(".")
+        return [*by_module.get(module, ()),
+                *(s for s in by_module.get(parent, ()) if s[1].name == last)]
+
     def imported_whole(self, module: str) -> bool:
         """Whether another first-party module binds `module` itself (`import a.b`,
         `from a import b`), so that it can reach any name in it as `b.Name`, which
         `symbol_fan_in` does not count."""
-        by_module = self._import_sites.by_module
-        parent, _, last = module.rpartition(".")
-        sites = [*by_module.get(module, ()),
-                 *(s for s in by_module.get(parent, ()) if s[1].name == last)]
         return any(importer != module and self.import_target(importer, imp) == (module, None)
-                   for importer, imp in sites)
+                   for importer, imp in self._sites_naming(module))
 
     def symbol_fan_in(self, module: str, name: str) -> int:
         """How many other first-party modules import `name` defined in `module`, re-exports
