@@ -669,6 +669,45 @@ def test_a_framework_class_at_its_place_on_a_third_party_base_is_a_convention(
                                     Severity.WARNING)
 
 
+def test_a_framework_convention_counts_every_framework_base_at_its_place(make_project) -> None:
+    # horizon: `startdash` and `startpanel` derive from `TemplateCommand`, `pull_catalog`
+    # from `BaseCommand`; three `Command`s in `management/commands/` are Django's convention.
+    template = COMMAND.replace("base import BaseCommand", "templates import TemplateCommand"
+                               ).replace("(BaseCommand)", "(TemplateCommand)")
+    files = {"app/__init__.py": "",
+             "app/management/commands/startdash.py": template,
+             "app/management/commands/startpanel.py": template,
+             "app/management/commands/pull_catalog.py": COMMAND}
+    assert class_findings(make_project(files)) == []
+    # A plain class of the name there is no third command: two are a copy.
+    files["app/management/commands/pull_catalog.py"] = "class Command:\n    pass\n"
+    [f] = class_findings(make_project(files))
+    assert f.severity is Severity.WARNING
+
+
+def test_modules_named_for_two_stores_are_backends(make_project) -> None:
+    # apache-beam: `ingestion/mysql_common.py` and `postgres_common.py` each keep their own
+    # `ColumnSpecsBuilder`, and neither imports its database's client library (JDBC).
+    body = ["with_defaults", "with_id_spec", "with_content_spec", "build"]
+    root = make_project({
+        "rag/__init__.py": "", "rag/ingestion/__init__.py": "",
+        "rag/ingestion/mysql_common.py": _methods("ColumnSpecsBuilder", body),
+        "rag/ingestion/postgres_common.py": _methods("ColumnSpecsBuilder", body + ["sparse"]),
+        "rag/use.py": "from rag.ingestion.postgres_common import ColumnSpecsBuilder\n",
+    })
+    f = the_finding(root, "rag/ingestion/mysql_common.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: rag.ingestion.mysql_common and rag.ingestion.postgres_common are "
+        "backends for `mysql` and `postgres`: one interface, two implementations")
+    # Other words in those places name no backend: a copy.
+    for old, new in (("mysql_common", "alpha_common"), ("postgres_common", "omega_common")):
+        (root / f"rag/ingestion/{new}.py").write_text(
+            (root / f"rag/ingestion/{old}.py").read_text())
+        (root / f"rag/ingestion/{old}.py").unlink()
+    (root / "rag/use.py").write_text("from rag.ingestion.omega_common import ColumnSpecsBuilder\n")
+    the_finding(root, "rag/ingestion/alpha_common.py", Severity.WARNING)
+
+
 def test_copies_in_twin_packages_are_info(make_project) -> None:
     # One package per language, each with the same modules: their ASTs mirror by design.
     files = {f"app/domains/{lang}/{m}.py": "" for lang in ("c", "cpp")

@@ -487,6 +487,32 @@ def test_homonyms_in_production_are_a_warning(make_project) -> None:
     assert result.concepts == ()
 
 
+def _ndr(outer: str, members: list[str], head: str = "") -> str:
+    body = "".join(f"        {m} = {i}\n" for i, m in enumerate(members, 1))
+    return (f"{head}from enum import Enum\nclass NDRENUM:\n    pass\n"
+            f"class {outer}(NDRENUM):\n    class enumItems(Enum):\n{body}")
+
+
+def test_a_nested_enum_is_known_by_its_class_and_name(make_project) -> None:
+    # impacket: every NDR type declares its own nested `enumItems`; `samr.SID_NAME_USE`'s and
+    # `lsat.LSAP_LOOKUP_LEVEL`'s are two concepts, not a homonym, though lsat imports samr.
+    vt = ["VT_EMPTY", "VT_NULL", "VT_I2", "VT_I4", "VT_BSTR"]
+    root = make_project({
+        "rpc/__init__.py": "",
+        "rpc/samr.py": _ndr("SID_NAME_USE", ["SidTypeUser", "SidTypeGroup"]),
+        "rpc/lsat.py": _ndr("LSAP_LOOKUP_LEVEL", ["LsapLookupWksta", "LsapLookupPDC"],
+                            "from rpc.samr import SID_NAME_USE\n"),
+        "rpc/oaut.py": _ndr("VARENUM", vt),
+        # comev imports oaut and still declares its own, shorter VARENUM: a copy.
+        "rpc/comev.py": _ndr("VARENUM", vt[:4], "from rpc.oaut import BSTR\n"),
+        "rpc/dcom.py": "from rpc.oaut import VARENUM\n",
+    })
+    [f] = enum_findings(root)
+    assert (f.path, f.severity, f.concept) == ("rpc/comev.py", Severity.ERROR,
+                                               "VARENUM.enumItems")
+    assert f.message.startswith("enum `VARENUM.enumItems` is defined in 2 modules")
+
+
 def test_drifted_copy_of_a_distinctive_name_is_a_warning(make_project) -> None:
     root = make_project({
         "app/a.py": "from enum import Enum\nclass JobPhase(Enum):\n    QUEUED = 1\n    RUN = 2\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -584,19 +585,43 @@ def test_the_same_distinctive_schema_name_relates_independent_modules(make_proje
                                     "same class name")
 
 
-def test_a_one_word_tag_of_many_modules_is_a_union_tag(make_project) -> None:
-    files: dict[str, str] = {"sdk/use.py": "from sdk.types.openai import OpenAIText\n"}
+def _vendor_parts(name_of: Callable[[str], str]) -> dict[str, str]:
+    files: dict[str, str] = {"sdk/use.py": f"from sdk.types.openai import {name_of('openai')}\n"}
     for i, vendor in enumerate(("openai", "anthropic", "mistral", "oci", "databricks")):
         files[f"sdk/types/{vendor}.py"] = "".join(
             f"import sdk.types.{other}\n" for other in ("openai",) if vendor != other
-        ) + _typed(f"{vendor.title()}Text", "text", {"content": "str", f"x{i}": "str"})
-    root = make_project(files)
+        ) + _typed(name_of(vendor), "text", {"content": "str", f"x{i}": "str"})
+    return files
+
+
+def test_a_one_word_tag_of_many_modules_is_a_union_tag(make_project) -> None:
+    root = make_project(_vendor_parts(lambda vendor: "TextPart"))
     got = [(f.path, f.severity) for f in _schema_findings(root)]
     assert len(got) == 4 and {s for _, s in got} == {Severity.INFO}
-    # Four modules: one tag value of related modules is still one event, split.
+    # Four modules: one tag value of related modules, one class name, is still one event.
     (root / "sdk/types/databricks.py").unlink()
     got = [(f.path, f.severity) for f in _schema_findings(root)]
     assert len(got) == 3 and {s for _, s in got} == {Severity.ERROR}
+
+
+def test_differently_named_classes_of_a_one_word_tag_are_two_objects(make_project) -> None:
+    # dvc: the API's `DVCDataset` TypedDict (`type: Literal["dvc"]`, url, path, sha) is
+    # built from the stored `DVCDatasetSpec` (name, url, path, rev) of the module it
+    # imports; `dvc` names a dataset kind, not one event defined twice.
+    root = make_project(_vendor_parts(lambda vendor: f"{vendor.title()}Text"))
+    (root / "sdk/types/databricks.py").unlink()
+    found = _schema_findings(root)
+    assert [(f.path, f.severity) for f in found] == [
+        (f"sdk/types/{v}.py", Severity.INFO) for v in ("anthropic", "mistral", "oci")]
+    assert found[0].message.endswith(
+        "shown, not counted: `AnthropicText` and `OpenaiText` share only the one-word tag "
+        "`text`, which names a kind in many messages, not one event")
+    assert found[0].confidence_reasons[-1] == "one-word tag, other class names"
+    # A tag of two words names one event: the same classes are its split schema.
+    for v in ("openai", "anthropic", "mistral", "oci"):
+        path = root / f"sdk/types/{v}.py"
+        path.write_text(path.read_text().replace("'text'", "'text_part'"))
+    assert {f.severity for f in _schema_findings(root)} == {Severity.ERROR}
 
 
 def test_an_event_that_carries_another_events_schema_wraps_it(make_project) -> None:

@@ -174,7 +174,7 @@ def name_words(name: str) -> list[str]:
 def is_distinctive(name: str) -> bool:
     """A name that identifies a concept by itself: not a common single word, not `BaseX`."""
     words = name_words(name)
-    if not words or name.startswith("_"):
+    if not words or any(part.startswith("_") for part in name.split(".")):
         return False  # a private class is its module's own business
     if len(words) == 1:
         return words[0] not in GENERIC_NAMES and len(words[0]) > 3
@@ -272,12 +272,13 @@ class Home:
 
 def home_of(ref: ClassRef, index: ProjectIndex, area_of: AreaMap) -> Home:
     """Symbol fan-in counts the concept itself: module-level fan-in alone would credit a big
-    `utils` module with every import of anything in it."""
+    `utils` module with every import of anything in it. A nested class is imported with
+    the class that holds it (`from oaut import VARENUM` ... `VARENUM.enumItems`)."""
     fan_in = index.module_fan_in(ref.module)
     facts = index.files.get(ref.path)
     return Home(ref.module, ref.fact.qualname, ref.fact.name, ref.path, ref.fact.span.line,
                 ref.fact.span.column, area_of(ref.path),
-                index.symbol_fan_in(ref.module, ref.fact.qualname), fan_in,
+                index.symbol_fan_in(ref.module, ref.fact.qualname.partition(".")[0]), fan_in,
                 fan_in == 0 and facts is not None and facts.script_entry)
 
 
@@ -569,6 +570,18 @@ MIN_PLUGIN_PACKAGES = 5
 # implementations of one interface, picked by configuration (`search/backends/database/
 # mysql` and `.../postgres`, `db/backends/*`, `sqlalchemy/dialects/*`).
 BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines"})
+# Stores and services a module is named for when it is one backend of an interface
+# (apache-beam's `ingestion/mysql_common.py` beside `postgres_common.py`, each with its
+# own `ColumnSpec`): two such modules that differ only in that word are two backends even
+# when neither imports the store's client library (both speak JDBC).
+BACKEND_WORDS = frozenset("""
+    mysql mariadb postgres postgresql pg sqlite sqlite3 oracle mssql sqlserver db2 duckdb
+    clickhouse snowflake redshift bigquery spanner bigtable alloydb cloudsql trino presto
+    hive spark mongo mongodb cassandra couchdb couchbase dynamodb firestore datastore
+    redis memcache memcached elasticsearch opensearch solr kafka rabbitmq pubsub sqs sns
+    kinesis nats zookeeper etcd consul s3 gcs azure qdrant milvus pinecone chroma weaviate
+    pgvector
+""".split())
 # Two sibling packages whose modules are (nearly) the same set, at least
 # MIN_LAYER_MODULES of them, are twins: one implementation per variant (sphinx's
 # `domains/c/` and `domains/cpp/`, each with `_ast`, `_ids`, `_parser`, `_symbol`).
@@ -1050,8 +1063,10 @@ class Relations:
     def backends(self, a: str, b: str) -> str | None:
         """`a` and `b` differ in one path component, and each of them imports the library
         its own component names (`hypercorn.asyncio.lifespan` imports `asyncio`,
-        `hypercorn.trio.lifespan` imports `trio`): one interface implemented on two
-        libraries. The explanation for a message, or None."""
+        `hypercorn.trio.lifespan` imports `trio`), or the components (or their leading
+        words) name two stores or services (BACKEND_WORDS: `mysql_common`,
+        `postgres_common`): one interface implemented twice. The explanation for a
+        message, or None."""
         apart = one_component_apart(a, b)
         if apart is None:
             return None
@@ -1063,6 +1078,11 @@ class Relations:
         if x != y and x in tops_a and y in tops_b:
             return (f"{a} and {b} are backends on `{x}` and `{y}`, each importing its "
                     f"library: one interface, two implementations")
+        # Under a backends directory `backend_dirs` says more (where they are chosen).
+        if x != y and x.lower() in BACKEND_WORDS and y.lower() in BACKEND_WORDS \
+                and self.backend_dirs(a, b) is None:
+            return (f"{a} and {b} are backends for `{x}` and `{y}`: one interface, two "
+                    f"implementations")
         return None
 
     @staticmethod

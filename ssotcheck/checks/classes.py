@@ -298,8 +298,11 @@ def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "L
     """A framework's convention on its own (third-party) base: the framework finds the
     class by name at a place (Django's `Command(BaseCommand)` in every
     `management/commands/*.py`, `Migration(migrations.Migration)` in every
-    `migrations/*.py`), so MIN_CONVENTION_PACKAGES classes of the name on that base at
-    that place are the pattern, not copies, however alike two of them are. The name a
+    `migrations/*.py`), so MIN_CONVENTION_PACKAGES classes of the name on a framework base
+    at that place are the pattern, not copies, however alike two of them are. Any
+    framework base counts, not only the pair's: a framework's bases form a hierarchy we
+    cannot see (horizon's `startdash` and `startpanel` commands derive from
+    `TemplateCommand`, its `pull_catalog` from `BaseCommand`). The name a
     framework looks up is a plain word (`Command`, `Migration`): a distinctive name
     (`IndexView`) is the project's own concept wherever it sits. Pydantic models are
     data, never a framework's hook: copies of those stay copies."""
@@ -311,8 +314,7 @@ def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "L
     place = _trailing_place(a, b)
     if not bases or not place:
         return False
-    return layout.at_place(a.fact.name, frozenset(bases), place, kinds) >= \
-        MIN_CONVENTION_PACKAGES
+    return layout.at_place(a.fact.name, place, kinds) >= MIN_CONVENTION_PACKAGES
 
 
 class Layout:
@@ -324,7 +326,7 @@ class Layout:
         self._index = index
         self._named: dict[str, list[ClassRef]] | None = None
         self._defining: dict[tuple[str, str], int] = {}
-        self._places: dict[tuple[str, frozenset[str], tuple[str, ...]], int] = {}
+        self._places: dict[tuple[str, tuple[str, ...]], int] = {}
         self.modules = tuple(m.split(".") for m in index.modules)
         # The same with each package's `__init__` as a module inside it (see `_parts`).
         self.as_packages = tuple(
@@ -334,16 +336,15 @@ class Layout:
         # (as packages, depth, `*` positions) -> how many modules share each masked path
         self._masked: dict[tuple[bool, int, tuple[int, ...]], Counter[tuple[str, ...]]] = {}
 
-    def at_place(self, name: str, bases: frozenset[str],
-                 place: tuple[str, ...], kinds: Classifier) -> int:
-        """How many modules define a top-level class `name` on one of `bases` at `place`
+    def at_place(self, name: str, place: tuple[str, ...], kinds: Classifier) -> int:
+        """How many modules define a top-level class `name` on a framework base at `place`
         (see `_trailing_place`). Memoised: every pair of a name's copies asks again."""
-        key = (name, bases, place)
+        key = (name, place)
         found = self._places.get(key)
         if found is None:
             found = self._places[key] = len({
                 r.module for r in self._named_classes().get(name, ())
-                if _at_place(r, place) and bases & _base_names(r, kinds)})
+                if _at_place(r, place) and _base_names(r, kinds)})
         return found
 
     def _named_classes(self) -> dict[str, list[ClassRef]]:

@@ -12,7 +12,7 @@ generic scale (LOW/MEDIUM/HIGH, DEBUG/INFO/ERROR) is no evidence of a rename.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Collection
 
 from ssotcheck.areas import AreaMap
@@ -239,7 +239,7 @@ def _units(refs: list[ClassRef], homes: dict[str, Home], members: dict[str, Memb
            stubs: set[str], config: Config) -> list[_Unit]:
     by_name: dict[str, list[Home]] = {}
     for r in refs:
-        by_name.setdefault(r.fact.name, []).append(homes[r.qualified])
+        by_name.setdefault(homes[r.qualified].name, []).append(homes[r.qualified])
     canonical_names = config.canonical_map()
     units: list[_Unit] = []
     for name in sorted(by_name):
@@ -363,6 +363,13 @@ def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home
         **conf)  # type: ignore[arg-type]
 
 
+def _known_as(home: Home) -> Home:
+    """A nested enum is known by its class's name with it (`VARENUM.enumItems`): each of
+    impacket's 84 NDR types declares its own `enumItems`, 84 concepts rather than one name
+    defined 84 times, and Django's `Order.Status` is not `Invoice.Status`."""
+    return replace(home, name=home.qualname) if "." in home.qualname else home
+
+
 def check(index: ProjectIndex, config: Config) -> CheckResult:
     kinds = classifier(index)
     area_of = AreaMap(config)
@@ -375,7 +382,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
     members = {r.qualified: kinds.enum_members(r) for r in refs}
     # A member-less enum is a base or mixin for others, not a concept of its own.
     refs = [r for r in refs if members[r.qualified]]
-    homes_of = {r.qualified: home_of(r, index, area_of) for r in refs}
+    homes_of = {r.qualified: _known_as(home_of(r, index, area_of)) for r in refs}
     ref_of = {r.qualified: r for r in refs}
     stubs = {r.qualified for r in refs if is_deprecated(r)}
     canonical_names = config.canonical_map()

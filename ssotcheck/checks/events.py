@@ -83,6 +83,7 @@ UNION_TAG_MODULES = 5
 
 # The confidence reason and the message of `_own_schema`.
 OWN_SCHEMA = "its own schema beside imports of the other module"
+ONE_WORD_TAG = "one-word tag, other class names"
 
 
 def _same_name(x: EventSchema, y: EventSchema) -> bool:
@@ -149,6 +150,15 @@ def _related(schema: EventSchema, reference: EventSchema | None, relations: Rela
         return None, forms, "two forms of one object"
     if _same_name(schema, reference):
         return "same class name", "", ""
+    if generic_event(schema.event):
+        # A one-word tag names a kind every tagged union has (`text`, `function`, dvc's
+        # dataset kind `dvc`); two classes of it named for different things (the API's
+        # `DVCDataset` and the stored `DVCDatasetSpec`, a stream's `BetaCompactionEvent`
+        # and the content block `BetaCompactionBlock`) are two objects, whatever imports.
+        return None, (f"shown, not counted: `{schema.ref.fact.name}` and "
+                      f"`{reference.ref.fact.name}` share only the one-word tag "
+                      f"`{schema.event}`, which names a kind in many messages, not one "
+                      f"event"), ONE_WORD_TAG
     own = _own_schema(schema, reference, index)
     if own is not None:
         return None, own, OWN_SCHEMA
