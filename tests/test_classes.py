@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -803,6 +804,49 @@ def test_a_second_implementation_inside_the_package_keeps_its_own_classes(make_p
     for m in mirrored:
         (root / f"net/iocp/{m}.py").unlink()
     the_finding(root, "net/iocp/tcp.py", Severity.WARNING)
+
+
+def test_a_package_that_mirrors_its_parents_packages_keeps_its_own_classes(
+        make_project) -> None:
+    # pyscf's `pbc/`: the periodic-boundary code, with its own `adc`, `cc`, `scf`... whose
+    # modules are named for k-points (`adc/radc_ea.py` beside `pbc/adc/kadc_rhf_ea.py`).
+    body = ["kernel", "get_init_guess", "matvec", "get_diag", "dump_flags"]
+    files = {"chem/__init__.py": "", "chem/pbc/__init__.py": ""}
+    for sub in ("adc", "cc", "scf"):
+        files[f"chem/{sub}/__init__.py"] = files[f"chem/pbc/{sub}/__init__.py"] = ""
+    files["chem/adc/radc_ea.py"] = _methods("RADCEA", body + ["ea_adc"])
+    files["chem/pbc/adc/kadc_rhf_ea.py"] = _methods(
+        "RADCEA", body + ["kpts"], "from chem.adc import radc_ea\n")
+    files["chem/main.py"] = "from chem.adc.radc_ea import RADCEA\n"
+    root = make_project(files)
+    f = the_finding(root, "chem/pbc/adc/kadc_rhf_ea.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: chem.pbc holds its own adc, cc, scf beside chem's: a second "
+        "implementation of the package, which keeps its own classes")
+    # A package that mirrors only one of its parent's is no second implementation: a copy.
+    for sub in ("cc", "scf"):
+        shutil.rmtree(root / f"chem/pbc/{sub}")
+    the_finding(root, "chem/pbc/adc/kadc_rhf_ea.py", Severity.WARNING)
+    # A small sub-package made only of its parent's module names mirrors it too.
+    shutil.rmtree(root)
+    small = {"chem/__init__.py": "", "chem/qmmm/__init__.py": "",
+             "chem/qmmm/pbc/__init__.py": "", "chem/qmmm/mm_mole.py": "",
+             "chem/qmmm/pbc/mm_mole.py": "",
+             "chem/qmmm/itrf.py": _methods("QMMMGrad", body),
+             "chem/qmmm/pbc/itrf.py": _methods("QMMMGrad", body + ["kpts"],
+                                               "from chem.qmmm import itrf\n"),
+             "chem/main.py": "from chem.qmmm.itrf import QMMMGrad\n"}
+    the_finding(make_project(small), "chem/qmmm/pbc/itrf.py", Severity.INFO)
+    # A sub-resource holding a module named after itself mirrors nothing (anthropic's
+    # `sessions/threads/` with `events` and `threads`, beside `sessions/events`).
+    shutil.rmtree(root)
+    resource = {"api/__init__.py": "", "api/sessions/__init__.py": "",
+                "api/sessions/threads/__init__.py": "",
+                "api/sessions/threads/threads.py": "",
+                "api/sessions/events.py": _methods("Events", body),
+                "api/sessions/threads/events.py": _methods("Events", body + ["send"]),
+                "api/main.py": "from api.sessions.events import Events\n"}
+    the_finding(make_project(resource), "api/sessions/threads/events.py", Severity.WARNING)
 
 
 def test_sync_is_a_variant_against_an_async_side(make_project) -> None:

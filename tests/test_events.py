@@ -865,3 +865,42 @@ def test_a_test_doubles_reply_missing_fields_is_info(make_project) -> None:
         "test reads")) for f in event_findings(project(make_project, {"tests/test_x.py": test}))
         if f.path == "tests/test_x.py"}
     assert found == {3: (Severity.INFO, True), 5: (Severity.WARNING, False)}
+
+
+def test_schemas_named_alike_sharing_one_field_are_two_objects(make_project) -> None:
+    # sentry: the audit-log registry's `AuditLogEvent` dataclass (which events exist) and
+    # the hybrid-cloud `AuditLogEvent` model (one logged entry) share only `event_id`.
+    registry = ("from dataclasses import dataclass\n@dataclass\nclass AuditLogEvent:\n"
+                "    event_id: int\n    name: str\n    api_name: str\n    template: str\n")
+    entry = ("from pydantic import BaseModel\nclass AuditLogEvent(BaseModel):\n"
+             "    event_id: int\n    organization_id: int\n    actor_user_id: int\n"
+             "    data: dict\n")
+    files = {"app/__init__.py": "", "app/audit/manager.py": registry,
+             "app/services/log.py": entry,
+             "app/use.py": "from app.services.log import AuditLogEvent\n",
+             "app/audit/events.py": "from app.services import log\n"}
+    assert _schema_findings(make_project(files)) == []
+    # Two shared fields: one event's schema, drifted.
+    files["app/audit/manager.py"] = registry.replace("api_name", "organization_id")
+    [f] = _schema_findings(make_project(files))
+    assert (f.path, f.severity) == ("app/audit/manager.py", Severity.ERROR)
+
+
+def test_a_payload_sharing_little_with_the_schema_is_another_object(make_project) -> None:
+    # sentry's test replay body, sent inside the Kafka message whose TypedDict shares only
+    # its tag and `replay_id` with it.
+    schema = ("from typing import List, Literal, TypedDict\n"
+              "class ReplayActionsEvent(TypedDict):\n    payload: List[bytes]\n"
+              "    project_id: int\n    replay_id: str\n    retention_days: int\n"
+              "    type: Literal['replay_event']\n")
+    body = ", ".join(f"'{k}': {i}" for i, k in enumerate(
+        ("replay_id", "urls", "tags", "segment_id", "error_ids", "trace_ids")))
+    files = {"app/__init__.py": "", "app/ingest.py": schema,
+             "app/tasks.py": "import json\nimport app.ingest\n"
+                             f"def body():\n    return json.dumps({{'type': 'replay_event', {body}}})\n"}
+    assert _schema_findings(make_project(files)) == []
+    # Half the schema's fields shared: a payload of the event, drifted.
+    files["app/tasks.py"] = files["app/tasks.py"].replace("'urls'", "'project_id'").replace(
+        "'tags'", "'payload'")
+    [f] = _schema_findings(make_project(files))
+    assert f.path == "app/tasks.py" and "lacks required `retention_days`" in f.message

@@ -121,6 +121,52 @@ def test_migration_scripts_snapshot_models_on_purpose(make_project) -> None:
     assert {r for r, _ in _rules(root, "SSOT1")} == {"SSOT103"}
 
 
+DJANGO_ENUM = ("from enum import Enum\n"
+               "class NotificationScopeType(Enum):\n    USER = 0\n    ORGANIZATION = 10\n"
+               "    PROJECT = 20\n")
+
+
+def test_django_data_migrations_freeze_the_enums_they_use(make_project) -> None:
+    # sentry: `migrations/0311_backfill_slack_settings.py` copies today's enums into the
+    # migration, as Django's docs ask, so that later edits cannot change what it did.
+    migration = ("from django.db import migrations\n" + DJANGO_ENUM +
+                 "class Migration({base}):\n    dependencies = []\n    operations = []\n")
+    files = {"app/__init__.py": "", "app/types.py": DJANGO_ENUM,
+             "app/use.py": "from app.types import NotificationScopeType\n",
+             "app/migrations/__init__.py": "",
+             "app/migrations/0311_backfill.py": migration.format(base="migrations.Migration"),
+             "app/migrations/0312_more.py": "from app.new_migrations import CheckedMigration\n"
+                                             + migration.format(base="CheckedMigration")}
+    assert _rules(make_project(files), "SSOT101") == []
+    # Outside a `migrations` package a `Migration` class is just a class: copies.
+    moved = {k.replace("app/migrations/", "app/jobs/"): v for k, v in files.items()}
+    assert len(_rules(make_project(moved), "SSOT101")) == 2
+
+
+def test_packages_installed_into_a_package_directory_are_vendored(make_project) -> None:
+    # kolibri: `kolibri/dist/` is a package and a `pip install --target` directory; the
+    # code in it imports itself by its own top-level name (`import six`, `from urllib3...`).
+    lazy = "class MovedModule:\n" + "".join(
+        f"    def {m}(self, name):\n        self.{m}_name = name\n        return name\n"
+        for m in ("resolve", "load", "reload", "describe"))
+    files = {"app/__init__.py": "", "app/dist/__init__.py": "",
+             "app/dist/six.py": lazy,
+             "app/dist/urllib3/__init__.py": "from urllib3.packages import six\n",
+             "app/dist/urllib3/packages/__init__.py": "from urllib3.packages import six\n",
+             "app/dist/urllib3/packages/six.py": "import urllib3.packages\n" + lazy,
+             "app/dist/idna/__init__.py": "from idna.core import encode\n",
+             "app/dist/idna/core.py": "def encode(s): ...\n",
+             "app/use.py": "from app.dist.six import MovedModule\n"}
+    assert _rules(make_project(files), "SSOT103") == []
+    # One package importing itself is no site directory: the copy is judged; and a
+    # package named like a standard module importing that module (`app/io/` with
+    # `import io`) is not one importing itself.
+    files["app/dist/idna/__init__.py"] = "from app.dist.idna.core import encode\n"
+    files["app/io/__init__.py"] = "import io\nfrom io import BytesIO\n"
+    files["app/logging/__init__.py"] = "import logging.config\nfrom logging import handlers\n"
+    assert len(_rules(make_project(files), "SSOT103")) == 1
+
+
 def test_a_hand_written_copy_of_a_generated_class_is_not_judged_against_it(make_project) -> None:
     cls = ("from dataclasses import dataclass\n@dataclass\nclass ImageGenerationCallError:\n"
            "    code: str\n    message: str\n    param: str\n")

@@ -21,7 +21,7 @@ from ssotcheck.globs import compile_globs, matches
 from ssotcheck.checks._kinds import EventSchema
 from ssotcheck.index.project import ClassRef, ProjectIndex
 from ssotcheck.index.statements import deprecates
-from ssotcheck.model import Concept, FileFacts, Finding, Location
+from ssotcheck.model import Concept, FileFacts, Finding, ImportFact, Location
 
 # ------------------------------------------------------------------------- options
 
@@ -79,12 +79,98 @@ def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
 
 
-def left_out(path: str, index: ProjectIndex) -> bool:
-    """Code the concept rules neither judge nor take as a concept's home: vendored copies,
-    files a generator wrote (`FileFacts.generated`, or `generated_dirs`) and migration
-    scripts (`is_migration`): their copies are fixed in the upstream project or the
-    generator, or are history, and "import the canonical one" is no advice there."""
+# A package directory holding this many packages that each import themselves by their own
+# top-level name is a site directory of installed code (see `installed_dirs`).
+MIN_INSTALLED_PACKAGES = 2
+# Names of a directory `pip install --target` fills: with installed packages in it, all of
+# it is installed code (kolibri's `dist/six.py` beside `dist/django/`). Elsewhere only the
+# installed packages are (awscli's `botocore/` and `s3transfer/` beside its own code).
+INSTALL_DIRS = frozenset({"dist", "lib", "libs", "deps", "packages", "site", "pylib"})
+_INSTALLED_DIRS: "weakref.WeakKeyDictionary[ProjectIndex, frozenset[str]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def installed_dirs(index: ProjectIndex) -> frozenset[str]:
+    """Directories of installed third-party code inside a package that is also a
+    `sys.path` entry: kolibri's `kolibri/dist/` (it has an `__init__.py`) holds Django,
+    urllib3, pyasn1, six... installed by `pip install --target`, and the code in
+    `kolibri/dist/django/` imports `django.db`, not `kolibri.dist.django.db`; awscli v2's
+    `awscli/botocore/` imports `botocore.exceptions`. A package most of whose modules
+    import it by a top-level name that is no first-party module, each such import found
+    in the copy there (the module exists, the imported names are defined in it), runs
+    from another `sys.path` entry: somebody else's code, as under `vendor/`. Such
+    packages count only where MIN_INSTALLED_PACKAGES of them sit side by side (one may be
+    the project's own path hack), and the whole directory counts when it is named as an
+    install directory (INSTALL_DIRS)."""
+    found = _INSTALLED_DIRS.get(index)
+    if found is None:
+        found = _INSTALLED_DIRS[index] = _installed_dirs(index)
+    return found
+
+
+def _installed_dirs(index: ProjectIndex) -> frozenset[str]:
+    files = index.files
+
+    def resolves(site: str, imp: ImportFact) -> bool:
+        """The import is of the copy under `site`: `django.db` is `site/django/db`, and
+        `from django.db import models` finds `models` in it. A library that only shares
+        the package's name (homeassistant's `components/canary/` importing the `canary`
+        library's `const.LOCATION_MODE_AWAY`) names what the copy does not define."""
+        base = site + "/" + imp.module.replace(".", "/")
+        target = files.get(base + ".py") or files.get(base + "/__init__.py")
+        if imp.name is None:
+            return "." in imp.module and target is not None
+        sub = f"{base}/{imp.name}"
+        return sub + ".py" in files or sub + "/__init__.py" in files or (
+            target is not None and imp.name in target.defined_names())
+
+    # (site, package) -> [modules of the package, those importing it by its own name]
+    tally: dict[tuple[str, str], list[int]] = {}
+    for path, facts in files.items():
+        parts = path.split("/")[:-1]
+        absolute = [imp for imp in facts.imports if not imp.level and imp.module]
+        for k in range(1, len(parts)):
+            site, top = "/".join(parts[:k]), parts[k]
+            if site + "/__init__.py" not in files:
+                continue
+            counts = tally.setdefault((site, top), [0, 0])
+            counts[0] += 1
+            if not index.is_first_party(top) and any(
+                    imp.module.partition(".")[0] == top and resolves(site, imp)
+                    for imp in absolute):
+                counts[1] += 1
+    installed: dict[str, list[str]] = {}
+    for (site, top), (modules, selfish) in tally.items():
+        if modules >= 2 and 2 * selfish >= modules:
+            installed.setdefault(site, []).append(top)
+    out: set[str] = set()
+    for site, tops in installed.items():
+        if len(tops) < MIN_INSTALLED_PACKAGES:
+            continue
+        out.update(f"{site}/{top}" for top in tops)
+        if site.rpartition("/")[2] in INSTALL_DIRS:
+            out.add(site)
+    return frozenset(out)
+
+
+def vendored(path: str, index: ProjectIndex) -> bool:
+    """Somebody else's code: under a vendoring directory (VENDORED_DIRS) or a site
+    directory inside the project (`installed_dirs`)."""
     if is_vendored(path):
+        return True
+    sites = installed_dirs(index)
+    if not sites:
+        return False
+    parts = path.split("/")
+    return any("/".join(parts[:k]) in sites for k in range(1, len(parts)))
+
+
+def left_out(path: str, index: ProjectIndex) -> bool:
+    """Code the concept rules neither judge nor take as a concept's home: vendored copies
+    (`vendored`), files a generator wrote (`FileFacts.generated`, or `generated_dirs`) and
+    migration scripts (`is_migration`): their copies are fixed in the upstream project or the
+    generator, or are history, and "import the canonical one" is no advice there."""
+    if vendored(path, index):
         return True
     facts = index.files.get(path)
     if facts is not None and (facts.generated or is_migration(facts)):
@@ -93,12 +179,20 @@ def left_out(path: str, index: ProjectIndex) -> bool:
 
 
 def is_migration(facts: FileFacts) -> bool:
-    """A schema-migration script (Alembic's: a `revision` and top-level `upgrade` and
-    `downgrade` functions). It snapshots the models as they were at its revision on
-    purpose, since a migration must not import today's models: its `Slice` and
-    `Dashboard` are frozen history, not copies to import instead."""
+    """A schema-migration script: Alembic's (a `revision` and top-level `upgrade` and
+    `downgrade` functions), or Django's (in a `migrations` package, a top-level
+    `Migration` class on a `...Migration` base: `migrations.Migration`, sentry's
+    `CheckedMigration`). It snapshots the models as they were at its revision on purpose,
+    since a migration must not import today's models: its `Slice` and `Dashboard`, a data
+    migration's `NotificationSettingTypes`, are frozen history, not copies to import
+    instead."""
     functions = {fn.name for fn in facts.functions}
-    return "revision" in facts.constants and {"upgrade", "downgrade"} <= functions
+    if "revision" in facts.constants and {"upgrade", "downgrade"} <= functions:
+        return True
+    return "migrations" in facts.path.split("/")[:-1] and any(
+        c.name == "Migration" and not c.nested
+        and any(b.rpartition(".")[2].endswith("Migration") for b in c.bases)
+        for c in facts.classes)
 
 
 # A directory of files without a generator header counts as generated when every file of
@@ -137,7 +231,7 @@ def generated_events(schemas: Iterable[EventSchema], index: ProjectIndex) -> fro
     hand-written class happens to share the tag (a subclass adding a field, a legacy
     namespace's model), and the real contract is the spec, which ssotcheck does not read."""
     return frozenset(s.event for s in schemas
-                     if not is_vendored(s.ref.path) and left_out(s.ref.path, index))
+                     if not vendored(s.ref.path, index) and left_out(s.ref.path, index))
 
 
 def is_fallback(ref: ClassRef, index: ProjectIndex) -> bool:
@@ -879,15 +973,24 @@ class Relations:
         of its modules or more: a second implementation of the package inside it (twisted's
         `internet/iocpreactor/` with its own `tcp`, `udp`, `abstract`, `interfaces` and
         `reactor` beside `internet/`'s), which mirrors the package as a legacy package or a
-        client mirrors a server. The explanation, or None."""
+        client mirrors a server. The same deeper down: `pkg.x.m` and `pkg.sub.x.n`, where
+        `pkg.sub` mirrors `pkg`'s packages (pyscf's `pbc/`, the periodic-boundary version
+        of the molecular code, with its own `adc`, `cc`, `scf`, `x2c`... whose modules are
+        named for k-points: `adc/radc_ea.py` beside `pbc/adc/kadc_rhf_ea.py`). A small
+        `pkg.sub` counts when every module in it is one of `pkg`'s (pyscf's `qmmm/pbc/`
+        with `itrf` and `mm_mole`). The explanation, or None."""
         short, long = (a, b) if a.count(".") < b.count(".") else (b, a)
-        ps, pl = short.split("."), long.split(".")
-        if len(pl) != len(ps) + 1 or len(ps) < 2 or pl[:-2] != ps[:-1] or pl[-1] != ps[-1]:
+        ps, pl, n = _parting(short, long)
+        if len(pl) != len(ps) + 1 or n < 1 or n >= len(ps) or pl[n + 1] != ps[n]:
             return None
-        outer, inner = ".".join(ps[:-1]), ".".join(pl[:-1])
+        outer, inner = ".".join(ps[:n]), ".".join(pl[:n + 1])
         mine = self._children_of(inner)
-        shared = mine & self._children_of(outer)
-        if len(shared) < MIN_LAYER_MODULES or 2 * len(shared) < len(mine):
+        # The sub-package itself is no module of the package it mirrors (anthropic's
+        # `sessions/threads/` holds `events` and `threads`: a resource of sessions).
+        theirs = self._children_of(outer) - {pl[n]}
+        shared = mine & theirs
+        if (len(shared) < MIN_LAYER_MODULES or 2 * len(shared) < len(mine)) and not (
+                len(mine) >= 2 and mine <= theirs):
             return None
         return (f"{inner} holds its own {', '.join(sorted(shared)[:4])}"
                 f"{' ...' if len(shared) > 4 else ''} beside {outer}'s: a second "

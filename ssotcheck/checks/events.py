@@ -77,6 +77,16 @@ LOCAL = False
 # shape (an envelope `{"type": ..., "data": {...}}`, or a filter `{"type": "x"}`), not a
 # drifted copy: comparing it field by field would only produce noise.
 MIN_SHARED_PAYLOAD_FIELDS = 1
+# Nor is one that shares less than this share of the smaller side's fields: sentry's test
+# replay body `{"type": "replay_event", "replay_id", "urls", "tags", ... 18 more}`, sent
+# inside the Kafka message whose TypedDict (`payload`, `project_id`, `replay_id`,
+# `retention_days`, `start_time`) shares its tag and `replay_id` only, is another object.
+MIN_SHARED_PAYLOAD_SHARE = 0.5
+# Two schemas that only their class names tie to an event, each with at least
+# MIN_NAMED_FIELDS fields and at most MAX_HOMONYM_SHARED of them in common, are two
+# objects that happen to share a name (see `_homonyms`).
+MIN_NAMED_FIELDS = 3
+MAX_HOMONYM_SHARED = 1
 # A one-word tag with schemas in this many modules is a tagged-union member's tag.
 UNION_TAG_MODULES = 5
 
@@ -348,7 +358,10 @@ def _payload_drift(lit: DictLiteralFact, reference: EventSchema, envelopes: tupl
     # `{"type": "function", "function": {...}}`: a tagged union's member keeps its body
     # under a key named after the tag, so that key is the tag again, no shared field (an
     # OpenAI tool *call* and a tool *definition* share only it).
-    if len((keys & fields) - {lit.discriminator, lit.event}) < MIN_SHARED_PAYLOAD_FIELDS:
+    tags = {lit.discriminator, lit.event}
+    shared = len((keys & fields) - tags)
+    if shared < MIN_SHARED_PAYLOAD_FIELDS or \
+            shared < MIN_SHARED_PAYLOAD_SHARE * min(len(keys - tags), len(fields - tags)):
         return set(), set(), envelope
     missing = set(reference.required() - keys)
     unknown = keys - fields
@@ -494,12 +507,17 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
 def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) -> bool:
     """Two schemas tagged with one discriminator value that share no other field: members
     of different tagged unions (a tool-call `caller` `{type: "program", caller_id}` and an
-    output item `{type: "program", id, code}`), not one event's schema defined twice."""
+    output item `{type: "program", id, code}`), not one event's schema defined twice. Two
+    that only a class name ties to the event need more in common than one field."""
     if _wraps(a, b) or _wraps(b, a):
         return True
-    if a.identified_by != "discriminator" or b.identified_by != "discriminator":
-        return False
     mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
+    if a.identified_by != "discriminator" or b.identified_by != "discriminator":
+        # Only a class name ties such a schema to the event: sentry's registry entry
+        # `AuditLogEvent(event_id, name, api_name, template)` and the logged
+        # `AuditLogEvent(organization_id, actor_user_id, data, ...)` share one id field.
+        return min(len(mine), len(theirs)) >= MIN_NAMED_FIELDS and \
+            len(mine & theirs) <= MAX_HOMONYM_SHARED
     if a.event in mine and a.event in theirs:
         # The key named after the tag (`{type: "function", function: {...}}`) holds the
         # body, whose type the field names do not show: a tool definition, a tool choice
