@@ -904,3 +904,26 @@ def test_a_payload_sharing_little_with_the_schema_is_another_object(make_project
         "'tags'", "'payload'")
     [f] = _schema_findings(make_project(files))
     assert f.path == "app/tasks.py" and "lacks required `retention_days`" in f.message
+
+
+def test_same_named_events_tagged_through_two_enums_are_two_events(make_project) -> None:
+    # agno: `run/team.py`'s `RunStartedEvent` sets `event = TeamRunEvent.run_started.value`
+    # ("TeamRunStarted"), `run/agent.py`'s sets `RunEvent.run_started.value` ("RunStarted").
+    def events(enum: str, owner: str) -> str:
+        return (f"from dataclasses import dataclass\nfrom enum import Enum\n"
+                f"class {enum}(str, Enum):\n    run_started = '{enum}Started'\n"
+                f"@dataclass\nclass RunStartedEvent:\n"
+                f"    event: str = {enum}.run_started.value\n"
+                f"    {owner}_id: str = ''\n    run_id: str = ''\n    model: str = ''\n")
+    files = {"app/__init__.py": "", "app/run/__init__.py": "",
+             "app/run/agent.py": events("RunEvent", "agent"),
+             "app/run/team.py": "import app.run.agent\n" + events("TeamRunEvent", "team"),
+             "app/use.py": "from app.run.agent import RunStartedEvent\n"}
+    assert _schema_findings(make_project(files)) == []
+    # The same tag value on both: one event, defined twice.
+    files["app/run/team.py"] = files["app/run/team.py"].replace(
+        "TeamRunEvent.run_started.value", "'RunStarted'")
+    files["app/run/agent.py"] = files["app/run/agent.py"].replace(
+        "RunEvent.run_started.value", "'RunStarted'")
+    [f] = _schema_findings(make_project(files))
+    assert f.path == "app/run/team.py"

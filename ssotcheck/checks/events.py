@@ -513,6 +513,12 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
         return True
     mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
     if a.identified_by != "discriminator" or b.identified_by != "discriminator":
+        tags = _tag_value(a, discriminators), _tag_value(b, discriminators)
+        if None not in tags and tags[0] != tags[1]:
+            # Each pins its tag through its own enum (agno's team `RunStartedEvent` with
+            # `event = TeamRunEvent.run_started.value`, "TeamRunStarted", and the agent's
+            # with `RunEvent.run_started.value`, "RunStarted"): two events of one name.
+            return True
         # Only a class name ties such a schema to the event: sentry's registry entry
         # `AuditLogEvent(event_id, name, api_name, template)` and the logged
         # `AuditLogEvent(organization_id, actor_user_id, data, ...)` share one id field.
@@ -524,6 +530,23 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
         # and a tool call share that key and nothing else.
         return (mine - {a.event}).isdisjoint(theirs - {a.event})
     return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
+# Member values that set no tag: a base class's placeholder.
+_NO_TAG = frozenset({"''", '""', "None"})
+# Fields that name what a message is, besides the configured discriminators: a class
+# that sets one to a value of its own says which message it is.
+TAG_FIELDS = frozenset({"event", "kind"})
+
+
+def _tag_value(schema: EventSchema, discriminators: frozenset[str]) -> str | None:
+    """The value the class itself gives its tag field (a discriminator or TAG_FIELDS), as
+    written (`"x"`, `TeamRunEvent.run_started.value`), or None when it gives none."""
+    names = discriminators | TAG_FIELDS
+    for m in schema.ref.fact.members:
+        if m.name in names and m.value is not None and m.value not in _NO_TAG:
+            return m.value
+    return None
 
 
 def _wraps(a: EventSchema, b: EventSchema) -> bool:
