@@ -827,3 +827,19 @@ def test_differing_copies_nobody_imports_are_each_modules_own_enum(make_project)
                 "import gl.items.mesh\n"):
         found = enum_findings(make_project(dict(files, **{"gl/view.py": use})))
         assert len(found) == 2 and Severity.INFO not in {f.severity for f in found}, use
+
+
+def test_a_plural_of_a_common_word_names_no_concept(make_project) -> None:
+    # kfp's `cli/diagnose_me/`: `gcp.py` and `kubernetes_cluster.py` each list their own
+    # shell `Commands` (and import `dev_env`, which lists its own): no homonym.
+    files = {"cli/__init__.py": "", "cli/diag/__init__.py": "",
+             "cli/diag/dev_env.py": _enum("Commands", {"PIP3_LIST": "pip3 list",
+                                                      "PYTHON3_PIP_LIST": "python3 -m pip"}),
+             "cli/diag/gcp.py": "from cli.diag import dev_env\n" + _enum(
+                 "Commands", {"GET_GCLOUD_VERSION": "gcloud version",
+                              "GET_AUTH_LIST": "gcloud auth list"})}
+    assert enum_findings(make_project(files)) == []
+    # A name of its own is a concept: the same two enums are a homonym.
+    renamed = {k: v.replace("Commands", "ShellCommands") for k, v in files.items()}
+    [f] = enum_findings(make_project(renamed))
+    assert f.message.startswith("two different enums share the name `ShellCommands`")

@@ -271,7 +271,11 @@ def is_distinctive(name: str) -> bool:
     if not words or any(part.startswith("_") for part in name.split(".")):
         return False  # a private class is its module's own business
     if len(words) == 1:
-        return words[0] not in GENERIC_NAMES and len(words[0]) > 3
+        # A plural of a common word is as common (`Commands`: kfp's `diagnose_me/gcp.py`
+        # and `kubernetes_cluster.py` each list their own).
+        word = words[0]
+        return word not in GENERIC_NAMES and len(word) > 3 and not (
+            word.endswith("s") and word[:-1] in GENERIC_NAMES)
     return words[0] not in GENERIC_PREFIXES
 
 
