@@ -880,6 +880,13 @@ def test_schemas_named_alike_sharing_one_field_are_two_objects(make_project) -> 
              "app/use.py": "from app.services.log import AuditLogEvent\n",
              "app/audit/events.py": "from app.services import log\n"}
     assert _schema_findings(make_project(files)) == []
+    # Two fields against four, none shared, one kind: two objects too (strands' two
+    # `ContentBlockDelta` TypedDicts, the event and its body).
+    files["app/audit/manager.py"] = ("from pydantic import BaseModel\n"
+                                     "class AuditLogEvent(BaseModel):\n"
+                                     "    index: int\n    delta: dict\n")
+    assert _schema_findings(make_project(files)) == []
+    files["app/audit/manager.py"] = registry
     # Two shared fields: one event's schema, drifted.
     files["app/audit/manager.py"] = registry.replace("api_name", "organization_id")
     [f] = _schema_findings(make_project(files))

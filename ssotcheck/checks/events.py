@@ -522,8 +522,14 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
         # Only a class name ties such a schema to the event: sentry's registry entry
         # `AuditLogEvent(event_id, name, api_name, template)` and the logged
         # `AuditLogEvent(organization_id, actor_user_id, data, ...)` share one id field.
-        return min(len(mine), len(theirs)) >= MIN_NAMED_FIELDS and \
-            len(mine & theirs) <= MAX_HOMONYM_SHARED
+        # strands' `types/content.py` `ContentBlockDelta` (`contentBlockIndex`, `delta`)
+        # and `types/streaming.py`'s (the delta body: `text`, `toolUse`, ...), both
+        # TypedDicts, share none. (A wire dict and the library's object of two kinds are
+        # two forms of one message: `_two_forms` shows them.)
+        return a.kind == b.kind and bool(mine) and bool(theirs) and mine.isdisjoint(
+            theirs) or (
+            min(len(mine), len(theirs)) >= MIN_NAMED_FIELDS
+            and len(mine & theirs) <= MAX_HOMONYM_SHARED)
     if a.event in mine and a.event in theirs:
         # The key named after the tag (`{type: "function", function: {...}}`) holds the
         # body, whose type the field names do not show: a tool definition, a tool choice
