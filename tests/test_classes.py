@@ -598,6 +598,27 @@ def test_argument_schemas_of_plugins_in_sibling_packages_are_a_convention(make_p
                               "app.tools.gmail.send_message")
 
 
+def test_sub_packages_of_two_plugins_that_import_each_other_elsewhere(make_project) -> None:
+    # pipecat: the Azure plugin's chat service builds on the OpenAI plugin's, and each
+    # plugin models its own vendor's realtime API in a sub-package of its own.
+    body = ["model_dump", "from_dict", "validate_item", "to_wire"]
+    files = plugin_host(("openai", "azure", "ring", "sonos", "tado", "plex"))
+    files["app/components/openai/llm.py"] = "class LLMService:\n    pass\n"
+    files["app/components/azure/llm.py"] = "from app.components.openai.llm import LLMService\n"
+    for plugin, sub in (("openai", "realtime"), ("azure", "voice_live")):
+        files[f"app/components/{plugin}/{sub}/__init__.py"] = ""
+        files[f"app/components/{plugin}/{sub}/events.py"] = _methods("ConversationItem", body)
+    files["app/main.py"] = "from app.components.openai.realtime.events import ConversationItem\n"
+    f = the_finding(make_project(files), "app/components/azure/voice_live/events.py",
+                    Severity.INFO)
+    assert f.confidence_reasons[-1] == "independent plugins"
+    # The sub-packages themselves related by an import: one body of code, a copy.
+    files["app/components/azure/voice_live/llm.py"] = (
+        "from app.components.openai.realtime import events\n")
+    the_finding(make_project(files), "app/components/azure/voice_live/events.py",
+                Severity.WARNING)
+
+
 def test_copies_in_two_plugins_of_a_plugin_host_are_info(make_project) -> None:
     body = ["connect", "discover", "refresh", "close"]
     files = plugin_host()

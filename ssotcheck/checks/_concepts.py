@@ -796,6 +796,13 @@ def _one_component_at(pa: list[str], pb: list[str]) -> int | None:
     return diff[0] if len(diff) == 1 else None
 
 
+def _sub_package(module: str, plugin: str) -> str | None:
+    """The package right below `plugin` that holds `module`, when `module` is deeper than
+    a module of the plugin itself."""
+    rest = module[len(plugin) + 1:].split(".")
+    return f"{plugin}.{rest[0]}" if len(rest) >= 2 else None
+
+
 def one_component_apart(a: str, b: str) -> tuple[str, str] | None:
     """The one component in which dotted names `a` and `b` of equal length differ, or None
     when they differ in none or in several."""
@@ -829,6 +836,7 @@ class Relations:
         self._hosts: dict[str, tuple[frozenset[str], str]] | None = None
         self._children: dict[str, frozenset[str]] | None = None
         self._plugin_pairs: frozenset[tuple[str, str]] | None = None
+        self._under: dict[tuple[str, str], bool] = {}
 
     def _imports(self) -> frozenset[tuple[str, str]]:
         if self._pairs is None:
@@ -1124,6 +1132,17 @@ class Relations:
                 return host, ".".join(parts[:i + 1])
         return None
 
+    def _imports_under(self, x: str, y: str) -> bool:
+        """A module in package `x` imports one in package `y`, or the other way round."""
+        key = (x, y) if x < y else (y, x)
+        found = self._under.get(key)
+        if found is None:
+            px, py = x + ".", y + "."
+            found = self._under[key] = any(
+                (i.startswith(px) and j.startswith(py)) or (i.startswith(py) and j.startswith(px))
+                for i, j in self._imports())
+        return found
+
     def _plugins_importing(self) -> frozenset[tuple[str, str]]:
         """(plugin, plugin) pairs, both ways, where a module of one imports the other."""
         if self._plugin_pairs is None:
@@ -1146,7 +1165,12 @@ class Relations:
         if x is None or y is None or x[0] != y[0] or x[1] == y[1]:
             return None
         if (x[1], y[1]) in self._plugins_importing():
-            return None
+            # Both modules in a sub-package of their plugin: those two decide (pipecat's
+            # `services/azure/voice_live/` and `services/openai/realtime/`, each vendor's
+            # realtime API, while Azure's chat service builds on OpenAI's).
+            sub_a, sub_b = _sub_package(a, x[1]), _sub_package(b, y[1])
+            if sub_a is None or sub_b is None or self._imports_under(sub_a, sub_b):
+                return None
         subs, name = self._plugin_hosts()[x[0]]
         return (f"{a} and {b} are in {x[1]} and {y[1]}, two plugins of {x[0]} ({len(subs)} "
                 f"sibling packages, most with a `{name}` module), and neither plugin imports "
