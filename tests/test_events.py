@@ -865,6 +865,17 @@ def test_a_test_doubles_reply_missing_fields_is_info(make_project) -> None:
         "test reads")) for f in event_findings(project(make_project, {"tests/test_x.py": test}))
         if f.path == "tests/test_x.py"}
     assert found == {3: (Severity.INFO, True), 5: (Severity.WARNING, False)}
+    # llama-stack: a fake stream defined inside a test yields minimal events for the code
+    # under test; the same dict yielded by a test-module helper is still a warning.
+    streams = ("def test_sse(router):\n"
+               "    async def _stream():\n"
+               "        yield {'type': 'tool_executing', 'run_id': 'r'}\n"
+               "    router.run(_stream())\n"
+               "def helper():\n"
+               "    yield {'type': 'tool_executing', 'run_id': 'r'}\n")
+    found = {f.line: f.severity for f in event_findings(
+        project(make_project, {"tests/test_x.py": streams})) if f.path == "tests/test_x.py"}
+    assert found == {3: Severity.INFO, 6: Severity.WARNING}
 
 
 def test_schemas_named_alike_sharing_one_field_are_two_objects(make_project) -> None:

@@ -392,10 +392,18 @@ CANNED = ("; shown, not counted: a test double's canned reply, which carries onl
 
 
 def _canned_reply(lit: DictLiteralFact) -> bool:
-    """The dict is handed to a `...Response(...)` call: the body of a faked reply."""
-    return any(sink.startswith("call:") and
-               sink.partition(":")[2].rpartition(".")[2].endswith("Response")
-               for sink in lit.sinks)
+    """The dict is handed to a `...Response(...)` call: the body of a faked reply; or a
+    function defined inside a test yields or returns it (llama-stack's fake `_stream`
+    inside `test_sse_format_is_correct`): what a stand-in produces for the code under
+    test."""
+    if any(sink.startswith("call:") and
+           sink.partition(":")[2].rpartition(".")[2].endswith("Response")
+           for sink in lit.sinks):
+        return True
+    scopes = (lit.in_function or "").lower().split(".")
+    return len(scopes) >= 2 and not scopes[-1].startswith("test") and any(
+        scope.startswith("test") for scope in scopes[:-1]) and any(
+        sink in ("yield", "return") for sink in lit.sinks)
 
 
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
