@@ -128,16 +128,18 @@ def _installed_dirs(index: ProjectIndex) -> frozenset[str]:
     tally: dict[tuple[str, str], list[int]] = {}
     for path, facts in files.items():
         parts = path.split("/")[:-1]
-        absolute = [imp for imp in facts.imports if not imp.level and imp.module]
+        by_top: dict[str, list[ImportFact]] = {}
+        for imp in facts.imports:
+            if not imp.level and imp.module:
+                by_top.setdefault(imp.module.partition(".")[0], []).append(imp)
         for k in range(1, len(parts)):
             site, top = "/".join(parts[:k]), parts[k]
             if site + "/__init__.py" not in files:
                 continue
             counts = tally.setdefault((site, top), [0, 0])
             counts[0] += 1
-            if not index.is_first_party(top) and any(
-                    imp.module.partition(".")[0] == top and resolves(site, imp)
-                    for imp in absolute):
+            if top in by_top and not index.is_first_party(top) and any(
+                    resolves(site, imp) for imp in by_top[top]):
                 counts[1] += 1
     installed: dict[str, list[str]] = {}
     for (site, top), (modules, selfish) in tally.items():
@@ -1160,7 +1162,9 @@ class Relations:
         module of either plugin imports the other plugin: independent plugins, each
         keeping its own code as services do (two integrations' `PriceType`, two entity
         platforms' `State`). A plugin that imports the other (a bridge on top of the
-        integration it extends) is one body of code again. The explanation, or None."""
+        integration it extends) is one body of code again, unless both modules sit in
+        sub-packages of their plugins that do not import each other. The explanation, or
+        None."""
         x, y = self._plugin_of(a), self._plugin_of(b)
         if x is None or y is None or x[0] != y[0] or x[1] == y[1]:
             return None

@@ -520,6 +520,7 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
     if _wraps(a, b) or _wraps(b, a):
         return True
     mine, theirs = a.field_names() - discriminators, b.field_names() - discriminators
+    disjoint = bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
     if a.identified_by != "discriminator" or b.identified_by != "discriminator":
         tags = _tag_value(a, discriminators), _tag_value(b, discriminators)
         if None not in tags and tags[0] != tags[1]:
@@ -534,8 +535,7 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
         # and `types/streaming.py`'s (the delta body: `text`, `toolUse`, ...), both
         # TypedDicts, share none. (A wire dict and the library's object of two kinds are
         # two forms of one message: `_two_forms` shows them.)
-        return a.kind == b.kind and bool(mine) and bool(theirs) and mine.isdisjoint(
-            theirs) or (
+        return a.kind == b.kind and disjoint or (
             min(len(mine), len(theirs)) >= MIN_NAMED_FIELDS
             and len(mine & theirs) <= MAX_HOMONYM_SHARED)
     if a.event in mine and a.event in theirs:
@@ -543,7 +543,7 @@ def _homonyms(a: EventSchema, b: EventSchema, discriminators: frozenset[str]) ->
         # body, whose type the field names do not show: a tool definition, a tool choice
         # and a tool call share that key and nothing else.
         return (mine - {a.event}).isdisjoint(theirs - {a.event})
-    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+    return disjoint
 
 
 # Member values that set no tag: a base class's placeholder.
