@@ -255,6 +255,11 @@ def test_examples_and_scripts_are_throwaway(make_project) -> None:
     files = {"examples/one.py": MANAGER, "examples/two.py": OLD_MANAGER,
              "examples/run.py": "from examples import one, two\n"}
     assert class_findings(make_project(files)) == []
+    # fastapi's `docs_src/body/tutorial001.py` ... `tutorial004.py`: one model per page.
+    files = {"docs_src/body/tutorial001.py": MANAGER, "docs_src/body/tutorial002.py": OLD_MANAGER}
+    assert class_findings(make_project(files)) == []
+    files = {"app/body/tutorial001.py": MANAGER, "app/body/tutorial002.py": OLD_MANAGER}
+    assert class_findings(make_project(files)) != []
 
 
 FLOW = ("from app.base import BaseFlow\nclass ConfigFlow(BaseFlow):\n    VERSION = 1\n"
@@ -612,6 +617,9 @@ def test_sub_packages_of_two_plugins_that_import_each_other_elsewhere(make_proje
     f = the_finding(make_project(files), "app/components/azure/voice_live/events.py",
                     Severity.INFO)
     assert f.confidence_reasons[-1] == "independent plugins"
+    # The plugins do import each other: the message names the two that do not.
+    assert ("neither app.components.azure.voice_live nor app.components.openai.realtime "
+            "imports the other: independent plugins") in f.message
     # The sub-packages themselves related by an import: one body of code, a copy.
     files["app/components/azure/voice_live/llm.py"] = (
         "from app.components.openai.realtime import events\n")
@@ -844,6 +852,12 @@ def test_a_package_that_mirrors_its_parents_packages_keeps_its_own_classes(
     assert f.message.endswith(
         "shown, not counted: chem.pbc holds its own adc, cc, scf beside chem's: a second "
         "implementation of the package, which keeps its own classes")
+    # Deeper inside the mirrored package too (tacker's `sol_refactored/objects/v2/`).
+    (root / "chem/pbc/adc/v2").mkdir()
+    (root / "chem/pbc/adc/v2/__init__.py").write_text("")
+    (root / "chem/pbc/adc/kadc_rhf_ea.py").rename(root / "chem/pbc/adc/v2/kadc_rhf_ea.py")
+    the_finding(root, "chem/pbc/adc/v2/kadc_rhf_ea.py", Severity.INFO)
+    (root / "chem/pbc/adc/v2/kadc_rhf_ea.py").rename(root / "chem/pbc/adc/kadc_rhf_ea.py")
     # A package that mirrors only one of its parent's is no second implementation: a copy.
     for sub in ("cc", "scf"):
         shutil.rmtree(root / f"chem/pbc/{sub}")

@@ -305,6 +305,12 @@ def test_same_concept_by_name_thresholds() -> None:
     assert not same_concept_by_name({"A": "1", "B": "2", "C": "3"}, {"A": "1", "X": "2",
                                                                       "Y": "3"})
     assert not same_concept_by_name({"A": "1"}, {"B": "1"})
+    # zigpy's ZDO and ZCL `Status`: the shared names mostly carry other codes.
+    zdo = {"SUCCESS": "0", "TIMEOUT": "133", "NOT_AUTHORIZED": "141", "INVALID_EP": "130"}
+    zcl = {"SUCCESS": "0", "TIMEOUT": "148", "NOT_AUTHORIZED": "126", "FAILURE": "1"}
+    assert not same_concept_by_name(zdo, zcl)
+    # One value of three changed is a copy that drifted.
+    assert same_concept_by_name(zdo, {**zdo, "TIMEOUT": "134", "FAILURE": "1"})
     assert renamed_copy({"A": "'a'", "B": "'b'", "C": "auto()"},
                         {"A": "'a'", "B": "'b'", "C": "enum.auto()"})
     assert not renamed_copy({"A": "'a'", "B": "'b'", "C": "'c'"},
@@ -843,3 +849,19 @@ def test_a_plural_of_a_common_word_names_no_concept(make_project) -> None:
     renamed = {k: v.replace("Commands", "ShellCommands") for k, v in files.items()}
     [f] = enum_findings(make_project(renamed))
     assert f.message.startswith("two different enums share the name `ShellCommands`")
+
+
+def test_same_member_names_with_other_codes_are_two_enums(make_project) -> None:
+    # zigpy: the ZDO layer's `Status` and the ZCL layer's share `TIMEOUT` and
+    # `NOT_AUTHORIZED`, with other codes, and `SUCCESS = 0`: two code spaces, no copy.
+    head = "import enum\nclass Status(enum.IntEnum):\n"
+    files = {"app/__init__.py": "",
+             "app/zdo.py": head + "    SUCCESS = 0\n    TIMEOUT = 133\n"
+             "    NOT_AUTHORIZED = 141\n    INVALID_EP = 130\n",
+             "app/zcl.py": "from app import zdo\n" + head + "    SUCCESS = 0\n"
+             "    TIMEOUT = 148\n    NOT_AUTHORIZED = 126\n    FAILURE = 1\n"}
+    assert enum_findings(make_project(files)) == []
+    # With one code changed, the ZCL copy drifted from the ZDO one: a split enum.
+    files["app/zcl.py"] = files["app/zcl.py"].replace("= 126", "= 141")
+    [f] = enum_findings(make_project(files))
+    assert f.severity is Severity.ERROR and "member TIMEOUT = 148 here but 133" in f.message

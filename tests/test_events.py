@@ -130,6 +130,22 @@ def test_payload_literals_are_uses_reported_only_when_they_drift(make_project) -
                                                         for h in tool.homes}
 
 
+def test_a_schema_classes_own_serialisation_is_not_counted(make_project) -> None:
+    # strands: `AgentResult.to_dict` writes the fields it chooses to send.
+    model = ("from dataclasses import dataclass\n@dataclass\nclass AgentResult:\n"
+             "    type: str\n    message: str\n    stop_reason: str\n    metrics: dict\n"
+             "{method}")
+    method = ("    def to_dict(self):\n        return {\"type\": \"agent_result\", "
+              "\"message\": self.message, \"stop_reason\": self.stop_reason}\n")
+    root = make_project({"app/result.py": model.format(method=method)})
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.INFO and "the class's own serialisation" in f.message
+    # The same dict from a function beside the class is a payload that forgot `metrics`.
+    root = make_project({"app/result.py": model.format(method="") + "def dump(r):\n"
+                         + method.split(":\n", 1)[1].replace("        ", "    ")})
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.WARNING and "lacks required `metrics`" in f.message
+
 def test_a_single_schema_with_conforming_payloads_is_silent(make_project) -> None:
     root = make_project({
         "app/events.py": EVENTS,
@@ -297,6 +313,37 @@ def test_events_only_tests_define_are_shown_but_not_counted(make_project) -> Non
     [f] = [f for f in result.findings if f.rule == "SSOT102"]
     assert f.severity is Severity.INFO and "drifts from" in f.message
     assert result.scores.overall == 100.0
+
+
+
+def test_one_event_per_package_about_its_own_kind_is_not_counted(make_project) -> None:
+    # livekit: `llm/`, `stt/` and `tts/fallback_adapter.py` each announce their own
+    # `AvailabilityChangedEvent`, with a field named for the package's kind of object.
+    files = {f"app/{kind}/fallback_adapter.py":
+             f"from dataclasses import dataclass\n@dataclass\nclass AvailabilityChangedEvent:\n"
+             f"    {kind}: object\n    available: bool\n" for kind in ("llm", "stt", "tts")}
+    found = [f for f in run_on(make_project(files)).findings if f.rule == "SSOT102"]
+    assert len(found) == 2 and {f.severity for f in found} == {Severity.INFO}
+    assert all(f.confidence_reasons[-1] == "one event per package" for f in found)
+    # A field named for nothing in the path is a drift of one event.
+    root = make_project({"app/stt/fallback_adapter.py": files["app/stt/fallback_adapter.py"]
+                         .replace("    stt:", "    engine:")})
+    found = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert Severity.ERROR in {f.severity for f in found}
+
+def test_a_test_copy_of_a_documentation_examples_event_is_not_counted(make_project) -> None:
+    # fastapi: `tests/test_sub_callbacks.py` re-declares the `InvoiceEvent` of
+    # `docs_src/openapi_callbacks/tutorial001.py`; a docs example is no production home.
+    model = "from pydantic import BaseModel\nclass InvoiceEvent(BaseModel):\n" \
+            "    description: str\n    paid: bool\n"
+    root = make_project({"docs_src/openapi_callbacks/tutorial001.py": model,
+                         "tests/test_sub.py": model})
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.INFO
+    # The same model in production code: a copy a test keeps, counted.
+    (root / "docs_src/openapi_callbacks/tutorial001.py").rename(root / "callbacks.py")
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.WARNING
 
 
 ENVELOPED = """

@@ -62,7 +62,8 @@ GENERIC_NAMES = frozenset("""
 """.split())
 # Directories of standalone scripts: each module is a world of its own that nobody imports.
 SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "demos", "docs",
-                         "doc", "samples", "sample", "benchmarks", "bench", "tutorial"})
+                         "doc", "samples", "sample", "benchmarks", "bench", "tutorial",
+                         "tutorials", "docs_src", "doc_src", "snippets", "cookbook"})
 # Packages of test doubles (buildbot's `test/fake/`): a fake mirrors the production class's
 # API on purpose, so that tests can swap it in; its copy is the double's design.
 FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks"})
@@ -177,19 +178,44 @@ def left_out(path: str, index: ProjectIndex) -> bool:
     facts = index.files.get(path)
     if facts is not None and (facts.generated or is_migration(facts)):
         return True
+    parts = path.split("/")
+    envs = migration_envs(index)
+    if envs and any("/".join(parts[:k]) in envs for k in range(1, len(parts))):
+        return True
     return path.rpartition("/")[0] in generated_dirs(index)
 
 
+_MIGRATION_ENVS: "weakref.WeakKeyDictionary[ProjectIndex, frozenset[str]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def migration_envs(index: ProjectIndex) -> frozenset[str]:
+    """Alembic environments: a directory holding `env.py` and a `versions/` directory of
+    migrations (`is_migration`). Everything below one is migration history, the models a
+    revision snapshots included (cloudkitty's `alembic/models/<revision>_*.py`, which
+    its `versions/<revision>_*.py` imports as that revision's frozen `HashMapBase`)."""
+    found = _MIGRATION_ENVS.get(index)
+    if found is None:
+        found = frozenset(
+            env for path, facts in index.files.items()
+            if (parts := path.rsplit("/", 2))[1:2] == ["versions"] and is_migration(facts)
+            and (env := parts[0]) + "/env.py" in index.files)
+        _MIGRATION_ENVS[index] = found
+    return found
+
+
 def is_migration(facts: FileFacts) -> bool:
-    """A schema-migration script: Alembic's (a `revision` and top-level `upgrade` and
-    `downgrade` functions), or Django's (in a `migrations` package, a top-level
+    """A schema-migration script: Alembic's (a `revision`, a top-level `upgrade` and a
+    `downgrade` function or a `down_revision`), or Django's (in a `migrations` package, a top-level
     `Migration` class on a `...Migration` base: `migrations.Migration`, sentry's
     `CheckedMigration`). It snapshots the models as they were at its revision on purpose,
     since a migration must not import today's models: its `Slice` and `Dashboard`, a data
     migration's `NotificationSettingTypes`, are frozen history, not copies to import
     instead."""
     functions = {fn.name for fn in facts.functions}
-    if "revision" in facts.constants and {"upgrade", "downgrade"} <= functions:
+    # OpenStack's Alembic scripts drop `downgrade`; `down_revision` still says Alembic.
+    if "revision" in facts.constants and "upgrade" in functions and (
+            "downgrade" in functions or "down_revision" in facts.constants):
         return True
     return "migrations" in facts.path.split("/")[:-1] and any(
         c.name == "Migration" and not c.nested
@@ -246,10 +272,11 @@ def is_test_area(area: str) -> bool:
     return "test" in area.lower()
 
 
-def only_in_tests(homes: list["Home"]) -> bool:
-    """Every copy lives in test code: a local fixture (`Article` in each Django test app),
-    not a production concept split in two."""
-    return bool(homes) and all(is_test_area(h.area) for h in homes)
+def only_throwaway(homes: list["Home"]) -> bool:
+    """Every copy lives in test code, a standalone script or an example (`Home.throwaway`):
+    a local fixture (`Article` in each Django test app) or a documentation example that
+    re-declares its model, not a production concept split in two."""
+    return bool(homes) and all(h.throwaway for h in homes)
 
 
 def is_test_class(name: str, config: Config) -> bool:
@@ -990,12 +1017,15 @@ class Relations:
         client mirrors a server. The same deeper down: `pkg.x.m` and `pkg.sub.x.n`, where
         `pkg.sub` mirrors `pkg`'s packages (pyscf's `pbc/`, the periodic-boundary version
         of the molecular code, with its own `adc`, `cc`, `scf`, `x2c`... whose modules are
-        named for k-points: `adc/radc_ea.py` beside `pbc/adc/kadc_rhf_ea.py`). A small
+        named for k-points: `adc/radc_ea.py` beside `pbc/adc/kadc_rhf_ea.py`), at any
+        depth below the mirrored package (`pkg.sub.x.v2.m`). A small
         `pkg.sub` counts when every module in it is one of `pkg`'s (pyscf's `qmmm/pbc/`
         with `itrf` and `mm_mole`). The explanation, or None."""
         short, long = (a, b) if a.count(".") < b.count(".") else (b, a)
         ps, pl, n = _parting(short, long)
-        if len(pl) != len(ps) + 1 or n < 1 or n >= len(ps) or pl[n + 1] != ps[n]:
+        # Below the mirrored package the second implementation may nest deeper (tacker's
+        # `sol_refactored/objects/v2/fields.py` beside `objects/fields.py`).
+        if len(pl) < len(ps) + 1 or n < 1 or n >= len(ps) or pl[n + 1] != ps[n]:
             return None
         outer, inner = ".".join(ps[:n]), ".".join(pl[:n + 1])
         mine = self._children_of(inner)
@@ -1175,10 +1205,13 @@ class Relations:
             sub_a, sub_b = _sub_package(a, x[1]), _sub_package(b, y[1])
             if sub_a is None or sub_b is None or self._imports_under(sub_a, sub_b):
                 return None
+            independent = f"neither {sub_a} nor {sub_b} imports the other"
+        else:
+            independent = "neither plugin imports the other"
         subs, name = self._plugin_hosts()[x[0]]
         return (f"{a} and {b} are in {x[1]} and {y[1]}, two plugins of {x[0]} ({len(subs)} "
-                f"sibling packages, most with a `{name}` module), and neither plugin imports "
-                f"the other: independent plugins keep their own code")
+                f"sibling packages, most with a `{name}` module), and {independent}: "
+                f"independent plugins keep their own code")
 
     @staticmethod
     def backend_dirs(a: str, b: str) -> str | None:

@@ -65,6 +65,9 @@ MIN_SHARED_RATIO = 0.5
 # A renamed copy must have identical members and values; small sets ({YES, NO}) are too
 # common across unrelated concepts to call that a rename.
 MIN_RENAMED_MEMBERS = 3
+# Shared members with other values that make two enums two code spaces (`other_encoding`),
+# when they are half the shared members or more.
+MIN_OTHER_VALUES = 2
 # Values shown in messages are cut so one odd literal cannot swamp the line.
 MAX_VALUE_TEXT = 40
 MAX_VALUE_DIFFS = 4
@@ -112,10 +115,13 @@ def _short(value: str) -> str:
 
 
 def same_concept_by_name(a: Members, b: Members) -> bool:
+    """Two enums of a common name (`Status`) are one concept when they share enough
+    members, and those carry the same values (`other_encoding`)."""
     shared = len(a.keys() & b.keys())
     if shared == 0:
         return False
-    return shared >= MIN_SHARED_MEMBERS or shared / min(len(a), len(b)) >= MIN_SHARED_RATIO
+    return (shared >= MIN_SHARED_MEMBERS or shared / min(len(a), len(b)) >= MIN_SHARED_RATIO
+            ) and not other_encoding(a, b)
 
 
 def _unquoted(literal: str) -> str:
@@ -123,14 +129,19 @@ def _unquoted(literal: str) -> str:
 
 
 def other_encoding(a: Members, b: Members) -> bool:
-    """Shared member names, but every shared member has another literal value: pgvector's
-    `DistanceStrategy.COSINE = "cosine"` (an operator name) against the shared enum's
-    `COSINE = "COSINE"`. The values are what is stored and sent, so these are two enums
-    that happen to use the same words, not one enum copied."""
+    """Shared member names, but every shared member has another literal value (pgvector's
+    `DistanceStrategy.COSINE = "cosine"`, an operator name, against the shared enum's
+    `COSINE = "COSINE"`), or at least two and half of them do (zigpy's ZDO `Status` and
+    ZCL `Status`, whose `TIMEOUT` is 133 in one and 148 in the other, `SUCCESS` 0 in
+    both). The values are what is stored and sent, so these are two code spaces that
+    happen to use the same words, not one enum copied; a copy that drifted in a value or
+    two stays a copy, its differing values reported."""
     pairs = [(_literal(a[k]), _literal(b[k])) for k in a.keys() & b.keys()]
     if not pairs or any(x is None or y is None for x, y in pairs):
         return False
-    return all(_unquoted(x) != _unquoted(y) for x, y in pairs if x is not None and y is not None)
+    differ = sum(_unquoted(x) != _unquoted(y) for x, y in pairs
+                 if x is not None and y is not None)
+    return differ == len(pairs) or differ >= MIN_OTHER_VALUES and 2 * differ >= len(pairs)
 
 
 def same_enum(a: Members, b: Members) -> bool:

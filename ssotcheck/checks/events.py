@@ -38,7 +38,7 @@ from ssotcheck.checks._concepts import (
     left_out,
     names_list,
     one_component_apart,
-    only_in_tests,
+    only_throwaway,
     plural,
     related_locations,
 )
@@ -158,6 +158,9 @@ def _related(schema: EventSchema, reference: EventSchema | None, relations: Rela
     forms = _two_forms(schema, reference)
     if forms is not None:
         return None, forms, "two forms of one object"
+    own_kind = _per_package(schema, reference)
+    if own_kind is not None:
+        return None, own_kind, "one event per package"
     if _same_name(schema, reference):
         return "same class name", "", ""
     if generic_event(schema.event):
@@ -173,6 +176,24 @@ def _related(schema: EventSchema, reference: EventSchema | None, relations: Rela
     if own is not None:
         return None, own, OWN_SCHEMA
     return relations.evidence(a, b), INDEPENDENT, "independent modules"
+
+
+def _per_package(schema: EventSchema, reference: EventSchema) -> str | None:
+    """The modules differ in one path component, and the schemas differ only in a field
+    each names after its own component: livekit's `llm/`, `stt/` and `tts/fallback_adapter`
+    each announce `AvailabilityChangedEvent(llm: LLM | stt: STT | tts: TTS, available)`,
+    one event per package about that package's own kind of object, not one event that
+    drifted. The `shown, not counted` text, or None."""
+    apart = one_component_apart(schema.ref.module, reference.ref.module)
+    if apart is None:
+        return None
+    x, y = apart
+    mine, theirs = schema.field_names(), reference.field_names()
+    if mine - theirs != {x} or theirs - mine != {y}:
+        return None
+    return (f"shown, not counted: each package's `{schema.ref.fact.name}` carries its own "
+            f"kind of object (`{x}` in {schema.ref.module}, `{y}` in "
+            f"{reference.ref.module}): one event per package, not one event that drifted")
 
 
 # A class name's leading word naming a pre-release API (`BetaErrorResponse` beside
@@ -406,6 +427,17 @@ def _canned_reply(lit: DictLiteralFact) -> bool:
         sink in ("yield", "return") for sink in lit.sinks)
 
 
+OWN_FORM = ("; shown, not counted: a method of the schema's own class writes it, the "
+            "class's own serialisation, which picks the fields it sends")
+
+
+def _own_serialisation(lit: DictLiteralFact, path: str, reference: EventSchema) -> bool:
+    """A method of the schema's class builds the dict (strands' `AgentResult.to_dict`):
+    the class deciding its own wire form, not a payload written against it elsewhere."""
+    return path == reference.ref.path and (lit.in_function or "").startswith(
+        reference.ref.fact.qualname + ".")
+
+
 def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
                       variants: list[EventSchema], annotated: list[EventSchema],
                       home: Home, canonical: Canonical, config: Config, area_of: AreaMap,
@@ -457,15 +489,20 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         # fake server answers the code under test with only what the test reads, and the
         # test passing says the client copes.
         canned = in_tests and _canned_reply(lit)
-        severity = Severity.INFO if in_tests and (not missing or canned) else Severity.WARNING
+        own = _own_serialisation(lit, path, reference)
+        severity = Severity.INFO if own or in_tests and (not missing or canned) \
+            else Severity.WARNING
         reasons = [f"sent ({', '.join(lit.sinks)})", f"discriminator `{lit.discriminator}`"]
         if canned:
             reasons.append("a test double's reply")
+        if own:
+            reasons.append("the class's own serialisation")
         if reference.identified_by == "name":
             reasons.append("schema matched by its class name")
         findings.append(make_finding(
             "SSOT102", _payload_message(event, reference, canonical, missing, unknown, lit,
-                                        envelope) + (CANNED if canned else ""),
+                                        envelope) + (CANNED if canned else "")
+            + (OWN_FORM if own else ""),
             Location(path, lit.span.line, lit.span.column, lit.span.end_line,
                      lit.span.end_column),
             related=[home.location(f"schema {_what(reference)} (canonical)")],
@@ -633,9 +670,9 @@ def _one_event(event: str, canonical: Canonical, homes: list[Home],
                 f, message=f.message + note, severity=Severity.INFO, confidence="low",
                 confidence_reasons=f.confidence_reasons + ("copies in different services",))
     if event_findings:
-        if only_in_tests(homes):
-            # Only test code defines this event: a fixture's business, shown but not
-            # counted against the score.
+        if only_throwaway(homes):
+            # Only test code, scripts or examples define this event: a fixture's or an
+            # example's business, shown but not counted against the score.
             event_findings = [replace(f, severity=Severity.INFO) for f in event_findings]
         findings.extend(event_findings)
         concepts.append(concept_entry(event, "event", homes, canonical, sites))
