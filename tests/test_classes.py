@@ -454,6 +454,34 @@ def test_interchangeable_backends_on_two_libraries_are_info(make_project) -> Non
         "`asyncio`, each importing its library: one interface, two implementations")
 
 
+def test_packages_named_for_two_libraries_the_project_uses_are_backends(
+        make_project) -> None:
+    # autogen-ext: `models/openai/config/` and `models/anthropic/config/` each keep their
+    # own `CreateArguments`; the provider clients beside them import the libraries.
+    shared = ["model", "max_tokens", "temperature"]
+    files = {"ext/__init__.py": "", "ext/models/__init__.py": "",
+             "ext/models/use.py": "from ext.models.openai.config import CreateArguments\n"}
+    for provider, own in (("openai", ["seed", "n", "logprobs", "user"]),
+                          ("anthropic", ["top_k", "stop_sequences", "metadata"])):
+        files[f"ext/models/{provider}/config.py"] = _methods("CreateArguments", shared + own)
+        files[f"ext/models/{provider}/client.py"] = f"import {provider}\n"
+    root = make_project(files)
+    f = the_finding(root, "ext/models/anthropic/config.py", Severity.INFO)
+    assert f.message.endswith(
+        "ext.models.anthropic.config and ext.models.openai.config are adapters for "
+        "`anthropic` and `openai`, two libraries the project uses: each keeps what its "
+        "library's API needs")
+    # A near copy there is a helper copied between the adapters.
+    (root / "ext/models/anthropic/config.py").write_text(_methods(
+        "CreateArguments", shared + ["seed", "n", "logprobs"]))
+    the_finding(root, "ext/models/anthropic/config.py", Severity.WARNING)
+    # Nothing imports a library of either name: the drifted copy is counted.
+    (root / "ext/models/anthropic/config.py").write_text(
+        files["ext/models/anthropic/config.py"])
+    for provider in ("openai", "anthropic"):
+        (root / f"ext/models/{provider}/client.py").write_text("import json\n")
+    the_finding(root, "ext/models/anthropic/config.py", Severity.WARNING)
+
 def test_copies_in_mirrored_parallel_packages_are_info(make_project) -> None:
     files = mirrored_packages(skip="actions")
     body = ["create", "update", "validate_name", "to_dict"]

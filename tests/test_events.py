@@ -688,13 +688,18 @@ def test_a_one_word_tag_payload_in_an_unrelated_module_is_not_judged(make_projec
     files = {**FILLER,
         "sdk/vendors/opik.py": "from dataclasses import dataclass\nfrom typing import Literal\n"
                                "@dataclass\nclass SpanPayload:\n    type: Literal['llm']\n"
-                               "    trace_id: str\n    model: str\n",
+                               "    trace_id: str\n    model: str\n    provider: str\n",
         "sdk/chat/literal_ai.py": "def prepare(run):\n"
-                                  "    return {'type': 'llm', 'model': run.model, 'id': 1}\n"}
+                                  "    return {'type': 'llm', 'model': run.model, 'id': 1,\n"
+                                  "            'provider': run.provider}\n"}
     assert _schema_findings(make_project(files)) == []
     files["sdk/chat/literal_ai.py"] = "import sdk.vendors.opik\n" + files["sdk/chat/literal_ai.py"]
     [f] = _schema_findings(make_project(files))
     assert f.message.endswith("lacks required `trace_id`; has `id` which the schema lacks")
+    # One field in common beside a one-word tag is too little to call it that message.
+    files["sdk/chat/literal_ai.py"] = files["sdk/chat/literal_ai.py"].replace(
+        ",\n            'provider': run.provider", "")
+    assert _schema_findings(make_project(files)) == []
 
 
 def _dataclass(name: str, tag: str, fields: list[str], extra: str = "") -> str:
@@ -991,3 +996,33 @@ def test_same_named_events_tagged_through_two_enums_are_two_events(make_project)
         "RunEvent.run_started.value", "'RunStarted'")
     [f] = _schema_findings(make_project(files))
     assert f.path == "app/run/team.py"
+
+
+def test_a_dict_in_a_module_named_for_a_library_the_project_uses_is_its_format(
+        make_project) -> None:
+    # livekit: `llm/_provider_format/openai.py` builds the OpenAI Responses API's
+    # `function_call_output` item from livekit's own `FunctionCallOutput` model.
+    model = ("from typing import Literal\nfrom pydantic import BaseModel\n"
+             "class FunctionCallOutput(BaseModel):\n"
+             "    type: Literal['function_call_output'] = 'function_call_output'\n"
+             "    call_id: str\n    output: str\n    is_error: bool\n    name: str = ''\n")
+    convert = ("from app.chat import FunctionCallOutput\n"
+               "def to_item(msg: FunctionCallOutput):\n"
+               "    return {'type': 'function_call_output', 'call_id': msg.call_id,\n"
+               "            'output': msg.output}\n")
+    files = {"app/__init__.py": "", "app/chat.py": model,
+             "app/realtime.py": "import openai\n", "app/formats/openai.py": convert}
+    [f] = [f for f in run_on(make_project(files)).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.INFO
+    assert f.confidence_reasons[-1] == "another library's wire format"
+    assert "app.formats.openai is named for `openai`, a library the project uses" in f.message
+    # The same dict in a module named for nothing the project imports: it forgot a field.
+    root = make_project({})
+    (root / "app/formats/openai.py").rename(root / "app/formats/convert.py")
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.WARNING and "lacks required `is_error`" in f.message
+    # Nor is a standard module's name a library's API (an `email.py` sends the project's).
+    (root / "app/formats/convert.py").rename(root / "app/formats/email.py")
+    (root / "app/realtime.py").write_text("import email\n")
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
+    assert f.severity is Severity.WARNING

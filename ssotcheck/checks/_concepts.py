@@ -19,7 +19,7 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
 from ssotcheck.checks._kinds import EventSchema
-from ssotcheck.index.project import ClassRef, ProjectIndex
+from ssotcheck.index.project import STDLIB_TOPS, ClassRef, ProjectIndex
 from ssotcheck.index.statements import deprecates
 from ssotcheck.model import Concept, FileFacts, Finding, ImportFact, Location
 
@@ -866,6 +866,7 @@ class Relations:
         self._children: dict[str, frozenset[str]] | None = None
         self._plugin_pairs: frozenset[tuple[str, str]] | None = None
         self._under: dict[tuple[str, str], bool] = {}
+        self._libraries: frozenset[str] | None = None
 
     def _imports(self) -> frozenset[tuple[str, str]]:
         if self._pairs is None:
@@ -1253,6 +1254,21 @@ class Relations:
                     f"implementations")
         return None
 
+    def library_packages(self, a: str, b: str) -> str | None:
+        """`a` and `b` differ in one path component, and each names a third-party library
+        the project imports somewhere (`_project_libraries`), though these modules need not
+        (autogen-ext's `models/openai/config/` and `models/anthropic/config/`, whose
+        clients beside them import the libraries): each library's own adapter. Weaker
+        evidence than `backends`, so SSOT103 asks it only of drifted copies. The
+        explanation for a message, or None."""
+        apart = one_component_apart(a, b)
+        used = self._project_libraries()
+        if apart is None or apart[0] == apart[1] or not {p.lower() for p in apart} <= used:
+            return None
+        x, y = apart
+        return (f"{a} and {b} are adapters for `{x}` and `{y}`, two libraries the project "
+                f"uses: each keeps what its library's API needs")
+
     @staticmethod
     def versions(a: str, b: str) -> str | None:
         """`a` and `b` differ in one path component, which is the same name once a version
@@ -1284,6 +1300,24 @@ class Relations:
                          if not imp.level and imp.module
                          and not self._index.is_first_party(imp.module.partition(".")[0])
                          and imp.module.partition(".")[0] not in self._first_party_tops)
+
+    def adapter_for(self, module: str) -> str | None:
+        """The third-party library `module` is named for, when some module of the project
+        imports it (livekit's `llm/_provider_format/openai.py`, strands'
+        `models/anthropic.py`): the module adapts the project to that library's API. Not a
+        store or a transport (BACKEND_WORDS: a `kafka.py` sends the project's own
+        messages)."""
+        name = module.rpartition(".")[2].lstrip("_").lower()
+        return name if name in self._project_libraries() and name not in BACKEND_WORDS \
+            else None
+
+    def _project_libraries(self) -> frozenset[str]:
+        """The third-party top-level names some module of the project imports; not the
+        standard library's (an `email.py` or `json.py` is named for what it handles)."""
+        if self._libraries is None:
+            self._libraries = frozenset().union(
+                *(self._external_tops(m) for m in sorted(self._modules))) - STDLIB_TOPS
+        return self._libraries
 
     @property
     def _first_party_tops(self) -> frozenset[str]:

@@ -36,6 +36,7 @@ from ssotcheck.checks._concepts import (
     is_deprecated,
     is_distinctive,
     is_fallback,
+    is_test_area,
     left_out,
     more_note,
     names_list,
@@ -321,9 +322,9 @@ def _merge_renamed(units: list[_Unit], members: dict[str, Members]
 
 
 PRIVATE_VOCABULARIES = (
-    "shown, not counted: the copies differ and no module imports any of them, by name or "
-    "through its module, so each is its own module's enum, used only there, and their "
-    "members never meet")
+    "shown, not counted: the copies differ and no module outside tests imports any of "
+    "them, by name or through its module, so each is its own module's enum, used only "
+    "there, and their members never meet")
 
 
 def _confidence(level: str, *reasons: str) -> dict[str, object]:
@@ -372,6 +373,19 @@ def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home
             f"enum `{other.name}` in {other.module}: members {names_list(theirs.keys())}")],
         key=f"{concept}:{home.qualified}:homonym", concept=concept, severity=severity,
         **conf)  # type: ignore[arg-type]
+
+
+def _used_in_production(index: ProjectIndex, area_of: AreaMap, home: Home) -> bool:
+    """A production module imports the enum by name or its module whole. A module's test
+    importing its enum to check its states (python-kasa's `test_ssltransport.py` and
+    `ssltransport.TransportState`) does not make two modules' copies meet."""
+    outer = home.qualname.partition(".")[0]
+    importers = index.symbol_importers(home.module, outer) | index.whole_importers(home.module)
+    for module in importers:
+        info = index.modules.get(module)
+        if info is None or not is_test_area(area_of(info.path)):
+            return True
+    return False
 
 
 def _known_as(home: Home) -> Home:
@@ -494,7 +508,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity = Severity.WARNING
             if severity is not Severity.INFO and reference is not None and \
                     home.name == concept and mine != theirs and not declared and not test_only \
-                    and not any(h.importers or index.imported_whole(h.module) for h in homes):
+                    and not any(_used_in_production(index, area_of, h) for h in homes):
                 # Members of two copies meet only where one module holds both, and no module
                 # imports either, by name or through its module (`enums.Status.OK`): each
                 # module's own flags for its own class (pyqtgraph's `DirtyFlag` per GL item,

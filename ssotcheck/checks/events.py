@@ -77,6 +77,7 @@ LOCAL = False
 # shape (an envelope `{"type": ..., "data": {...}}`, or a filter `{"type": "x"}`), not a
 # drifted copy: comparing it field by field would only produce noise.
 MIN_SHARED_PAYLOAD_FIELDS = 1
+MIN_SHARED_ONE_WORD_FIELDS = 2  # for a one-word tag (`generic_event`)
 # Nor is one that shares less than this share of the smaller side's fields: sentry's test
 # replay body `{"type": "replay_event", "replay_id", "urls", "tags", ... 18 more}`, sent
 # inside the Kafka message whose TypedDict (`payload`, `project_id`, `replay_id`,
@@ -381,7 +382,11 @@ def _payload_drift(lit: DictLiteralFact, reference: EventSchema, envelopes: tupl
     # OpenAI tool *call* and a tool *definition* share only it).
     tags = {lit.discriminator, lit.event}
     shared = len((keys & fields) - tags)
-    if shared < MIN_SHARED_PAYLOAD_FIELDS or \
+    # A one-word tag names a kind in many messages: one common field beside it (`name`)
+    # does not make livekit's tool-*choice* `{"type": "function", "name": ...}` its
+    # `FunctionToolCall`.
+    least = MIN_SHARED_ONE_WORD_FIELDS if generic_event(lit.event) else MIN_SHARED_PAYLOAD_FIELDS
+    if shared < least or \
             shared < MIN_SHARED_PAYLOAD_SHARE * min(len(keys - tags), len(fields - tags)):
         return set(), set(), envelope
     missing = set(reference.required() - keys)
@@ -431,6 +436,12 @@ OWN_FORM = ("; shown, not counted: a method of the schema's own class writes it,
             "class's own serialisation, which picks the fields it sends")
 
 
+def _adapter_note(module: str | None, library: str) -> str:
+    return (f"; shown, not counted: {module} is named for `{library}`, a library the "
+            f"project uses, so the dict is shaped for `{library}`'s API, not for the "
+            f"project's own schema of it")
+
+
 def _own_serialisation(lit: DictLiteralFact, path: str, reference: EventSchema) -> bool:
     """A method of the schema's class builds the dict (strands' `AgentResult.to_dict`):
     the class deciding its own wire form, not a payload written against it elsewhere."""
@@ -469,9 +480,9 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
             key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
         if not missing and not unknown:
             continue
+        module = relations.module_of(path)
         if (generic_event(event) or reference.identified_by == "name") and \
                 not named & {s.ref.fact.name for s in candidates}:
-            module = relations.module_of(path)
             if module is None or relations.evidence(module, reference.ref.module) is None:
                 # A dict tagged `llm` in one integration and a dataclass of event `llm` in
                 # another that it never imports: a one-word tag says nothing more. Nor
@@ -490,19 +501,26 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         # test passing says the client copes.
         canned = in_tests and _canned_reply(lit)
         own = _own_serialisation(lit, path, reference)
-        severity = Severity.INFO if own or in_tests and (not missing or canned) \
+        # In a module named for a library the project uses (`providers/openai.py`), the
+        # dict is that library's wire format, which the project's own model of the same
+        # tag (its `FunctionCallOutput`) need not match.
+        library = None if module is None or module == reference.ref.module \
+            else relations.adapter_for(module)
+        severity = Severity.INFO if own or library or in_tests and (not missing or canned) \
             else Severity.WARNING
         reasons = [f"sent ({', '.join(lit.sinks)})", f"discriminator `{lit.discriminator}`"]
         if canned:
             reasons.append("a test double's reply")
         if own:
             reasons.append("the class's own serialisation")
+        if library:
+            reasons.append("another library's wire format")
         if reference.identified_by == "name":
             reasons.append("schema matched by its class name")
         findings.append(make_finding(
             "SSOT102", _payload_message(event, reference, canonical, missing, unknown, lit,
                                         envelope) + (CANNED if canned else "")
-            + (OWN_FORM if own else ""),
+            + (OWN_FORM if own else "") + (_adapter_note(module, library) if library else ""),
             Location(path, lit.span.line, lit.span.column, lit.span.end_line,
                      lit.span.end_column),
             related=[home.location(f"schema {_what(reference)} (canonical)")],

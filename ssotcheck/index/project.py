@@ -250,7 +250,7 @@ class ProjectIndex:
         self._star_memo: dict[str, bool] = {}
         self._star_targets_memo: dict[str, tuple[str, ...]] = {}
         self._module_fan_in_memo: dict[str, int] = {}
-        self._symbol_fan_in_memo: dict[tuple[str, str], int] = {}
+        self._symbol_fan_in_memo: dict[tuple[str, str], frozenset[str]] = {}
         self._dangling_memo: dict[tuple[str, str, int, str | None], DanglingImport | None] = {}
         self._provides_memo: dict[tuple[str, str], bool | None] = {}
 
@@ -925,11 +925,21 @@ class ProjectIndex:
         """Whether another first-party module binds `module` itself (`import a.b`,
         `from a import b`), so that it can reach any name in it as `b.Name`, which
         `symbol_fan_in` does not count."""
-        return any(importer != module and self.import_target(importer, imp) == (module, None)
-                   for importer, imp in self._sites_naming(module))
+        return bool(self.whole_importers(module))
+
+    def whole_importers(self, module: str) -> frozenset[str]:
+        """The other first-party modules that bind `module` itself (`imported_whole`)."""
+        return frozenset(importer for importer, imp in self._sites_naming(module)
+                         if importer != module
+                         and self.import_target(importer, imp) == (module, None))
 
     def symbol_fan_in(self, module: str, name: str) -> int:
-        """How many other first-party modules import `name` defined in `module`, re-exports
+        """How many other first-party modules import `name` defined in `module`
+        (`symbol_importers`)."""
+        return len(self.symbol_importers(module, name))
+
+    def symbol_importers(self, module: str, name: str) -> frozenset[str]:
+        """The other first-party modules that import `name` defined in `module`, re-exports
         and aliases followed.
 
         Walks the re-export chains backwards: first the imports of `name` from `module`,
@@ -973,8 +983,8 @@ class ProjectIndex:
                         if again not in seen and here in self._star_targets(importer):
                             seen.add(again)
                             todo.append(again)
-        memo = self._symbol_fan_in_memo[key] = len(importers)
-        return memo
+        found = self._symbol_fan_in_memo[key] = frozenset(importers)
+        return found
 
     @cached_property
     def fan_in(self) -> dict[str, int]:
