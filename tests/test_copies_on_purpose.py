@@ -358,6 +358,15 @@ def test_an_enum_of_a_fake_is_the_doubles_own(make_project) -> None:
     [f] = enum_findings(make_project(files))
     assert (f.path, f.severity) == ("bb/testing/fake/latent.py", Severity.INFO)
     assert f.confidence_reasons[-1] == "test double"
+    # A library's public `testing/` package is one too: falcon's `testing/helpers.py`
+    # simulates a websocket with its own `_WebSocketState`.
+    root = make_project({})
+    (root / "bb/testing/fake/latent.py").rename(root / "bb/testing/latent.py")
+    [f] = enum_findings(root)
+    assert (f.path, f.severity) == ("bb/testing/latent.py", Severity.INFO)
+    (root / "bb/testing/latent.py").rename(root / "bb/helpers.py")
+    [f] = enum_findings(root)
+    assert f.severity is Severity.ERROR
 
 
 def _resources(extra: dict[str, str]) -> dict[str, str]:

@@ -64,9 +64,11 @@ GENERIC_NAMES = frozenset("""
 SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "demos", "docs",
                          "doc", "samples", "sample", "benchmarks", "bench", "tutorial",
                          "tutorials", "docs_src", "doc_src", "snippets", "cookbook"})
-# Packages of test doubles (buildbot's `test/fake/`): a fake mirrors the production class's
-# API on purpose, so that tests can swap it in; its copy is the double's design.
-FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks"})
+# Packages of test doubles (buildbot's `test/fake/`, a library's public `testing/` package
+# such as falcon's, whose `helpers.py` simulates a websocket): a fake mirrors the
+# production class's API on purpose, so that tests can swap it in; its copy is the
+# double's design.
+FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks", "testing"})
 # Packages of code kept only for old imports (transformers' `models/deprecated/`,
 # pydantic's `deprecated/`): a copy there is a stub of the live class.
 DEPRECATED_DIRS = frozenset({"deprecated", "_deprecated"})
