@@ -822,7 +822,7 @@ def test_differing_copies_nobody_imports_are_each_modules_own_enum(make_project)
     assert len(found) == 2 and {f.severity for f in found} == {Severity.INFO}
     assert all("no module outside tests imports any of them, by name or through its module"
                in f.message
-               and f.confidence_reasons[-1] == "no copy imported by name" for f in found)
+               and f.confidence_reasons[-1] == "no copy imported outside tests" for f in found)
     # Identical copies are copy-paste, imported or not: counted.
     same = dict(files, **{"gl/items/scatter.py": files["gl/items/line.py"],
                           "gl/items/mesh.py": files["gl/items/line.py"]})

@@ -517,7 +517,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                 details.append(PRIVATE_VOCABULARIES)
                 severity = Severity.INFO
                 conf = _confidence("low", "same name", "other members",
-                                   "no copy imported by name")
+                                   "no copy imported outside tests")
             concept_findings.append(make_finding(
                 "SSOT101", f"{head}; " + "; ".join(details), home.location(), related=related,
                 key=key, concept=concept,
