@@ -493,6 +493,21 @@ def test_homonyms_in_production_are_a_warning(make_project) -> None:
     assert result.concepts == ()
 
 
+def test_the_same_members_in_another_case_are_no_homonym(make_project) -> None:
+    # arize-phoenix: the GraphQL layer's `SpanKind` spells the trace schema's members in
+    # lower case with the same values, its `MimeType` takes them from the schema's.
+    trace = "from enum import Enum\nclass SpanKind(Enum):\n    TOOL = 'TOOL'\n" \
+            "    CHAIN = 'CHAIN'\n    LLM = 'LLM'\n"
+    files = {"app/__init__.py": "", "app/trace.py": trace,
+             "app/api.py": "from enum import Enum\nfrom app import trace\n"
+                           "class SpanKind(Enum):\n    tool = 'TOOL'\n    chain = 'CHAIN'\n"
+                           "    llm = trace.SpanKind.LLM.value\n"}
+    assert enum_findings(make_project(files)) == []
+    # Other values under the recased names: two enums after all.
+    files["app/api.py"] = files["app/api.py"].replace("'TOOL'", "'t'").replace("'CHAIN'", "'c'")
+    [f] = enum_findings(make_project(files))
+    assert f.message.startswith("two different enums share the name `SpanKind`")
+
 def _ndr(outer: str, members: list[str], head: str = "") -> str:
     body = "".join(f"        {m} = {i}\n" for i, m in enumerate(members, 1))
     return (f"{head}from enum import Enum\nclass NDRENUM:\n    pass\n"

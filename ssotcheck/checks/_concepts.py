@@ -172,7 +172,8 @@ def vendored(path: str, index: ProjectIndex) -> bool:
 
 def left_out(path: str, index: ProjectIndex) -> bool:
     """Code the concept rules neither judge nor take as a concept's home: vendored copies
-    (`vendored`), files a generator wrote (`FileFacts.generated`, or `generated_dirs`) and
+    (`vendored`), files a generator wrote (`FileFacts.generated`, `generated_dirs`, or a
+    directory named for generated code, GENERATED_DIR_NAMES) and
     migration scripts (`is_migration`): their copies are fixed in the upstream project or the
     generator, or are history, and "import the canonical one" is no advice there."""
     if vendored(path, index):
@@ -181,6 +182,8 @@ def left_out(path: str, index: ProjectIndex) -> bool:
     if facts is not None and (facts.generated or is_migration(facts)):
         return True
     parts = path.split("/")
+    if any(part in GENERATED_DIR_NAMES for part in parts[:-1]):
+        return True
     envs = migration_envs(index)
     if envs and any("/".join(parts[:k]) in envs for k in range(1, len(parts))):
         return True
@@ -225,6 +228,9 @@ def is_migration(facts: FileFacts) -> bool:
         for c in facts.classes)
 
 
+# Directories named for generated code (arize-phoenix's GraphQL client in
+# `graphql/__generated__/`, whose files carry no header).
+GENERATED_DIR_NAMES = frozenset({"__generated__", "_generated", "generated"})
 # A directory of files without a generator header counts as generated when every file of
 # its parent directory carries one, and there are at least this many of them.
 MIN_GENERATED_PARENT_FILES = 10

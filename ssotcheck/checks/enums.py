@@ -336,6 +336,22 @@ def _values(members: Members, names: Collection[str]) -> str:
     return ", ".join(f"{k} = {_short(members[k] or '?')}" for k in sorted(names))
 
 
+def _recased(a: Members, b: Members) -> bool:
+    """The same members spelled in another case, half of the smaller enum or more, with
+    the same values or values taken from the other (arize-phoenix's GraphQL `SpanKind`,
+    `tool = "TOOL"`, beside the trace schema's `TOOL = "TOOL"`; its `MimeType`, `text =
+    trace_schemas.MimeType.TEXT.value`): one enum mirrored for another layer, not two
+    enums sharing a name."""
+    folded = {k.casefold(): v for k, v in b.items()}
+    pairs = [(v, folded[k.casefold()]) for k, v in a.items()
+             if k not in b and k.casefold() in folded]
+    alike = 0
+    for x, y in pairs:
+        lx, ly = _literal(x), _literal(y)
+        alike += lx is None or ly is None or _unquoted(lx) == _unquoted(ly)
+    return bool(pairs) and 2 * alike >= min(len(a), len(b))
+
+
 def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home,
              other: Home, members: dict[str, Members]) -> Finding | None:
     """`home` is another enum than `other`, the name's main concept: no member in common,
@@ -345,6 +361,8 @@ def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home
     if home.in_tests or other.in_tests:
         return None  # a test's own enum under a production name: nothing shared
     mine, theirs = members[home.qualified], members[other.qualified]
+    if _recased(mine, theirs):
+        return None
     shared = mine.keys() & theirs.keys()
     if shared:
         what = (f"share the member names {names_list(shared)} but give them other values "
