@@ -8,6 +8,7 @@ and the register entry for the report.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import weakref
 from collections import Counter
@@ -82,6 +83,33 @@ def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
 
 
+DirSet = Callable[[ProjectIndex], frozenset[str]]
+
+
+def _per_index(compute: DirSet) -> DirSet:
+    """`compute` memoised per index: the directory sets below each take one pass over
+    every file, and are asked once per definition."""
+    memo: "weakref.WeakKeyDictionary[ProjectIndex, frozenset[str]]" = \
+        weakref.WeakKeyDictionary()
+
+    @functools.wraps(compute)
+    def memoised(index: ProjectIndex) -> frozenset[str]:
+        found = memo.get(index)
+        if found is None:
+            found = memo[index] = compute(index)
+        return found
+
+    return memoised
+
+
+def _below_any(path: str, dirs: frozenset[str]) -> bool:
+    """`path` lies in one of `dirs` (slash-separated directory paths), at any depth."""
+    if not dirs:
+        return False
+    parts = path.split("/")
+    return any("/".join(parts[:k]) in dirs for k in range(1, len(parts)))
+
+
 # A package directory holding this many packages that each import themselves by their own
 # top-level name is a site directory of installed code (see `installed_dirs`).
 MIN_INSTALLED_PACKAGES = 2
@@ -89,10 +117,9 @@ MIN_INSTALLED_PACKAGES = 2
 # it is installed code (kolibri's `dist/six.py` beside `dist/django/`). Elsewhere only the
 # installed packages are (awscli's `botocore/` and `s3transfer/` beside its own code).
 INSTALL_DIRS = frozenset({"dist", "lib", "libs", "deps", "packages", "site", "pylib"})
-_INSTALLED_DIRS: "weakref.WeakKeyDictionary[ProjectIndex, frozenset[str]]" = \
-    weakref.WeakKeyDictionary()
 
 
+@_per_index
 def installed_dirs(index: ProjectIndex) -> frozenset[str]:
     """Directories of installed third-party code inside a package that is also a
     `sys.path` entry: kolibri's `kolibri/dist/` (it has an `__init__.py`) holds Django,
@@ -105,13 +132,6 @@ def installed_dirs(index: ProjectIndex) -> frozenset[str]:
     packages count only where MIN_INSTALLED_PACKAGES of them sit side by side (one may be
     the project's own path hack), and the whole directory counts when it is named as an
     install directory (INSTALL_DIRS)."""
-    found = _INSTALLED_DIRS.get(index)
-    if found is None:
-        found = _INSTALLED_DIRS[index] = _installed_dirs(index)
-    return found
-
-
-def _installed_dirs(index: ProjectIndex) -> frozenset[str]:
     files = index.files
 
     def resolves(site: str, imp: ImportFact) -> bool:
@@ -161,13 +181,7 @@ def _installed_dirs(index: ProjectIndex) -> frozenset[str]:
 def vendored(path: str, index: ProjectIndex) -> bool:
     """Somebody else's code: under a vendoring directory (VENDORED_DIRS) or a site
     directory inside the project (`installed_dirs`)."""
-    if is_vendored(path):
-        return True
-    sites = installed_dirs(index)
-    if not sites:
-        return False
-    parts = path.split("/")
-    return any("/".join(parts[:k]) in sites for k in range(1, len(parts)))
+    return is_vendored(path) or _below_any(path, installed_dirs(index))
 
 
 def left_out(path: str, index: ProjectIndex) -> bool:
@@ -181,32 +195,23 @@ def left_out(path: str, index: ProjectIndex) -> bool:
     facts = index.files.get(path)
     if facts is not None and (facts.generated or is_migration(facts)):
         return True
-    parts = path.split("/")
-    if any(part in GENERATED_DIR_NAMES for part in parts[:-1]):
+    if any(part in GENERATED_DIR_NAMES for part in path.split("/")[:-1]):
         return True
-    envs = migration_envs(index)
-    if envs and any("/".join(parts[:k]) in envs for k in range(1, len(parts))):
+    if _below_any(path, migration_envs(index)):
         return True
     return path.rpartition("/")[0] in generated_dirs(index)
 
 
-_MIGRATION_ENVS: "weakref.WeakKeyDictionary[ProjectIndex, frozenset[str]]" = \
-    weakref.WeakKeyDictionary()
-
-
+@_per_index
 def migration_envs(index: ProjectIndex) -> frozenset[str]:
     """Alembic environments: a directory holding `env.py` and a `versions/` directory of
     migrations (`is_migration`). Everything below one is migration history, the models a
     revision snapshots included (cloudkitty's `alembic/models/<revision>_*.py`, which
     its `versions/<revision>_*.py` imports as that revision's frozen `HashMapBase`)."""
-    found = _MIGRATION_ENVS.get(index)
-    if found is None:
-        found = frozenset(
-            env for path, facts in index.files.items()
-            if (parts := path.rsplit("/", 2))[1:2] == ["versions"] and is_migration(facts)
-            and (env := parts[0]) + "/env.py" in index.files)
-        _MIGRATION_ENVS[index] = found
-    return found
+    return frozenset(
+        env for path, facts in index.files.items()
+        if (parts := path.rsplit("/", 2))[1:2] == ["versions"] and is_migration(facts)
+        and (env := parts[0]) + "/env.py" in index.files)
 
 
 def is_migration(facts: FileFacts) -> bool:
@@ -234,10 +239,9 @@ GENERATED_DIR_NAMES = frozenset({"__generated__", "_generated", "generated"})
 # A directory of files without a generator header counts as generated when every file of
 # its parent directory carries one, and there are at least this many of them.
 MIN_GENERATED_PARENT_FILES = 10
-_GENERATED_DIRS: "weakref.WeakKeyDictionary[ProjectIndex, frozenset[str]]" = \
-    weakref.WeakKeyDictionary()
 
 
+@_per_index
 def generated_dirs(index: ProjectIndex) -> frozenset[str]:
     """Directories the generator owns although their files carry no header: openai's
     `types/beta/realtime/` (71 files, no header) inside `types/beta/` (380 files, every one
@@ -245,19 +249,15 @@ def generated_dirs(index: ProjectIndex) -> frozenset[str]:
     hand-written package beside generated code has a parent that is not all generated
     (openai's `lib/` next to `_client.py`). One level only: the parent must be generated by
     its own headers."""
-    found = _GENERATED_DIRS.get(index)
-    if found is None:
-        counts: dict[str, list[int]] = {}
-        for path, facts in index.files.items():
-            tally = counts.setdefault(path.rpartition("/")[0], [0, 0])
-            tally[0] += facts.generated
-            tally[1] += 1
-        found = frozenset(
-            d for d, (generated, _) in counts.items() if d and not generated
-            and (parent := counts.get(d.rpartition("/")[0])) is not None
-            and parent[1] >= MIN_GENERATED_PARENT_FILES and parent[0] == parent[1])
-        _GENERATED_DIRS[index] = found
-    return found
+    counts: dict[str, list[int]] = {}
+    for path, facts in index.files.items():
+        tally = counts.setdefault(path.rpartition("/")[0], [0, 0])
+        tally[0] += facts.generated
+        tally[1] += 1
+    return frozenset(
+        d for d, (generated, _) in counts.items() if d and not generated
+        and (parent := counts.get(d.rpartition("/")[0])) is not None
+        and parent[1] >= MIN_GENERATED_PARENT_FILES and parent[0] == parent[1])
 
 
 def generated_events(schemas: Iterable[EventSchema], index: ProjectIndex) -> frozenset[str]:
@@ -1271,7 +1271,7 @@ class Relations:
         explanation for a message, or None."""
         apart = one_component_apart(a, b)
         used = self._project_libraries()
-        if apart is None or apart[0] == apart[1] or not {p.lower() for p in apart} <= used:
+        if apart is None or not {p.lower() for p in apart} <= used:
             return None
         x, y = apart
         return (f"{a} and {b} are adapters for `{x}` and `{y}`, two libraries the project "
