@@ -98,6 +98,7 @@ class MemberFact:
     value: str | None = None
     annotation: str | None = None
     literals: tuple[str, ...] = ()
+    is_async: bool = False  # an `async def` method: a sync and an async class pair by it
 
 
 @dataclass(frozen=True, slots=True)

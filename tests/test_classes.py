@@ -439,6 +439,21 @@ def test_a_pydantic_model_and_an_orm_class_of_one_name_are_not_copies(make_proje
     assert class_findings(root) == []
 
 
+def test_a_graphql_type_and_the_domain_class_it_describes_are_not_copies(make_project) -> None:
+    # arize-phoenix: the GraphQL `@strawberry.type SpanEvent` (with `from_dict`) beside the
+    # trace schema's dataclass, whose module it imports.
+    fields = "    name: str\n    message: str\n    timestamp: str\n    attributes: dict\n"
+    domain = "from dataclasses import dataclass\n@dataclass\nclass SpanEvent:\n" + fields
+    api = ("import strawberry\nimport app.trace.schemas as trace_schema\n"
+           "@strawberry.type\nclass SpanEvent:\n" + fields
+           + "    def from_dict(self): ...\n")
+    files = {"app/__init__.py": "", "app/trace/schemas.py": domain, "app/api/types.py": api}
+    assert class_findings(make_project(files)) == []
+    # The same class twice with no GraphQL decorator is a copy.
+    root = make_project({**files, "app/api/types.py": api.replace("@strawberry.type\n", "")})
+    the_finding(root, "app/api/types.py", Severity.WARNING)
+
+
 def test_interchangeable_backends_on_two_libraries_are_info(make_project) -> None:
     body = ["run", "startup", "shutdown", "handle"]
     root = make_project({
@@ -743,6 +758,18 @@ def test_a_framework_convention_counts_every_framework_base_at_its_place(make_pr
     assert f.severity is Severity.WARNING
 
 
+def test_two_commands_of_one_app_are_the_convention_of_every_app(make_project) -> None:
+    # ralph: `scan/management/commands/scan.py` and `autoscan.py` share their whole package
+    # path; the place Django looks in is its tail, where the project has more commands.
+    files = {"ralph/__init__.py": "",
+             "ralph/scan/management/commands/scan.py": COMMAND,
+             "ralph/scan/management/commands/autoscan.py": COMMAND}
+    [f] = class_findings(make_project(files))
+    assert f.severity is Severity.WARNING
+    files["ralph/cmdb/management/commands/cmdb_sync.py"] = COMMAND
+    assert class_findings(make_project(files)) == []
+
+
 def test_modules_named_for_two_stores_are_backends(make_project) -> None:
     # apache-beam: `ingestion/mysql_common.py` and `postgres_common.py` each keep their own
     # `ColumnSpecsBuilder`, and neither imports its database's client library (JDBC).
@@ -780,9 +807,15 @@ def test_copies_in_twin_packages_are_info(make_project) -> None:
         "shown, not counted: app.domains.cpp._ast and app.domains.c._ast sit in twin packages "
         "app.domains.cpp and app.domains.c, which hold the same modules (_ast, _ids, _parser "
         "and _symbol): one implementation per variant, each keeping its own classes")
-    # Packages that share a few module names among many of their own are no twins.
+    # One holding only modules the other has too still mirrors it (opik's
+    # `migrate/prompts/` beside `migrate/datasets/`, which has more).
     for i in range(4):
         files[f"app/domains/c/extra{i}.py"] = ""
+    [f] = class_findings(make_project(files))
+    assert (f.severity, f.confidence_reasons[-1]) == (Severity.INFO, "twin packages")
+    # Packages that share a few module names among many of their own are no twins.
+    for i in range(4):
+        files[f"app/domains/cpp/more{i}.py"] = ""
     [f] = class_findings(make_project(files))
     assert f.severity == Severity.WARNING
 
@@ -811,8 +844,12 @@ def test_variants_of_one_module_for_two_platforms_keep_their_own_classes(make_pr
         "shown, not counted: net._win32stdio and net._posixstdio are variants of one module "
         "for two platforms or concurrency models (`_win32stdio` and `_posixstdio`): each "
         "keeps its own classes")
+    # A Windows toolchain is a platform too (pygame's `config_msys2.py` beside
+    # `config_win.py`).
+    (root / "net/_win32stdio.py").rename(root / "net/_msys2_stdio.py")
+    the_finding(root, "net/_msys2_stdio.py", Severity.INFO)
     # Another word in the name is no platform: the drift is counted again.
-    (root / "net/_win32stdio.py").rename(root / "net/_pipestdio.py")
+    (root / "net/_msys2_stdio.py").rename(root / "net/_pipestdio.py")
     the_finding(root, "net/_pipestdio.py", Severity.WARNING)
 
 
@@ -837,6 +874,31 @@ def test_a_copy_in_an_asyncio_package_is_the_async_variant(make_project) -> None
         "from sdk.grpc import server as _sync\n" + _methods("ServerInterceptor", body[:3] + [
             "wrapped"]))
     the_finding(root, "sdk/grpc/aio/server.py", Severity.WARNING)
+
+
+def test_a_class_whose_shared_methods_are_async_in_one_copy_is_its_async_twin(
+        make_project) -> None:
+    # azure-eventhub: `_pyamqp/aio/_connection_async.py` imports `_connection`'s helpers
+    # and keeps its own `Connection`, the same methods as `async def`.
+    body = ["open", "close", "listen", "do_work"]
+    sync = "def get_local_timeout(): ...\n" + _methods("Connection", body)
+    asynchronous = ("from amqp._connection import get_local_timeout\n"
+                    + _methods("Connection", body).replace("    def ", "    async def "))
+    files = {"amqp/__init__.py": "", "amqp/aio/__init__.py": "",
+             "amqp/_connection.py": sync, "amqp/aio/_connection_async.py": asynchronous}
+    root = make_project(files)
+    f = the_finding(root, "amqp/aio/_connection_async.py", Severity.INFO)
+    assert f.message.endswith(
+        "shown, not counted: `Connection` in amqp.aio._connection_async is the async twin "
+        "of the one in amqp._connection (4 of the 4 methods they share are `async def` "
+        "there): one class for each concurrency model, which callers await or call, not "
+        "one class copied")
+    assert f.confidence_reasons[-1] == "sync and async twins"
+    # One coroutine among four shared methods is one class copied and extended: counted.
+    one = _methods("Connection", body).replace("    def open", "    async def open")
+    (root / "amqp/aio/_connection_async.py").write_text(
+        "from amqp._connection import get_local_timeout\n" + one)
+    the_finding(root, "amqp/aio/_connection_async.py", Severity.WARNING)
 
 
 def test_a_second_implementation_inside_the_package_keeps_its_own_classes(make_project) -> None:

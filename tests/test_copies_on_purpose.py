@@ -364,7 +364,12 @@ def test_an_enum_of_a_fake_is_the_doubles_own(make_project) -> None:
     (root / "bb/testing/fake/latent.py").rename(root / "bb/testing/latent.py")
     [f] = enum_findings(root)
     assert (f.path, f.severity) == ("bb/testing/latent.py", Severity.INFO)
-    (root / "bb/testing/latent.py").rename(root / "bb/helpers.py")
+    # So is an emulator of a backend (opik's `message_processing/emulation/`).
+    (root / "bb/emulation").mkdir()
+    (root / "bb/testing/latent.py").rename(root / "bb/emulation/latent.py")
+    [f] = enum_findings(root)
+    assert (f.path, f.severity) == ("bb/emulation/latent.py", Severity.INFO)
+    (root / "bb/emulation/latent.py").rename(root / "bb/helpers.py")
     [f] = enum_findings(root)
     assert f.severity is Severity.ERROR
 

@@ -712,6 +712,27 @@ def test_same_member_names_with_other_values_are_another_enum(make_project) -> N
     assert "one module imports the other" in f.confidence_reasons
 
 
+def test_only_the_names_imported_through_a_package_relate_two_modules(make_project) -> None:
+    # python-miio: the Philips lamp module imports `Device` from `miio`, whose `__init__`
+    # imports every device module; that does not make it import the Aqara camera's module.
+    sensitivity = {"Low": "1", "Medium": "2", "High": "3"}
+    root = make_project({**_filler(14),
+        "pkg/__init__.py": "from pkg.device import Device\nfrom pkg.camera import Camera\n",
+        "pkg/device.py": "class Device:\n    pass\n",
+        "pkg/camera.py": "class Camera:\n    pass\n" + _enum("Sensitivity", {
+            "Low": "11000000", "Medium": "10000000", "High": "6000000"}),
+        "pkg/chat/lamp.py": "from pkg import Device\n" + _enum("Sensitivity", sensitivity),
+    })
+    [f] = enum_findings(root)
+    assert (f.severity, f.confidence_reasons[-1]) == (Severity.INFO, "independent modules")
+    # The name it imports is the other module's: related through the package.
+    (root / "pkg/chat/lamp.py").write_text("from pkg import Camera\n"
+                                           + _enum("Sensitivity", sensitivity))
+    [f] = enum_findings(root)
+    assert (f.severity, f.confidence_reasons[-1]) == (Severity.WARNING,
+                                                      "one module imports the other")
+
+
 def test_a_drifted_copy_in_an_independent_module_is_info(make_project) -> None:
     root = make_project({**_filler(14),
         "pkg/chat/assemblyai.py": _enum("TranscriptFormat", {

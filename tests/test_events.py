@@ -411,6 +411,51 @@ def test_a_model_named_like_an_event_it_shares_no_field_with_is_its_subject(make
     assert f.concept == "task_evaluation" and "TaskEvaluation" in f.message
 
 
+def test_a_class_named_like_an_event_whose_payloads_share_no_field_is_no_schema(
+        make_project) -> None:
+    # opik: each migration planner's `RenameSource(source_id, from_name, to_name)` is a plan
+    # step; the audit entry `{"type": "rename_source", "id", "from", "to"}` is the event.
+    step = ("from dataclasses import dataclass\n@dataclass(frozen=True)\n"
+            "class RenameSource:\n    source_id: str\n    from_name: str\n"
+            "    to_name: str\n")
+    audit = ("def details(action):\n    return {'type': 'rename_source', 'entity': 'prompt',"
+             " 'id': action.source_id, 'from': action.from_name, 'to': action.to_name}\n")
+    files = {"app/__init__.py": "", "app/prompts/planner.py": step,
+             "app/prompts/executor.py": audit,
+             "app/datasets/planner.py": step + "    visibility: str\n",
+             "app/datasets/executor.py": audit}
+    assert event_findings(make_project(files)) == []
+    # A payload that carries the class's fields (in another spelling) makes it the schema.
+    files["app/datasets/executor.py"] = (
+        "def details(action):\n    return {'type': 'rename_source', 'sourceId': 1}\n")
+    [f] = event_findings(make_project(files))
+    assert f.concept == "rename_source" and "RenameSource" in f.message
+    # So does an envelope, whose body may be the class: nothing rules it out.
+    files["app/datasets/executor.py"] = (
+        "def details(action):\n    return {'type': 'rename_source', 'payload': action}\n")
+    [f] = event_findings(make_project(files))
+    assert f.concept == "rename_source" and "RenameSource" in f.message
+
+
+def test_an_event_class_that_shares_no_field_with_the_tagged_schema_is_another_thing(
+        make_project) -> None:
+    # arize-phoenix: the OpenTelemetry `SpanEvent(name, timestamp, attributes)` of the REST
+    # API and of the trace schema is no `span` message (`SpanUIContext(type="span", ...)`).
+    span_event = ("from dataclasses import dataclass\n@dataclass\nclass SpanEvent:\n"
+                  "    name: str\n    timestamp: str\n    attributes: dict\n")
+    ui = ("from typing import Literal\nfrom pydantic import BaseModel\n"
+          "class SpanUIContext(BaseModel):\n    type: Literal['span']\n"
+          "    span_node_id: str\n")
+    files = {"app/__init__.py": "", "app/trace/schemas.py": span_event,
+             "app/trace/rest.py": span_event, "app/ui/context.py": ui}
+    root = make_project(files)
+    assert event_findings(root) == []
+    # Nothing else shows a `span` event: the class that names it is its schema.
+    (root / "app/ui/context.py").unlink()
+    [f] = event_findings(root)
+    assert (f.concept, f.path) == ("span", "app/trace/rest.py")
+
+
 @pytest.mark.parametrize("online, offline, found", [
     # feast: each store config pins `type` to its backend's name; configs, not messages
     ("RemoteOnlineStoreConfig", "RemoteOfflineStoreConfig", 0),

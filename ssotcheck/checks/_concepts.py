@@ -69,7 +69,10 @@ SCRIPT_DIRS = frozenset({"examples", "example", "scripts", "script", "demo", "de
 # such as falcon's, whose `helpers.py` simulates a websocket): a fake mirrors the
 # production class's API on purpose, so that tests can swap it in; its copy is the
 # double's design.
-FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks", "testing"})
+# An emulator stands in for a backend as a fake does (opik's `message_processing/emulation/`
+# keeps its own span models, mirroring the server's, for local evaluation).
+FAKE_DIRS = frozenset({"fake", "fakes", "mock", "mocks", "testing", "emulation", "emulator",
+                       "emulators"})
 # Packages of code kept only for old imports (transformers' `models/deprecated/`,
 # pydantic's `deprecated/`): a copy there is a stub of the live class.
 DEPRECATED_DIRS = frozenset({"deprecated", "_deprecated"})
@@ -739,6 +742,9 @@ SNAPSHOT_WORDS = frozenset({"old", "initial", "orig", "original", "prev", "previ
 # a word (`posixstdio`); the short ones only as a word of their own (`nt`, `aio`).
 VARIANT_WORDS = frozenset({"posix", "win32", "win", "windows", "nt", "unix", "linux",
                            "darwin", "macos", "osx", "cygwin", "aio", "async", "asyncio",
+                           # Windows toolchains: pygame's `buildconfig/config_msys2.py`
+                           # beside `config_win.py`
+                           "msys", "msys2", "mingw", "mingw32", "mingw64",
                            "sync", "trio",
                            # the array framework one implementation is for: transformers'
                            # `modeling_tf_tapas.py` beside `modeling_tapas.py`, each file
@@ -867,6 +873,7 @@ class Relations:
         self._packages = packages
         self._limit = max(RARE_WORD_MODULES, int(RARE_WORD_SHARE * len(modules)))
         self._pairs: frozenset[tuple[str, str]] | None = None
+        self._through: frozenset[tuple[str, str]] | None = None
         self._layer_memo: dict[tuple[str, str], bool] = {}
         self._tops: frozenset[str] | None = None
         self._deep: dict[str, frozenset[str]] | None = None
@@ -884,16 +891,30 @@ class Relations:
     def module_of(self, path: str) -> str | None:
         return self._index.module_of.get(path)
 
+    def _reexported(self) -> frozenset[tuple[str, str]]:
+        """(importer, defining module) for names imported from a package that re-exports
+        them: `from airflow._shared import providers_discovery_x` where the package's
+        `__init__` imports it from `.providers_discovery`. Only the names imported count:
+        python-miio's `from miio import Device` does not make the Philips lamp module import
+        every device module `miio/__init__.py` imports."""
+        if self._through is None:
+            index = self._index
+            found = set()
+            for e in index.edges:
+                name = e.fact.name
+                if name is None or name == "*":
+                    continue
+                target = index.resolve_symbol(e.imported, name)
+                if target is not None and target[0] != e.imported and target[0] in index.modules:
+                    found.add((e.importer, target[0]))
+            self._through = frozenset(found)
+        return self._through
+
     def imports(self, a: str, b: str) -> bool:
         """One module imports the other, directly or through the package that re-exports
-        it (`from airflow._shared.providers_discovery import ...`, whose `__init__`
-        imports from `.providers_discovery`)."""
-        pairs = self._imports()
-        for x, y in ((a, b), (b, a)):
-            package = y.rpartition(".")[0]
-            if (x, y) in pairs or package and (x, package) in pairs and (package, y) in pairs:
-                return True
-        return False
+        what it imports (`_reexported`)."""
+        pairs, through = self._imports(), self._reexported()
+        return any((x, y) in pairs or (x, y) in through for x, y in ((a, b), (b, a)))
 
     def layers(self, a: str, b: str) -> str | None:
         """`a` and `b` sit below two different packages (heads) that mirror each other:
@@ -1117,9 +1138,9 @@ class Relations:
         same modules: at least MIN_LAYER_MODULES, and TWIN_SHARE of all the two hold.
         sphinx's `domains/c/` and `domains/cpp/` (`_ast`, `_ids`, `_parser`, `_symbol`
         each): one implementation per variant, a language, a protocol, whose classes
-        mirror each other's by design. Two categories that merely share some vendors'
-        module names (langchain's `llms/` and `chat_models/`) are no twins. The
-        explanation, or None."""
+        mirror each other's by design; also when one holds only modules the other has
+        too. Two categories that merely share some vendors' module names (langchain's
+        `llms/` and `chat_models/`) are no twins. The explanation, or None."""
         pa, pb = a.split("."), b.split(".")
         i = _one_component_at(pa, pb)
         if i is None or i == len(pa) - 1:
@@ -1127,7 +1148,10 @@ class Relations:
         left, right = ".".join(pa[:i + 1]), ".".join(pb[:i + 1])
         mine, theirs = self._children_of(left), self._children_of(right)
         shared = mine & theirs
-        if len(shared) < MIN_LAYER_MODULES or len(shared) < TWIN_SHARE * len(mine | theirs):
+        # Or one holds only modules the other has too: opik's `migrate/prompts/` (executor,
+        # planner, resolver, version_replay) "mirrors" `migrate/datasets/`, which has more.
+        if len(shared) < MIN_LAYER_MODULES or (
+                len(shared) < TWIN_SHARE * len(mine | theirs) and shared not in (mine, theirs)):
             return None
         return (f"{a} and {b} sit in twin packages {left} and {right}, which hold the same "
                 f"modules ({names_list(shared, 4)}): one implementation per variant, each "

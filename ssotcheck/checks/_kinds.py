@@ -372,8 +372,17 @@ class Classifier:
         discriminators = frozenset(config.discriminators)
         candidates = self._schema_candidates()
         known: set[str] = set()
+        # The keys each sent payload of an event carries (its envelope's body's too).
+        payload_keys: dict[str, list[frozenset[str]]] = {}
         for facts in self.index.files.values():
-            known.update(event_key(d.event) for d in facts.dict_literals if is_sent(d))
+            for d in facts.dict_literals:
+                if is_sent(d):
+                    event = event_key(d.event)
+                    known.add(event)
+                    keys = set(d.keys) - {d.discriminator}
+                    for _, inner in d.nested:
+                        keys.update(inner)
+                    payload_keys.setdefault(event, []).append(frozenset(keys))
         by_discriminator: dict[str, str] = {}
         for ref, kind_name in candidates:
             pinned = self._pinned(ref, kind_name, discriminators)
@@ -409,7 +418,8 @@ class Classifier:
                 event, how = named, "name"
             fields = self.schema_fields(ref, kind_name)
             out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how)
-        self._events[key] = _without_subjects(out, discriminators)
+        self._events[key] = _without_strangers(out, payload_keys, discriminators,
+                                               frozenset(config.envelopes))
         return self._events[key]
 
 
@@ -417,24 +427,44 @@ class Classifier:
 CONFIGURATION_NAME = re.compile(r"(Config|Configuration|Settings|Options)$")
 
 
-def _without_subjects(schemas: dict[str, EventSchema], discriminators: frozenset[str]
-                      ) -> dict[str, EventSchema]:
-    """The schemas without those a name alone ties to an event when a discriminator-pinned
-    schema of the event is named for them plus a suffix (EVENT_NAME_SUFFIXES) and shares
-    none of their fields: crewai's `TaskEvaluation` model (suggestions, quality, entities:
-    what an LLM returns) is what `TaskEvaluationEvent` (`type:
-    Literal["task_evaluation"]`) reports on, the event's subject, not a second schema."""
-    pinned: dict[str, list[EventSchema]] = {}
+def _without_strangers(schemas: dict[str, EventSchema],
+                       payload_keys: dict[str, list[frozenset[str]]],
+                       discriminators: frozenset[str], envelopes: frozenset[str]
+                       ) -> dict[str, EventSchema]:
+    """The schemas without those only a name ties to an event whose known shapes (its
+    discriminator-pinned schemas, the payloads sent with its tag) share none of their
+    fields: such a class is something else named like the event. crewai's `TaskEvaluation`
+    model (suggestions, quality, entities: what an LLM returns) is what
+    `TaskEvaluationEvent` (`type: Literal["task_evaluation"]`) reports on; opik's
+    migration plan step `RenameSource(source_id, from_name, to_name)` is what its audit
+    entry `{"type": "rename_source", "id", "from", "to"}` records; arize-phoenix's
+    OpenTelemetry `SpanEvent(name, timestamp, attributes)` is no `span` message
+    (`SpanUIContext(type="span", span_node_id, ...)`). An event nothing else shows keeps
+    the class that names it (`AgentStartedEvent` alone)."""
+    shapes: dict[str, list[frozenset[str]]] = {
+        event: [_squashed_names(k) for k in keys] for event, keys in payload_keys.items()}
     for s in schemas.values():
         if s.identified_by == "discriminator":
-            pinned.setdefault(s.event, []).append(s)
+            shapes.setdefault(s.event, []).append(
+                _squashed_names(s.field_names() - discriminators))
 
-    def subject(s: EventSchema) -> bool:
-        named_for = {s.ref.fact.name + suffix for suffix in EVENT_NAME_SUFFIXES}
-        return any(p.ref.fact.name in named_for
-                   and (p.field_names() - discriminators).isdisjoint(s.field_names())
-                   for p in pinned.get(s.event, ()))
-    return {q: s for q, s in schemas.items() if s.identified_by != "name" or not subject(s)}
+    opaque_keys = _squashed_names(envelopes)
+
+    def stranger(s: EventSchema) -> bool:
+        known = [k for k in shapes.get(s.event, ()) if k]
+        mine = _squashed_names(s.field_names() - discriminators)
+        # A key named after the tag or an envelope key holds a body whose fields we may
+        # not see (`{"type": "video_url", "video_url": {...}}` and the library's
+        # `VideoUrl(url, ...)`; langgraph's debug event's `payload: TaskResultPayload`).
+        opaque = opaque_keys | {s.event.replace("_", "")}
+        return bool(known) and bool(mine) and all(
+            opaque.isdisjoint(k) and mine.isdisjoint(k) for k in known)
+    return {q: s for q, s in schemas.items() if s.identified_by != "name" or not stranger(s)}
+
+
+def _squashed_names(names: frozenset[str] | set[str]) -> frozenset[str]:
+    """Field names compared across spellings: `spanId` and `span_id` are one field."""
+    return frozenset(n.replace("_", "").lower() for n in names)
 
 
 def _is_field(m: MemberFact, kind: str) -> bool:

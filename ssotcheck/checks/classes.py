@@ -317,7 +317,10 @@ def framework_convention(a: ClassRef, b: ClassRef, kinds: Classifier, layout: "L
     place = _trailing_place(a, b)
     if not bases or not place:
         return False
-    return layout.at_place(a.fact.name, place, kinds) >= MIN_CONVENTION_PACKAGES
+    # Two commands of one app share their whole package path, the project's part too
+    # (ralph's `scan/management/commands/`): the framework's place is its tail.
+    return any(layout.at_place(a.fact.name, place[i:], kinds) >= MIN_CONVENTION_PACKAGES
+               for i in range(len(place)))
 
 
 class Layout:
@@ -397,12 +400,28 @@ def _unrelated(a: ClassRef, b: ClassRef, kinds: Classifier, index: ProjectIndex,
         # other is no fix (openai's `x.py` model and `x_param.py` TypedDict, airflow's
         # ORM `HITLUser` TypedDict and the API's pydantic `HITLUser`).
         return True
-    if (kinds.kind(a).schema == PYDANTIC) != (kinds.kind(b).schema == PYDANTIC):
-        # A pydantic model validates what crosses an API; the ORM or domain class of the
-        # same name is what it describes (airflow's REST `TaskInletAssetReference` next
-        # to the SQLAlchemy class): the same field names by design.
+    if _api_schema(a, kinds, index) != _api_schema(b, kinds, index):
+        # A pydantic model validates what crosses an API, a GraphQL type declares it; the
+        # ORM or domain class of the same name is what it describes (airflow's REST
+        # `TaskInletAssetReference` next to the SQLAlchemy class, arize-phoenix's
+        # `@strawberry.type SpanEvent` next to the trace schema's dataclass): the same
+        # field names by design.
         return True
     return _self_contained(a, index) and _self_contained(b, index)
+
+
+# Decorators and bases (qualified prefixes) that make a class a GraphQL API type.
+GRAPHQL_PREFIXES = ("strawberry.", "graphene.")
+
+
+def _api_schema(ref: ClassRef, kinds: Classifier, index: ProjectIndex) -> bool:
+    """A pydantic model, or a GraphQL type (`@strawberry.type`, a graphene `ObjectType`)."""
+    if kinds.kind(ref).schema == PYDANTIC:
+        return True
+    if any(r.startswith(GRAPHQL_PREFIXES) for r in _framework_bases(ref, kinds)):
+        return True
+    return any((index.resolve_base(ref.module, d).qualified or "").startswith(
+        GRAPHQL_PREFIXES) for d in ref.fact.decorators)
 
 
 def _all_members(ref: ClassRef) -> frozenset[str]:
@@ -589,6 +608,26 @@ def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apar
                              f"namesake (a facade, a proxy), not a copy of it",
                              "wraps its namesake")
     return None
+
+
+def _async_twin(a: ClassRef, b: ClassRef) -> Apart | None:
+    """Half or more of the methods the two classes share are `async def` in one and plain
+    `def` in the other: the class once for each concurrency model (azure-eventhub's
+    `_pyamqp/aio/_connection_async.py` `Connection` beside `_connection.py`'s, which it
+    imports helpers from; pyTelegramBotAPI's `asyncio_filters.py` beside
+    `custom_filters.py`). Neither can import the other's: callers await one and call the
+    other. The `shown, not counted` text, or None."""
+    mine = {m.name: m.is_async for m in a.fact.members if m.kind == "method"}
+    theirs = {m.name: m.is_async for m in b.fact.members if m.kind == "method"
+              and m.name in mine and not is_dunder(m.name)}
+    flipped = sorted(n for n, is_async in theirs.items() if mine[n] != is_async)
+    if not flipped or 2 * len(flipped) < len(theirs):
+        return None
+    sync, other = (b, a) if mine[flipped[0]] else (a, b)
+    return Apart(f"shown, not counted: `{a.fact.name}` in {other.module} is the async twin of "
+                 f"the one in {sync.module} ({len(flipped)} of the {len(theirs)} methods they "
+                 f"share are `async def` there): one class for each concurrency model, "
+                 f"which callers await or call, not one class copied", "sync and async twins")
 
 
 def _implemented_twice(a: ClassRef, b: ClassRef) -> Apart | None:
@@ -778,14 +817,16 @@ class _Check:
     def _on_purpose(self, home: Home, reference: Home) -> Apart | None:
         """Why a copy or drifted copy of `reference` at `home` is kept on purpose, shown
         and not counted: a copy the project declares (`# Copied from ...`); a class built
-        on its namesake, which its module imports under another name; interchangeable
+        on its namesake, which its module imports under another name; a sync and an async
+        twin (`_async_twin`); interchangeable
         backends on two libraries (hypercorn's `asyncio/tcp_server.py` and
         `trio/tcp_server.py`) or versions of one module (`v1_transformation.py` beside
         `transformation.py`): one interface or API twice, the same member names, other
         code; or a layout that keeps its own copies (`Relations.apart`: prefect's
         `client/schemas/` beside `server/schemas/`, plugins, backends)."""
         mine, theirs = self.refs[home.qualified], self.refs[reference.qualified]
-        found = declared_copy(mine, theirs) or _wraps_namesake(self.index, mine, theirs)
+        found = declared_copy(mine, theirs) or _wraps_namesake(self.index, mine, theirs) \
+            or _async_twin(mine, theirs)
         if found is not None:
             return found
         a, b = home.module, reference.module

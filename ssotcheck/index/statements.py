@@ -589,7 +589,8 @@ class StatementCollector:
             kind = type(stmt)  # [perf] exact types, as in `_stmt`
             if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 fn = cast(ast.FunctionDef, stmt)
-                members.append(MemberFact(fn.name, "method", stmt.lineno))
+                members.append(MemberFact(fn.name, "method", stmt.lineno,
+                                          is_async=kind is ast.AsyncFunctionDef))
                 if not deprecated and fn.decorator_list and fn.name in _CONSTRUCTORS:
                     deprecated = deprecating(fn.decorator_list)
             elif kind is ast.Assign:
