@@ -892,9 +892,10 @@ class Relations:
         return self._index.module_of.get(path)
 
     def _reexported(self) -> frozenset[tuple[str, str]]:
-        """(importer, defining module) for names imported from a package that re-exports
-        them: `from airflow._shared import providers_discovery_x` where the package's
-        `__init__` imports it from `.providers_discovery`. Only the names imported count:
+        """(importer, defining module) for names imported from a module that re-exports
+        them: `from airflow._shared.providers_discovery import X`, where that package's
+        `__init__` imports `X` from its `.providers_discovery` module. Only the names
+        imported count:
         python-miio's `from miio import Device` does not make the Philips lamp module import
         every device module `miio/__init__.py` imports."""
         if self._through is None:
