@@ -45,6 +45,7 @@ from ssotcheck.checks._concepts import (
 from ssotcheck.checks._kinds import (
     DATACLASS,
     NAMEDTUPLE,
+    PYDANTIC,
     TYPEDDICT,
     Classifier,
     EventSchema,
@@ -240,6 +241,13 @@ def _two_forms(schema: EventSchema, reference: EventSchema) -> str | None:
             return (f"shown, not counted: {_what(other)} is the tagged message on the wire "
                     f"and {_what(obj)} the untagged object it is converted to or from, "
                     f"two forms of one message")
+        if obj.kind in OBJECT_KINDS and other.kind == PYDANTIC:
+            # As SSOT103 has it: the model validates what crosses an API, the dataclass is
+            # the object in memory (mlflow's pyfunc `types/llm.py` `ToolCall` dataclass and
+            # the gateway's pydantic `ToolCall`).
+            return (f"shown, not counted: {_what(other)} validates the message where it "
+                    f"crosses an API and {_what(obj)} is the object in memory, two forms of "
+                    f"one message")
     return None
 
 
