@@ -895,9 +895,8 @@ class Relations:
         """(importer, defining module) for names imported from a module that re-exports
         them: `from airflow._shared.providers_discovery import X`, where that package's
         `__init__` imports `X` from its `.providers_discovery` module. Only the names
-        imported count:
-        python-miio's `from miio import Device` does not make the Philips lamp module import
-        every device module `miio/__init__.py` imports."""
+        imported count: python-miio's `from miio import Device` does not make the Philips
+        lamp module import every device module `miio/__init__.py` imports."""
         if self._through is None:
             index = self._index
             found = set()

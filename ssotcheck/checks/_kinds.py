@@ -456,7 +456,7 @@ def _without_strangers(schemas: dict[str, EventSchema],
         # A key named after the tag or an envelope key holds a body whose fields we may
         # not see (`{"type": "video_url", "video_url": {...}}` and the library's
         # `VideoUrl(url, ...)`; langgraph's debug event's `payload: TaskResultPayload`).
-        opaque = opaque_keys | {s.event.replace("_", "")}
+        opaque = opaque_keys | {_squashed(s.event)}
         return bool(known) and bool(mine) and all(
             opaque.isdisjoint(k) and mine.isdisjoint(k) for k in known)
     return {q: s for q, s in schemas.items() if s.identified_by != "name" or not stranger(s)}
@@ -464,7 +464,7 @@ def _without_strangers(schemas: dict[str, EventSchema],
 
 def _squashed_names(names: frozenset[str] | set[str]) -> frozenset[str]:
     """Field names compared across spellings: `spanId` and `span_id` are one field."""
-    return frozenset(n.replace("_", "").lower() for n in names)
+    return frozenset(_squashed(n) for n in names)
 
 
 def _is_field(m: MemberFact, kind: str) -> bool:

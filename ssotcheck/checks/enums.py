@@ -12,6 +12,7 @@ generic scale (LOW/MEDIUM/HIGH, DEBUG/INFO/ERROR) is no evidence of a rename.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Collection
 
@@ -393,16 +394,19 @@ def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home
         **conf)  # type: ignore[arg-type]
 
 
-def _used_in_production(index: ProjectIndex, area_of: AreaMap, home: Home) -> bool:
-    """A production module imports the enum by name or its module whole. A module's test
-    importing its enum to check its states (python-kasa's `test_ssltransport.py` and
-    `ssltransport.TransportState`) does not make two modules' copies meet."""
-    outer = home.qualname.partition(".")[0]
-    importers = index.symbol_importers(home.module, outer) | index.whole_importers(home.module)
-    for module in importers:
-        info = index.modules.get(module)
-        if info is None or not is_test_area(area_of(info.path)):
-            return True
+def _used_in_production(index: ProjectIndex, area_of: AreaMap, homes: tuple[Home, ...]
+                        ) -> bool:
+    """A production module imports one of the enums by name or its module whole. A
+    module's test importing its enum to check its states (python-kasa's
+    `test_ssltransport.py` and `ssltransport.TransportState`) does not make two modules'
+    copies meet."""
+    for home in homes:
+        outer = home.qualname.partition(".")[0]
+        for module in index.symbol_importers(home.module, outer) | index.whole_importers(
+                home.module):
+            info = index.modules.get(module)
+            if info is None or not is_test_area(area_of(info.path)):
+                return True
     return False
 
 
@@ -449,6 +453,10 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
         # world of its own): shown, not counted, as SSOT103 leaves such copies alone.
         test_only = bool(homes) and all(h.throwaway for h in homes)
         concept_findings: list[Finding] = []
+        # One answer for the concept, asked by its copies' loop below only when a copy
+        # reaches the last test there.
+        imported = functools.cache(functools.partial(_used_in_production, index, area_of,
+                                                     tuple(homes)))
         if unit.homonym_of is not None and canonical.home is not None:
             found = _homonym(index, relations, concept, canonical.home, unit.homonym_of,
                              members)
@@ -526,7 +534,7 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
                     severity = Severity.WARNING
             if severity is not Severity.INFO and reference is not None and \
                     home.name == concept and mine != theirs and not declared and not test_only \
-                    and not any(_used_in_production(index, area_of, h) for h in homes):
+                    and not imported():
                 # Members of two copies meet only where one module holds both, and no module
                 # imports either, by name or through its module (`enums.Status.OK`): each
                 # module's own flags for its own class (pyqtgraph's `DirtyFlag` per GL item,

@@ -921,14 +921,10 @@ class ProjectIndex:
         return [*by_module.get(module, ()),
                 *(s for s in by_module.get(parent, ()) if s[1].name == last)]
 
-    def imported_whole(self, module: str) -> bool:
-        """Whether another first-party module binds `module` itself (`import a.b`,
-        `from a import b`), so that it can reach any name in it as `b.Name`, which
-        `symbol_fan_in` does not count."""
-        return bool(self.whole_importers(module))
-
     def whole_importers(self, module: str) -> frozenset[str]:
-        """The other first-party modules that bind `module` itself (`imported_whole`)."""
+        """The other first-party modules that bind `module` itself (`import a.b`, `from a
+        import b`), so that they can reach any name in it as `b.Name`, which
+        `symbol_importers` does not count."""
         return frozenset(importer for importer, imp in self._sites_naming(module)
                          if importer != module
                          and self.import_target(importer, imp) == (module, None))
