@@ -358,9 +358,10 @@ def _inert(config: Config, files: Iterable[str], previous: Iterable[str],
     """What tells inert imports apart in this project: the first components of its module
     names, and every name referenced anywhere except through the external imports of
     the edited files themselves (an import does not make its own name referenced)."""
-    roots = source_roots(config.root, config.src)
+    paths = tuple(sorted(files))
+    roots = source_roots(config.root, config.src, paths)
     # The index's own (memoised) module table: 10^4 module names are not worked out twice.
-    modules, _ = module_table(tuple(sorted(files)), roots)
+    modules, _ = module_table(paths, roots)
     first_party = {m.partition(".")[0] for m in modules}
     first_party |= {m.partition(".")[0] for m in extension_module_names(extensions, roots)}
     return Inert(first_party, set(previous) | referenced_names(edited, first_party))

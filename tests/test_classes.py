@@ -317,6 +317,18 @@ def test_a_plain_test_class_with_a_production_name_is_a_reimplementation(make_pr
     assert f.path == "tests/test_ws.py" and f.severity is Severity.WARNING
     assert "this test class re-implements the production class in app.ws.websocket_manager" \
         in f.message
+    # A test that imports the production class under another name keeps its own stand-in
+    # on purpose (vllm's `ReasoningConfig as VllmReasoningConfig`): shown, not counted.
+    aliased = dict(files)
+    aliased["tests/test_ws.py"] = aliased["tests/test_ws.py"].replace(
+        "from app.ws import websocket_manager\n",
+        "from app.ws.websocket_manager import WebSocketManager as RealManager\n")
+    [f] = class_findings(make_project(aliased))
+    assert (f.path, f.severity) == ("tests/test_ws.py", Severity.INFO)
+    assert f.message.endswith("shown, not counted: tests.test_ws imports `WebSocketManager` as "
+                              "`RealManager` and defines its own: a stand-in beside the real "
+                              "class, on purpose")
+    assert f.confidence_reasons[-1] == "test stand-in"
     # A test that imports nothing of that package is a tool of its own (ansible-test).
     files["tests/test_ws.py"] = files["tests/test_ws.py"].replace(
         "from app.ws import websocket_manager\n", "import json\n")
@@ -711,6 +723,49 @@ def test_backends_under_a_backends_directory_at_any_depth_are_info(make_project)
         "app.search.backends: one interface, implementations chosen by configuration")
 
 
+@pytest.mark.parametrize("pair", [
+    # strawberry: one set of message types per websocket sub-protocol.
+    ("gql/subscriptions/protocols/graphql_ws/types.py",
+     "gql/subscriptions/protocols/graphql_transport_ws/types.py"),
+    # manticore: one emulated operating system per module.
+    ("emu/platforms/linux.py", "emu/platforms/decree.py"),
+])
+def test_implementations_under_protocols_or_platforms_are_backends(make_project,
+                                                                   pair: tuple[str, str]
+                                                                   ) -> None:
+    body = ["connect", "receive", "transmit", "close"]
+    root = make_project({pair[0]: _methods("Socket", body), pair[1]: "import os\n"
+                         + _methods("Socket", body),
+                         "main.py": f"from {pair[0][:-3].replace('/', '.')} import Socket\n"})
+    [f] = class_findings(root)
+    assert (f.path, f.severity, f.confidence_reasons[-1]) == (
+        pair[1], Severity.INFO, "interchangeable backends")
+    # Elsewhere the same two modules hold one class twice.
+    folder = next(p for p in Path(pair[0]).parents if p.name in ("protocols", "platforms"))
+    (root / folder).rename(root / folder.with_name("kinds"))
+    moved = [p.replace(f"/{folder.name}/", "/kinds/") for p in pair]
+    dotted = moved[0][:-3].replace("/", ".")
+    (root / moved[1]).write_text(f"import {dotted}\n" + _methods("Socket", body))
+    (root / "main.py").write_text(f"from {dotted} import Socket\n")
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == (moved[1], Severity.WARNING)
+
+
+def test_modules_parting_far_below_a_protocols_directory_are_not_backends(make_project
+                                                                          ) -> None:
+    # os-ken's `services/protocols/bgp/utils/thrding.py` and `evtlet.py`: `protocols`
+    # groups whole subsystems; the modules part in `bgp/utils/`.
+    body = ["start", "stop", "wait", "reset"]
+    root = make_project({
+        "osk/services/protocols/bgp/utils/evtlet.py": _methods("LoopingCall", body),
+        "osk/services/protocols/bgp/utils/thrding.py":
+            "import osk.services.protocols.bgp.utils.evtlet\n" + _methods("LoopingCall", body),
+        "osk/main.py": "from osk.services.protocols.bgp.utils.evtlet import LoopingCall\n"})
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == ("osk/services/protocols/bgp/utils/thrding.py",
+                                    Severity.WARNING)
+
+
 COMMAND = ("from django.core.management.base import BaseCommand\n"
            "class Command(BaseCommand):\n    help = 'x'\n"
            "    def add_arguments(self, parser): ...\n    def handle(self, **options): ...\n"
@@ -1001,3 +1056,125 @@ def test_sync_for_data_synchronisation_is_no_variant(make_project) -> None:
     (root / "app/models.py").unlink()
     (root / "app/main.py").write_text("from app.data import Record\n")
     the_finding(root, "app/data_sync.py", Severity.WARNING)
+
+
+def test_a_copy_that_overrides_a_member_from_its_base_does_not_lack_it(make_project) -> None:
+    # manticore: Linux's `Socket(FdLike)` overrides `is_full`, which the comparison leaves
+    # out (siblings overriding one interface are no copies); it defines it all the same.
+    base = "class FdLike:\n    def is_full(self): ...\n"
+    linux = base + _methods("Socket(FdLike)", ["is_full", "read", "write", "close", "sync"])
+    decree = ("from emu.linux import FdLike\n"
+              + _methods("Socket", ["is_full", "read", "write", "close", "peer"]))
+    root = make_project({"emu/__init__.py": "", "emu/linux.py": linux, "emu/decree.py": decree,
+                         "emu/use.py": "from emu.linux import Socket\n"})
+    [f] = class_findings(root)
+    assert f.path == "emu/decree.py"
+    assert "lacks sync;" in f.message and "is_full" not in f.message
+    assert f.message.endswith("it has peer which emu.linux lacks")
+
+
+def _with_severities(root: Path, expected: dict[str, Severity]) -> dict[str, Finding]:
+    """The SSOT103 findings by path, after checking each path's severity."""
+    found = {f.path: f for f in class_findings(root)}
+    assert {path: f.severity for path, f in found.items()} == expected
+    return found
+
+
+def test_modules_named_for_their_libraries_in_other_spellings_are_backends(
+        make_project) -> None:
+    # `utils/thrding.py` and `utils/evtlet.py`, one `LoopingCall` on threading and one on
+    # eventlet, each importing its library; alibi-detect's `utils/pytorch/kernels.py`
+    # (torch) and `utils/keops/kernels.py` (pykeops).
+    body = ["start", "stop", "wait", "reset"]
+    root = make_project({
+        "bgp/utils/thrding.py": _methods("LoopingCall", body, "import threading\n"),
+        "bgp/utils/evtlet.py": _methods("LoopingCall", body, "import eventlet\n"),
+        "bgp/main.py": "from bgp.utils.evtlet import LoopingCall\n",
+        "det/pytorch/kernels.py": _methods("GaussianRBF", body, "import torch\n"),
+        "det/keops/kernels.py": _methods("GaussianRBF", body,
+                                         "import torch\nfrom pykeops.torch import LazyTensor\n"),
+        "det/main.py": "from det.pytorch.kernels import GaussianRBF\n",
+    })
+    found = _with_severities(root, {"bgp/utils/thrding.py": Severity.INFO,
+                                    "det/keops/kernels.py": Severity.INFO})
+    assert found["bgp/utils/thrding.py"].message.endswith(
+        "shown, not counted: bgp.utils.thrding and bgp.utils.evtlet are backends on "
+        "`threading` and `eventlet`, each importing its library: one interface, two "
+        "implementations")
+    assert "backends on `pykeops` and `torch`" in found["det/keops/kernels.py"].message
+    # Without the libraries, the same modules hold one class twice.
+    for path, name in (("bgp/utils/thrding.py", "LoopingCall"),
+                       ("det/keops/kernels.py", "GaussianRBF")):
+        (root / path).write_text(_methods(name, body))
+    _with_severities(root, {"bgp/utils/thrding.py": Severity.WARNING,
+                            "det/keops/kernels.py": Severity.WARNING})
+
+
+def test_numbered_versions_of_one_module_keep_their_own_classes(make_project) -> None:
+    # bilby's `sampler/dynesty3_utils.py`, for dynesty 3, beside `dynesty_utils.py`;
+    # pysnmp's `proto/rfc1155.py` and `rfc1902.py`, one SMI per RFC; a bare number too.
+    body = ["initialize", "propose", "update", "finalize"]
+    root = make_project({
+        "smp/dynesty_utils.py": _methods("ACTSampler", body),
+        "smp/dynesty3_utils.py": _methods("ACTSampler", body),
+        "smp/main.py": "from smp.dynesty_utils import ACTSampler\n",
+        "snmp/rfc1902.py": "class Integer: ...\n" + _methods("IpAddress", body),
+        "snmp/rfc1155.py": "from snmp.rfc1902 import Integer\n" + _methods("IpAddress", body),
+        # vllm's `models/nemotron_parse3_5.py`, the model's version 3.5.
+        "models/nemotron_parse.py": "class Layer: ...\n" + _methods("MBartDecoder", body),
+        "models/nemotron_parse3_5.py": "from models.nemotron_parse import Layer\n"
+                                       + _methods("MBartDecoder", body),
+    })
+    found = _with_severities(root, {"smp/dynesty3_utils.py": Severity.INFO,
+                                    "snmp/rfc1155.py": Severity.INFO,
+                                    "models/nemotron_parse3_5.py": Severity.INFO})
+    assert found["smp/dynesty3_utils.py"].message.endswith(
+        "shown, not counted: smp.dynesty3_utils and smp.dynesty_utils are versions of one "
+        "module (`dynesty3_utils` and `dynesty_utils`): each API version keeps its own "
+        "classes")
+
+
+def test_a_small_class_beside_a_copy_is_not_reported_when_its_code_is_other_code(
+        make_project) -> None:
+    # sktime's `convtimenet/_dlutils.py` and `forecaster/_patch_layers.py` share a copied
+    # `BoxCoder`; their `OffsetPredictor`s have the same two members, but other code.
+    coder = "class BoxCoder:\n" + "".join(
+        f"    def {m}(self, x):\n        y = x + {i}\n        return y * 2\n"
+        for i, m in enumerate(("encode", "decode", "anchors", "meshgrid")))
+
+    def predictor(body: str) -> str:
+        return ("class OffsetPredictor:\n    def __init__(self, n):\n"
+                f"        self.n = {body}\n        self.k = n\n        self.layers = []\n"
+                f"    def forward(self, x):\n        z = x.{body}()\n        return z\n")
+    files = {"net/__init__.py": "", "net/dlutils.py": coder + predictor("n * 2"),
+             "net/forecaster/patch.py": "import net.dlutils\n" + coder + predictor("n * 2"),
+             "net/main.py": "from net.dlutils import BoxCoder, OffsetPredictor\n"}
+    root = make_project(files)
+    assert sorted(f.concept for f in class_findings(root)) == ["BoxCoder", "OffsetPredictor"]
+    other = coder + ("class OffsetPredictor:\n    def __init__(self, n):\n"
+                     "        self.conv = [Conv1d(n, n) for _ in range(3)]\n"
+                     "        self.zero_init = True\n        self.channels = n * n\n"
+                     "    def forward(self, x):\n        out = [c(x) for c in self.conv]\n"
+                     "        return sum(out) / len(out)\n")
+    (root / "net/forecaster/patch.py").write_text("import net.dlutils\n" + other)
+    assert [f.concept for f in class_findings(root)] == ["BoxCoder"]
+
+
+def test_the_same_few_members_on_one_framework_base_are_no_drift(make_project) -> None:
+    # tendenci's `NoticeForm` in two apps: three members on django's `ModelForm`, too few
+    # to call a copy there, and reported as "drifted: the same 3 members".
+    form = ("from django import forms\nclass NoticeForm(forms.ModelForm):\n"
+            "    notice_time_type = forms.ChoiceField()\n    def clean(self): ...\n"
+            "    def save(self, *a): ...\n")
+    files = {"apps/__init__.py": "", "apps/memberships/forms.py": form,
+             "apps/chapters/forms.py": "from apps.memberships.forms import forms\n" + form,
+             "apps/urls.py": "from apps.memberships.forms import NoticeForm\n"}
+    assert class_findings(make_project(files)) == []
+    # One member more each, and the framework base no longer hides them: a copy.
+    four = form + "    def save_m2m(self): ...\n"
+    root = make_project({**files, "apps/memberships/forms.py": four,
+                         "apps/chapters/forms.py": "from apps.memberships.forms import forms\n"
+                                                   + four})
+    [f] = class_findings(root)
+    assert (f.path, f.severity) == ("apps/chapters/forms.py", Severity.WARNING)
+    assert "drifted" not in f.message

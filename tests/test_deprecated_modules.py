@@ -17,6 +17,9 @@ WARNS = [
     # `from warnings import warn`, the category alone says it
     'from warnings import warn\nwarn("use pkg.new", PendingDeprecationWarning, stacklevel=2)\n',
     'import warnings\nwarnings.warn("Deprecated: import pkg.new instead")\n',
+    # diffusers: the project's own helper, called on the module
+    'from pkg.utils import deprecate\ndeprecate(\n    "pkg.utils.testing_utils", "1.0.0",\n'
+    '    "pkg.utils.testing_utils is deprecated and will be removed.",\n)\n',
 ]
 QUIET = [
     # a condition, not the module's own status
@@ -28,6 +31,8 @@ QUIET = [
     'import warnings\ndef f():\n    warnings.warn("f is deprecated", DeprecationWarning)\n',
     # the category as a keyword is not read (libcst hands keyword values on opaque)
     'import warnings\nwarnings.warn("moved", category=DeprecationWarning)\n',
+    # a helper that deprecates one argument of something else
+    'from pkg.utils import deprecate_arg\ndeprecate_arg("connect", "timeout")\n',
 ]
 CLASS = "class OffsiteMiddleware:\n    def process(self): ...\n"
 

@@ -225,3 +225,49 @@ def test_git_mode_sees_the_work_tree_not_the_index(tmp_path: Path) -> None:
     found = discover(root, ())
     assert list(found.files) == ["a.py", "pkg/__init__.py"]
     assert found.excluded == 3  # link.py and alias.py duplicate a.py; escape.py leaves the root
+
+
+def test_a_directory_that_cannot_be_a_package_holds_a_project(tmp_path: Path) -> None:
+    """An unpacked sdist (`pysnmp-7.1.30/pysnmp/...`), a monorepo's `auth-service/`: no
+    import names `pysnmp-7.1.30.pysnmp`, so its modules are named from inside it, and its
+    imports resolve."""
+    root = tmp_path / "checkout"
+    write_tree(root, {
+        "lib-1.0/lib/__init__.py": "",
+        "lib-1.0/lib/core.py": "class Engine:\n    pass\n",
+        "lib-1.0/lib/api.py": "from lib.core import Engine\n",
+        "lib-1.0/tests/test_api.py": "from lib import api\n",
+        "lib-1.0/setup.py": "",
+        "svc-2/src/svc/__init__.py": "",
+        "svc-2/src/svc/app.py": "from lib.core import Engine\n",
+        # A directory inside a package is that package's data, not a project.
+        "lib-1.0/lib/data-files/fixture/__init__.py": "",
+        # No package of its own: loose scripts keep their path.
+        "tools-x/run.py": "",
+    })
+    result = run_on(root)
+    modules = set(result.index.modules)
+    assert {"lib", "lib.core", "lib.api", "tests.test_api", "setup", "svc", "svc.app",
+            "lib.data-files.fixture", "tools-x.run"} == modules
+    assert result.index.import_target("lib.api", result.index.files[
+        "lib-1.0/lib/api.py"].imports[0]) == ("lib.core", "Engine")
+
+
+def test_project_directories_that_would_name_two_files_alike_keep_their_names(
+        tmp_path: Path) -> None:
+    """Two services that each hold `tests/test_app.py`: named from inside, one file would
+    take the other's name; both keep their directory, and `src` says what to do instead."""
+    root = tmp_path / "mono"
+    write_tree(root, {
+        "auth-service/auth/__init__.py": "",
+        "auth-service/tests/test_app.py": "",
+        "billing-service/billing/__init__.py": "",
+        "billing-service/tests/test_app.py": "",
+        "docs-site/site_tools/__init__.py": "",
+    })
+    modules = set(run_on(root).index.modules)
+    assert "auth-service.auth" in modules and "billing-service.tests.test_app" in modules
+    assert "site_tools" in modules  # no clash: this one is named from inside
+    # Configured roots are the user's word: nothing is detected beside them.
+    assert source_roots(root, ("auth-service",), ["lib-1.0/lib/__init__.py"]) == (
+        "auth-service", "")

@@ -907,3 +907,31 @@ def test_same_member_names_with_other_codes_are_two_enums(make_project) -> None:
     files["app/zcl.py"] = files["app/zcl.py"].replace("= 126", "= 141")
     [f] = enum_findings(make_project(files))
     assert f.severity is Severity.ERROR and "member TIMEOUT = 148 here but 133" in f.message
+
+
+def test_a_private_one_member_enum_is_its_modules_sentinel(make_project) -> None:
+    # synapse: `class _Sentinel(enum.Enum): sentinel = object()` in four modules, each for
+    # `Literal[_Sentinel.sentinel]` defaults of its own functions.
+    sentinel = "import enum\nclass _Sentinel(enum.Enum):\n    sentinel = object()\n"
+    files = {f"app/{m}.py": sentinel + f"def get(default=_Sentinel.sentinel): ...\n"
+             for m in ("lrucache", "ttlcache", "deferred")}
+    files["app/use.py"] = "from app import lrucache, ttlcache, deferred\n"
+    assert [f for f in run_on(make_project(files)).findings if f.rule == "SSOT101"] == []
+    # Two members are a vocabulary, copied.
+    two = sentinel + "    other = object()\n"
+    found = run_on(make_project({**files, "app/lrucache.py": two, "app/ttlcache.py": two}))
+    assert [f.path for f in found.findings if f.rule == "SSOT101"] == ["app/ttlcache.py"]
+
+
+def test_an_examples_enum_under_a_production_name_is_no_homonym(make_project) -> None:
+    # vllm's `examples/` script defines its own `CarType` for a structured-output demo.
+    production = "from enum import Enum\nclass CarType(Enum):\n    SEDAN = 1\n    SUV = 2\n"
+    example = ("from enum import Enum\nfrom app.cars import CarType as Real\n"
+               "class CarType(Enum):\n    TRUCK = 'truck'\n    COUPE = 'coupe'\n")
+    root = make_project({"app/cars.py": production, "examples/demo.py": example})
+    assert [f for f in run_on(root).findings if f.rule == "SSOT101"] == []
+    # The same enum in production is one.
+    (root / "examples/demo.py").rename(root / "app/legacy.py")
+    [f] = [f for f in run_on(root).findings if f.rule == "SSOT101"]
+    assert (f.path, f.severity) == ("app/legacy.py", Severity.WARNING)
+    assert f.message.startswith("two different enums share the name `CarType`")

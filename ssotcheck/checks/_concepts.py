@@ -706,8 +706,14 @@ MIN_LAYER_MODULES = 3
 MIN_PLUGIN_PACKAGES = 5
 # Path components under which sibling packages and modules are interchangeable
 # implementations of one interface, picked by configuration (`search/backends/database/
-# mysql` and `.../postgres`, `db/backends/*`, `sqlalchemy/dialects/*`).
+# mysql` and `.../postgres`, `db/backends/*`, `sqlalchemy/dialects/*`; strawberry's
+# `subscriptions/protocols/graphql_ws/` and `.../graphql_transport_ws/`, one set of message
+# types per websocket sub-protocol; manticore's `platforms/linux.py` and `decree.py`, one
+# emulated operating system each; kombu's `transport/*`).
 BACKEND_DIRS = frozenset({"backends", "backend", "drivers", "dialects", "engines"})
+# Names that also group whole subsystems (os-ken's `services/protocols/bgp/`): they hold
+# alternatives only where two modules part right below them.
+ALTERNATIVES_DIRS = frozenset({"protocols", "platforms", "transports", "transport"})
 # Stores and services a module is named for when it is one backend of an interface
 # (apache-beam's `ingestion/mysql_common.py` beside `postgres_common.py`, each with its
 # own `ColumnSpec`): two such modules that differ only in that word are two backends even
@@ -727,6 +733,8 @@ TWIN_SHARE = 0.8
 # A version word in a module or package name (`v1_transformation`, `rerank_v2`, `v2`), or a
 # pre-release channel of an API (`types/beta/` beside `types/`, `_beta_types` beside
 # `_types`): the beta API is its own version, whose types evolve apart from the stable one's.
+# A word and its number (`dynesty3`, `rfc1902`, `http2`): the number says which version.
+NUMBERED_WORD = re.compile(r"(?<=[a-z]{3})\d+$")
 VERSION_WORD = re.compile(r"v\d+|alpha|beta|preview")
 # Words that mark a module as an earlier state of its namesake kept beside it on purpose:
 # mlflow's `dbmodels/initial_models.py` (the schema the database is created from before the
@@ -786,8 +794,43 @@ class Apart:
 
 def _version_word(word: str, module: bool) -> bool:
     """A word of a path component that says which version of its namesake it is (`v1`,
-    `beta`; in a module's own name also `old`, `initial`: SNAPSHOT_WORDS)."""
-    return bool(VERSION_WORD.fullmatch(word)) or module and word in SNAPSHOT_WORDS
+    `beta`, a number: the `5` of `parse3_5`; in a module's own name also `old`,
+    `initial`: SNAPSHOT_WORDS)."""
+    return bool(VERSION_WORD.fullmatch(word)) or word.isdigit() or (
+        module and word in SNAPSHOT_WORDS)
+
+
+# Shorter words say too little to be a library's name in another spelling.
+MIN_LIBRARY_SPELLING = 4
+
+
+def _abbreviates(word: str, name: str) -> bool:
+    """`thrding` for `threading`, `evtlet` for `eventlet`: the same first letter, and every
+    letter of `word` in `name` in order."""
+    if not word or word[0] != name[0]:
+        return False
+    rest = iter(name)
+    return all(ch in rest for ch in word)
+
+
+def _library_named(component: str, imported: frozenset[str]) -> str | None:
+    """The library among `imported` (a module's external top-level imports) that a path
+    component, or its leading word, names: the library itself (`trio`, `httptools_impl`),
+    one name inside the other (alibi-detect's `pytorch/` for `torch`, `keops/` for
+    `pykeops`) or an abbreviation of it (`thrding.py` for `threading`). None when none
+    does."""
+    for word in dict.fromkeys((component, component.partition("_")[0])):
+        word = word.lower()
+        if word in imported:
+            return word
+        if len(word) < MIN_LIBRARY_SPELLING:
+            continue
+        for lib in sorted(imported):
+            low = lib.lower()
+            if len(low) >= MIN_LIBRARY_SPELLING and (
+                    word in low or low in word or _abbreviates(word, low)):
+                return lib
+    return None
 
 
 def path_words(module: str) -> frozenset[str]:
@@ -1251,10 +1294,13 @@ class Relations:
         """`a` and `b` share their path down to a backends directory (BACKEND_DIRS) and
         part below it: two implementations of one interface, chosen by configuration
         (`search/backends/database/mysql/query.py` and `.../sqlite/query.py`), at any
-        depth. The explanation, or None."""
+        depth; or they part right below a directory of alternatives (ALTERNATIVES_DIRS:
+        `protocols/graphql_ws/` and `protocols/graphql_transport_ws/`). The explanation,
+        or None."""
         pa, pb, common = _parting(a, b)
         common = min(common, len(pa) - 1, len(pb) - 1)  # the modules themselves aside
-        where = [i for i in range(common) if pa[i] in BACKEND_DIRS]
+        where = [i for i in range(common) if pa[i] in BACKEND_DIRS
+                 or i == common - 1 and pa[i] in ALTERNATIVES_DIRS]
         if not where:
             return None
         head = ".".join(pa[:where[-1] + 1])
@@ -1264,22 +1310,22 @@ class Relations:
     def backends(self, a: str, b: str) -> str | None:
         """`a` and `b` differ in one path component, and each of them imports the library
         its own component names (`hypercorn.asyncio.lifespan` imports `asyncio`,
-        `hypercorn.trio.lifespan` imports `trio`), or the components (or their leading
-        words) name two stores or services (BACKEND_WORDS: `mysql_common`,
+        `hypercorn.trio.lifespan` imports `trio`; `_library_named`), or the components (or
+        their leading words) name two stores or services (BACKEND_WORDS: `mysql_common`,
         `postgres_common`): one interface implemented twice. The explanation for a
         message, or None."""
         apart = one_component_apart(a, b)
         if apart is None:
             return None
-        # The component or its leading word: `h11_impl.py` and `httptools_impl.py`.
         x, y = apart
-        tops_a, tops_b = self._external_tops(a), self._external_tops(b)
-        if x not in tops_a or y not in tops_b:
-            x, y = x.partition("_")[0], y.partition("_")[0]
-        if x != y and x in tops_a and y in tops_b:
-            return (f"{a} and {b} are backends on `{x}` and `{y}`, each importing its "
+        lib_x = _library_named(x, self._external_tops(a))
+        lib_y = _library_named(y, self._external_tops(b))
+        if lib_x is not None and lib_y is not None and lib_x != lib_y:
+            return (f"{a} and {b} are backends on `{lib_x}` and `{lib_y}`, each importing its "
                     f"library: one interface, two implementations")
         # Under a backends directory `backend_dirs` says more (where they are chosen).
+        if x not in BACKEND_WORDS or y not in BACKEND_WORDS:
+            x, y = x.partition("_")[0], y.partition("_")[0]
         if x != y and x.lower() in BACKEND_WORDS and y.lower() in BACKEND_WORDS \
                 and self.backend_dirs(a, b) is None:
             return (f"{a} and {b} are backends for `{x}` and `{y}`: one interface, two "
@@ -1306,7 +1352,9 @@ class Relations:
         """`a` and `b` differ in one path component, which is the same name once a version
         word is dropped from it, and at least one of them carries one: litellm's
         `cohere/embed/transformation.py` and the legacy `v1_transformation.py` beside it,
-        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`; a module name also with a
+        `rerank/` and `rerank_v2/`, `api/v1/` and `api/v2/`, a numbered word
+        (NUMBERED_WORD: bilby's `dynesty3_utils.py` for dynesty 3 beside `dynesty_utils.py`,
+        pysnmp's `rfc1155.py` and `rfc1902.py`, one SMI each); a module name also with a
         snapshot word (SNAPSHOT_WORDS: `initial_models.py` beside `models.py`,
         `yamlloader_old.py` beside `yamlloader.py`). Each version keeps its own classes. The
         explanation for a message, or None."""
@@ -1317,8 +1365,8 @@ class Relations:
         # Snapshot words (`old`, `initial`) only in the module's own name.
         module = a.rpartition(".")[2] == x
         words_x, words_y = x.lower().split("_"), y.lower().split("_")
-        kept_x = [w for w in words_x if not _version_word(w, module)]
-        kept_y = [w for w in words_y if not _version_word(w, module)]
+        kept_x = [NUMBERED_WORD.sub("", w) for w in words_x if not _version_word(w, module)]
+        kept_y = [NUMBERED_WORD.sub("", w) for w in words_y if not _version_word(w, module)]
         if kept_x != kept_y or (kept_x == words_x and kept_y == words_y):
             return None
         return (f"{a} and {b} are versions of one module (`{x}` and `{y}`): each API "

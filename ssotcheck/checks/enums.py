@@ -359,8 +359,10 @@ def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home
     or the same member names with other values. A warning when the modules are related (one
     imports the other, one small package, a rare word in both paths), where an import can
     pick the wrong one; else info: independent integrations each name their own options."""
-    if home.in_tests or other.in_tests:
-        return None  # a test's own enum under a production name: nothing shared
+    if home.throwaway or other.throwaway:
+        # A test's, an example's or a script's own enum under a production name: nothing
+        # shared, and nothing imports it (vllm's `examples/` `CarType`).
+        return None
     mine, theirs = members[home.qualified], members[other.qualified]
     if _recased(mine, theirs):
         return None
@@ -392,6 +394,10 @@ def _homonym(index: ProjectIndex, relations: Relations, concept: str, home: Home
             f"enum `{other.name}` in {other.module}: members {names_list(theirs.keys())}")],
         key=f"{concept}:{home.qualified}:homonym", concept=concept, severity=severity,
         **conf)  # type: ignore[arg-type]
+
+
+def _sentinel(ref: ClassRef, members: dict[str, Members]) -> bool:
+    return ref.fact.name.startswith("_") and len(members[ref.qualified]) == 1
 
 
 def _used_in_production(index: ProjectIndex, area_of: AreaMap, homes: tuple[Home, ...]
@@ -427,8 +433,10 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
             if (r.fact.bases or r.fact.keywords) and kinds.kind(r).enum
             and not left_out(r.path, index) and not is_local(r, index) and not is_fallback(r, index)]
     members = {r.qualified: kinds.enum_members(r) for r in refs}
-    # A member-less enum is a base or mixin for others, not a concept of its own.
-    refs = [r for r in refs if members[r.qualified]]
+    # A member-less enum is a base or mixin for others, not a concept of its own; a private
+    # one-member enum is its module's typing sentinel (`class _Missing(Enum): token = 0`
+    # for `Literal[_Missing.token]`: synapse's `_Sentinel` in four modules).
+    refs = [r for r in refs if members[r.qualified] and not _sentinel(r, members)]
     homes_of = {r.qualified: _known_as(home_of(r, index, area_of)) for r in refs}
     ref_of = {r.qualified: r for r in refs}
     stubs = {r.qualified for r in refs if is_deprecated(r)}

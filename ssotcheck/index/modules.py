@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,15 +14,75 @@ class ModuleInfo:
     is_package: bool
 
 
-def source_roots(root: Path, configured: tuple[str, ...]) -> tuple[str, ...]:
-    """Normalised roots, longest first. `src/` is added when the project uses a src layout."""
+def source_roots(root: Path, configured: tuple[str, ...], paths: Iterable[str] = ()
+                 ) -> tuple[str, ...]:
+    """Normalised roots, longest first. Left at the default, `src/` is added when the
+    project uses a src layout, and so are the project directories among `paths`
+    (`project_dirs`)."""
     roots = {r.strip("/").removeprefix("./") if r not in (".", "./") else "" for r in configured}
-    if configured == (".",) and (root / "src").is_dir() and not (root / "src" / "__init__.py").exists():
-        roots.add("src")
+    if configured == (".",):
+        if (root / "src").is_dir() and not (root / "src" / "__init__.py").exists():
+            roots.add("src")
+        roots.update(project_dirs(tuple(paths), frozenset(roots)))
     # Files outside every configured root (tests/, scripts/ beside src/) are still modules to
     # the rules, named from the project root, rather than silently dropped.
     roots.add("")
     return tuple(sorted(roots, key=lambda r: (-len(r), r)))
+
+
+def _is_package_dir(folder: str, inits: frozenset[str]) -> bool:
+    return f"{folder}/__init__.py" in inits
+
+
+def project_dirs(paths: tuple[str, ...], roots: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Directories that hold a project of their own, to name its modules from: a directory
+    whose name is no Python identifier cannot be a package, so nothing imports
+    `pysnmp-7.1.30.pysnmp`; the unpacked `pysnmp-7.1.30/` or a monorepo's
+    `services/auth-service/` is where its packages are imported from (and its `src/`, in a
+    src layout). Only a directory outside every package, with a package of its own, and
+    only when no other root names a module the same way (two services that each hold
+    `tests/` or `setup.py` keep the directory in their module names, so no file is lost to
+    another's name: set `src` for such a layout)."""
+    inits = frozenset(p for p in paths if p.endswith("/__init__.py") or p == "__init__.py")
+    candidates: set[str] = set()
+    for p in paths:
+        parts = p.split("/")[:-1]
+        for i, part in enumerate(parts):
+            if part.isidentifier():
+                continue
+            folder = "/".join(parts[:i + 1])
+            if any(_is_package_dir("/".join(parts[:j]), inits) for j in range(1, i + 1)):
+                break  # inside a package: data of that package, not a project
+            candidates.add(folder)
+    # Directories directly holding a package (`pysnmp-7.1.30` for `pysnmp-7.1.30/pysnmp/`).
+    holding = {init.rpartition("/")[0].rpartition("/")[0] for init in inits if "/" in init}
+    found: set[str] = set()
+    for folder in candidates:
+        src = f"{folder}/src"
+        has_src = src in holding and not _is_package_dir(src, inits)
+        if folder in holding or has_src:
+            found.add(folder)
+            if has_src:
+                found.add(src)
+    if not found:
+        return frozenset()
+    # Which top-level names each root would give; a root is taken only if none is shared.
+    ordered = tuple(sorted(found | roots | {""}, key=lambda r: (-len(r), r)))
+    tops: dict[str, set[str]] = {}
+    for p in paths:
+        named = module_name(p, ordered)
+        if named is not None:
+            root = next(r for r in ordered if r == "" or p.startswith(r + "/"))
+            tops.setdefault(named[0].partition(".")[0], set()).add(
+                _project_of(root, found))
+    clashing = {r for owners in tops.values() if len(owners) > 1 for r in owners}
+    return frozenset(r for r in found if _project_of(r, found) not in clashing)
+
+
+def _project_of(root: str, found: set[str]) -> str:
+    """A project directory's `src/` belongs to the project (its tests import from it)."""
+    return root[:-len("/src")] if root.endswith("/src") and root[:-len("/src")] in found \
+        else root
 
 
 def module_name(rel_path: str, roots: tuple[str, ...]) -> tuple[str, bool] | None:

@@ -226,7 +226,7 @@ class ProjectIndex:
     def _setup(self, paths: tuple[str, ...], src: tuple[str, ...],
                extensions: tuple[str, ...]) -> None:
         self.paths: tuple[str, ...] = paths  # every analysed file, sorted (no facts needed)
-        self.roots = source_roots(self.root, src)
+        self.roots = source_roots(self.root, src, paths)
         self._src = src
         self.modules, self.module_of = module_table(paths, self.roots)
         # Extension module files (`.pyx`, `.pyi`, `.so`, `.pyd`): their modules exist,

@@ -132,7 +132,8 @@ def deprecating(decorators: list[ast.expr]) -> bool:
 
 def deprecation_warning(stmt: ast.stmt) -> bool:
     """A module-level `warnings.warn(...)` whose message (a positional string) says
-    "deprecated", or whose category (positional) is a `...DeprecationWarning`: importing
+    "deprecated", or whose category (positional) is a `...DeprecationWarning`, or a
+    module-level call of a function whose name says it deprecates (`deprecates`): importing
     the module warns that it is kept only for old imports (scrapy's
     `spidermiddlewares/offsite.py`), so its classes are stubs. Positional arguments only:
     both extractors see those the same way."""
@@ -140,6 +141,10 @@ def deprecation_warning(stmt: ast.stmt) -> bool:
         return False
     call = stmt.value
     func = dotted(call.func)
+    if func and func.rsplit(".", 1)[-1] != "warn" and deprecates(func):
+        # The project's own helper, called on the module itself: diffusers'
+        # `deprecate("diffusers.utils.testing_utils", "1.0.0", "... is deprecated ...")`.
+        return True
     if not func or func.rsplit(".", 1)[-1] != "warn":
         return False
     for arg in call.args:
