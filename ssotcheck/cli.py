@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ssotcheck.config import Config
     from ssotcheck.history import History, Point
     from ssotcheck.answer_store import Outcome
+    from ssotcheck.index.project import ProjectIndex
     from ssotcheck.pipeline import Analysed, RunOptions, RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -428,6 +429,26 @@ def _answer_key(args: argparse.Namespace, config: Config, options: RunOptions,
     })
 
 
+def _project_dir_warnings(index: ProjectIndex, config: Config) -> list[str]:
+    """Project directories left in module names because two would name a module alike:
+    their absolute imports do not resolve, so say so and how to fix it."""
+    if config.src != (".",):
+        return []
+    from ssotcheck.index.modules import project_dir_clashes
+
+    by_owners: dict[tuple[str, ...], list[str]] = {}
+    for top, owners in project_dir_clashes(index.paths, frozenset(index.roots)).items():
+        by_owners.setdefault(owners, []).append(f"`{top}`")
+    out = []
+    for owners, tops in sorted(by_owners.items()):
+        dirs = " and ".join(f"{o}/" if o else "the project root" for o in owners)
+        named = tops[0] if len(tops) == 1 else ", ".join(tops[:-1]) + " and " + tops[-1]
+        out.append(f"warning: {dirs} would each hold a module named {named}, so their "
+                   f"modules keep the directory in their names and their absolute imports "
+                   f"do not resolve; list the roots to name modules from in `src`")
+    return out
+
+
 def _check_outcome(args: argparse.Namespace, config: Config, result: RunResult, full: bool,
                    fmt: str, layout: str, color: bool, trend: Any) -> Outcome:
     """What `check`/`report` print for `result`, and their exit code."""
@@ -444,6 +465,7 @@ def _check_outcome(args: argparse.Namespace, config: Config, result: RunResult, 
 
         for captured in captured_tests(result.index.paths, config):
             before.append(f"warning: {captured.message()}")
+        before.extend(_project_dir_warnings(result.index, config))
     options = RenderOptions(findings=getattr(args, "findings", False),
                             concepts=getattr(args, "concepts", RenderOptions.concepts),
                             layout=layout, show_related=args.show_related)

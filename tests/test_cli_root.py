@@ -109,3 +109,21 @@ def test_everything_excluded_says_so(tmp_path: Path) -> None:
     out = ssot("check", cwd=proj)
     assert out.returncode == 2
     assert "no Python files found under" in out.stderr and "excluded by `exclude`" in out.stderr
+
+
+def test_verbose_report_says_when_project_directories_keep_their_names(tmp_path: Path) -> None:
+    """Two dashed service directories that each hold `tests/`: named from inside, their
+    test modules would take each other's names, so both keep the directory in module names
+    and their imports do not resolve; `report -v` says so and what to set."""
+    mono = write_tree(tmp_path / "mono", {
+        "auth-service/auth/__init__.py": "", "auth-service/tests/test_app.py": "",
+        "billing-service/billing/__init__.py": "", "billing-service/tests/test_app.py": ""})
+    out = ssot("report", "-v", cwd=mono)
+    assert out.returncode == 0, out.stderr
+    assert ("warning: auth-service/ and billing-service/ would each hold a module named "
+            "`tests`, so their modules keep the directory in their names and their absolute "
+            "imports do not resolve; list the roots to name modules from in `src`") in out.stderr
+    # Roots in `src` are the user's word: nothing to warn about.
+    (mono / "pyproject.toml").write_text(
+        '[tool.ssotcheck]\nsrc = ["auth-service", "billing-service"]\n')
+    assert "warning:" not in ssot("report", "-v", cwd=mono).stderr

@@ -35,6 +35,18 @@ def _is_package_dir(folder: str, inits: frozenset[str]) -> bool:
 
 
 def project_dirs(paths: tuple[str, ...], roots: frozenset[str] = frozenset()) -> frozenset[str]:
+    return _project_dirs(paths, roots)[0]
+
+
+def project_dir_clashes(paths: tuple[str, ...], roots: frozenset[str] = frozenset()
+                        ) -> dict[str, tuple[str, ...]]:
+    """The project directories `project_dirs` left out, by a top-level module name each of
+    them (or the project root, `""`) would give: what `-v` warns about."""
+    return _project_dirs(paths, roots)[1]
+
+
+def _project_dirs(paths: tuple[str, ...], roots: frozenset[str]
+                  ) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """Directories that hold a project of their own, to name its modules from: a directory
     whose name is no Python identifier cannot be a package, so nothing imports
     `pysnmp-7.1.30.pysnmp`; the unpacked `pysnmp-7.1.30/` or a monorepo's
@@ -65,7 +77,7 @@ def project_dirs(paths: tuple[str, ...], roots: frozenset[str] = frozenset()) ->
             if has_src:
                 found.add(src)
     if not found:
-        return frozenset()
+        return frozenset(), {}
     # Which top-level names each root would give; a root is taken only if none is shared.
     ordered = tuple(sorted(found | roots | {""}, key=lambda r: (-len(r), r)))
     tops: dict[str, set[str]] = {}
@@ -75,8 +87,11 @@ def project_dirs(paths: tuple[str, ...], roots: frozenset[str] = frozenset()) ->
             root = next(r for r in ordered if r == "" or p.startswith(r + "/"))
             tops.setdefault(named[0].partition(".")[0], set()).add(
                 _project_of(root, found))
-    clashing = {r for owners in tops.values() if len(owners) > 1 for r in owners}
-    return frozenset(r for r in found if _project_of(r, found) not in clashing)
+    shared = {top: owners for top, owners in tops.items() if len(owners) > 1}
+    clashing = {r for owners in shared.values() for r in owners}
+    return (frozenset(r for r in found if _project_of(r, found) not in clashing),
+            {top: tuple(sorted(owners)) for top, owners in sorted(shared.items())
+             if owners & found})
 
 
 def _project_of(root: str, found: set[str]) -> str:
