@@ -587,14 +587,18 @@ def _siblings(a: ClassRef, b: ClassRef, kinds: Classifier, why: str | None, shar
                  f"copied", "siblings of one base")
 
 
-def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apart | None:
+def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef,
+                    stand_in: bool = False) -> Apart | None:
     """One module imports the other's class under another name and defines its own: a
     wrapper or converter of it (mlflow's `data/dataset.py` imports the `Dataset` entity as
     `DatasetEntity` and converts to it), or a redefinition that a subclass could not make
     (a TypedDict changing a field's type); or it reaches its namesake through the other
     module (`rpcapi.ComputeTaskAPI()` after `from nova.conductor import rpcapi`: a facade
     in front of it, `ClassFact.namesake_owners`). It uses its namesake on purpose; the two
-    are not a copy to merge. The `shown, not counted` text, or None."""
+    are not a copy to merge; for a test class (`stand_in`), a stand-in beside the real
+    one. The `shown, not counted` text, or None."""
+    why = ("a stand-in beside the real class, on purpose", "test stand-in") if stand_in \
+        else None
     for a, b in ((ref, other), (other, ref)):
         facts = index.files.get(a.path)
         for imp in facts.imports if facts is not None else ():
@@ -603,17 +607,18 @@ def _wraps_namesake(index: ProjectIndex, ref: ClassRef, other: ClassRef) -> Apar
             module, imported = index.import_target(a.module, imp)
             if imported is not None and (b.module == module
                                          or b.module.startswith(module + ".")):
+                note, reason = why or ("it builds on its namesake (a wrapper, a "
+                                       "converter), not a copy of it", "wraps its namesake")
                 return Apart(f"shown, not counted: {a.module} imports `{b.fact.name}` as "
-                             f"`{imp.alias}` and defines its own: it builds on its namesake "
-                             f"(a wrapper, a converter), not a copy of it", "wraps its namesake")
+                             f"`{imp.alias}` and defines its own: {note}", reason)
         for owner in a.fact.namesake_owners:
             head, _, rest = owner.partition(".")
             bound = index.bound_module(a.module, head)
             if bound is not None and (f"{bound}.{rest}" if rest else bound) == b.module:
+                note, reason = why or ("it builds on its namesake (a facade, a proxy), "
+                                       "not a copy of it", "wraps its namesake")
                 return Apart(f"shown, not counted: {a.module} uses `{owner}.{b.fact.name}` "
-                             f"from {b.module} and defines its own: it builds on its "
-                             f"namesake (a facade, a proxy), not a copy of it",
-                             "wraps its namesake")
+                             f"from {b.module} and defines its own: {note}", reason)
     return None
 
 
@@ -910,12 +915,8 @@ class _Check:
             # A test that imports the production class under another name and defines its
             # own knows both: a minimal stand-in on purpose (vllm's CPU sampler test keeps
             # a three-field `ReasoningConfig` beside `ReasoningConfig as VllmReasoningConfig`).
-            wraps = _wraps_namesake(self.index, self.refs[home.qualified],
-                                    self.refs[reference.qualified])
-            if wraps is not None:
-                apart = Apart(wraps.note.partition(" and defines its own")[0]
-                              + " and defines its own: a stand-in beside the real class, "
-                              "on purpose", "test stand-in")
+            apart = _wraps_namesake(self.index, self.refs[home.qualified],
+                                    self.refs[reference.qualified], stand_in=True)
         if apart is None and not declared and kind in ("copy", "drifted") and not home.in_tests:
             apart = _implemented_twice(self.refs[home.qualified],
                                        self.refs[reference.qualified])
