@@ -1178,3 +1178,25 @@ def test_the_same_few_members_on_one_framework_base_are_no_drift(make_project) -
     [f] = class_findings(root)
     assert (f.path, f.severity) == ("apps/chapters/forms.py", Severity.WARNING)
     assert "drifted" not in f.message
+
+
+def test_the_copy_the_other_imports_from_is_the_canonical_one(make_project) -> None:
+    # airflow: `providers_manager.py` imports from the shared `_shared/discovery.py` and
+    # keeps its own copies; more modules import the manager, but the shared library must
+    # not import it back: the upstream copy is the home.
+    body = ["hook_class_name", "package_name", "connection_type", "connection_testable"]
+    shared = "def discover(): ...\n" + _methods("HookInfo", body)
+    manager = "from app._shared.discovery import discover\n" + _methods("HookInfo", body)
+    files = {"app/__init__.py": "", "app/_shared/__init__.py": "",
+             "app/_shared/discovery.py": shared, "app/providers_manager.py": manager,
+             "app/cli.py": "from app.providers_manager import HookInfo\n",
+             "app/web.py": "from app.providers_manager import HookInfo\n"}
+    f = the_finding(make_project(files), "app/providers_manager.py", Severity.WARNING)
+    assert f.message.startswith(
+        "class `HookInfo` is defined in 2 modules (suggested canonical: app._shared.discovery, "
+        "app.providers_manager imports from it: the upstream copy)")
+    # Without the import, the more imported copy is the home.
+    files["app/providers_manager.py"] = _methods("HookInfo", body)
+    files["app/_shared/discovery.py"] = "import app.providers_manager\n" + shared
+    f = the_finding(make_project(files), "app/_shared/discovery.py", Severity.WARNING)
+    assert "suggested canonical: app.providers_manager, imported by 2 modules" in f.message

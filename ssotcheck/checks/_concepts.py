@@ -934,6 +934,12 @@ class Relations:
     def module_of(self, path: str) -> str | None:
         return self._index.module_of.get(path)
 
+    def imports_from(self, importer: str, imported: str) -> bool:
+        """`importer` imports `imported` (directly, or a name it defines through the package
+        that re-exports it): one way only, unlike `imports`."""
+        return (importer, imported) in self._imports() or (importer, imported) in \
+            self._reexported()
+
     def _reexported(self) -> frozenset[tuple[str, str]]:
         """(importer, defining module) for names imported from a module that re-exports
         them: `from airflow._shared.providers_discovery import X`, where that package's

@@ -721,7 +721,7 @@ class _Check:
             return
         # A distinctive name is one concept candidate: what the similarity gate left out
         # may still be a drifted copy, a test re-implementation or a deprecated stub.
-        canonical, group = groups[0]
+        canonical, group = self._upstream(*groups[0])
         drifted: list[Home] = []
         reimplemented: list[Home] = []
         main = canonical.home
@@ -743,6 +743,23 @@ class _Check:
                         self.concept(name, sub_canonical, sub, [], [], [])
         stubs = [h for h in stubs if main is not None and not main.throwaway]
         self.concept(name, canonical, group, stubs, drifted, reimplemented)
+
+    def _upstream(self, canonical: Canonical, group: list[Home]
+                  ) -> tuple[Canonical, list[Home]]:
+        """Of two production copies, the one the other's module imports from (and does not
+        import) is upstream: airflow's `providers_manager` imports from the shared
+        `_shared/providers_discovery/`, so the shared library, however less imported,
+        is the home; the other way round the advice would close an import cycle."""
+        main = canonical.home
+        if main is None or canonical.declared or len(group) != 2 or any(
+                h.in_tests for h in group):
+            return canonical, group
+        other = group[1] if group[0] is main else group[0]
+        if self.relations.imports_from(main.module, other.module) and \
+                not self.relations.imports_from(other.module, main.module):
+            return Canonical(other, other.module, f"{main.module} imports from it: the "
+                             f"upstream copy", False), group
+        return canonical, group
 
     def _reimplements(self, test: Home, production: Home) -> bool:
         """A plain test class with the production class's name, not derived from anything,
