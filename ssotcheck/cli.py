@@ -434,18 +434,18 @@ def _project_dir_warnings(index: ProjectIndex, config: Config) -> list[str]:
     their absolute imports do not resolve, so say so and how to fix it."""
     if config.src != (".",):
         return []
+    from ssotcheck.checks._concepts import names_list
     from ssotcheck.index.modules import project_dir_clashes
 
     by_owners: dict[tuple[str, ...], list[str]] = {}
-    for top, owners in project_dir_clashes(index.paths, frozenset(index.roots)).items():
+    for top, owners in project_dir_clashes(index.paths, frozenset(index.roots)):
         by_owners.setdefault(owners, []).append(f"`{top}`")
     out = []
     for owners, tops in sorted(by_owners.items()):
         dirs = " and ".join(f"{o}/" if o else "the project root" for o in owners)
-        named = tops[0] if len(tops) == 1 else ", ".join(tops[:-1]) + " and " + tops[-1]
-        out.append(f"warning: {dirs} would each hold a module named {named}, so their "
-                   f"modules keep the directory in their names and their absolute imports "
-                   f"do not resolve; list the roots to name modules from in `src`")
+        out.append(f"warning: {dirs} would each hold a module named {names_list(tops)}, so "
+                   f"their modules keep the directory in their names and their absolute "
+                   f"imports do not resolve; list the roots to name modules from in `src`")
     return out
 
 

@@ -721,7 +721,8 @@ class _Check:
             return
         # A distinctive name is one concept candidate: what the similarity gate left out
         # may still be a drifted copy, a test re-implementation or a deprecated stub.
-        canonical, group = self._upstream(*groups[0])
+        canonical, group = groups[0]
+        canonical = self._upstream(canonical, group)
         drifted: list[Home] = []
         reimplemented: list[Home] = []
         main = canonical.home
@@ -744,8 +745,7 @@ class _Check:
         stubs = [h for h in stubs if main is not None and not main.throwaway]
         self.concept(name, canonical, group, stubs, drifted, reimplemented)
 
-    def _upstream(self, canonical: Canonical, group: list[Home]
-                  ) -> tuple[Canonical, list[Home]]:
+    def _upstream(self, canonical: Canonical, group: list[Home]) -> Canonical:
         """Of two production copies, the one the other's module imports from (and does not
         import) is upstream: airflow's `providers_manager` imports from the shared
         `_shared/providers_discovery/`, so the shared library, however less imported,
@@ -753,13 +753,13 @@ class _Check:
         main = canonical.home
         if main is None or canonical.declared or len(group) != 2 or any(
                 h.in_tests for h in group):
-            return canonical, group
+            return canonical
         other = group[1] if group[0] is main else group[0]
         if self.relations.imports_from(main.module, other.module) and \
                 not self.relations.imports_from(other.module, main.module):
             return Canonical(other, other.module, f"{main.module} imports from it: the "
-                             f"upstream copy", False), group
-        return canonical, group
+                             f"upstream copy", False)
+        return canonical
 
     def _reimplements(self, test: Home, production: Home) -> bool:
         """A plain test class with the production class's name, not derived from anything,
@@ -912,7 +912,8 @@ class _Check:
             return make_finding(
                 "SSOT103", f"{head}; this copy is the own copy of service "
                 f"{service_name(self.services(home.path))}, which shares no code with service "
-                f"{service_name(self.services(main.path))}; {_drift_text(home, main, self.members, self.refs)}",
+                f"{service_name(self.services(main.path))}; "
+                f"{_drift_text(home, main, self.members, self.refs)}",
                 home.location(), related=related, key=key, concept=name, severity=Severity.INFO,
                 **_confidence("low", "copies in different services"))  # type: ignore[arg-type]
         detail = _drift_text(home, reference, self.members, self.refs)

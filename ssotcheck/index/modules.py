@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -39,14 +40,17 @@ def project_dirs(paths: tuple[str, ...], roots: frozenset[str] = frozenset()) ->
 
 
 def project_dir_clashes(paths: tuple[str, ...], roots: frozenset[str] = frozenset()
-                        ) -> dict[str, tuple[str, ...]]:
-    """The project directories `project_dirs` left out, by a top-level module name each of
-    them (or the project root, `""`) would give: what `-v` warns about."""
+                        ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The project directories `project_dirs` left out: (a top-level module name, the
+    roots that would each give it, the project root as `""`), by name; what `-v` warns
+    about."""
     return _project_dirs(paths, roots)[1]
 
 
+# The index, the incremental re-check's `_inert` and `report -v` ask of one file list.
+@functools.lru_cache(maxsize=4)
 def _project_dirs(paths: tuple[str, ...], roots: frozenset[str]
-                  ) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+                  ) -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]:
     """Directories that hold a project of their own, to name its modules from: a directory
     whose name is no Python identifier cannot be a package, so nothing imports
     `pysnmp-7.1.30.pysnmp`; the unpacked `pysnmp-7.1.30/` or a monorepo's
@@ -77,21 +81,20 @@ def _project_dirs(paths: tuple[str, ...], roots: frozenset[str]
             if has_src:
                 found.add(src)
     if not found:
-        return frozenset(), {}
+        return frozenset(), ()
     # Which top-level names each root would give; a root is taken only if none is shared.
     ordered = tuple(sorted(found | roots | {""}, key=lambda r: (-len(r), r)))
     tops: dict[str, set[str]] = {}
     for p in paths:
-        named = module_name(p, ordered)
+        root = next(r for r in ordered if r == "" or p.startswith(r + "/"))
+        named = module_name(p, (root,))
         if named is not None:
-            root = next(r for r in ordered if r == "" or p.startswith(r + "/"))
-            tops.setdefault(named[0].partition(".")[0], set()).add(
-                _project_of(root, found))
+            tops.setdefault(named[0].partition(".")[0], set()).add(_project_of(root, found))
     shared = {top: owners for top, owners in tops.items() if len(owners) > 1}
     clashing = {r for owners in shared.values() for r in owners}
     return (frozenset(r for r in found if _project_of(r, found) not in clashing),
-            {top: tuple(sorted(owners)) for top, owners in sorted(shared.items())
-             if owners & found})
+            tuple((top, tuple(sorted(owners))) for top, owners in sorted(shared.items())
+                  if owners & found))
 
 
 def _project_of(root: str, found: set[str]) -> str:

@@ -141,7 +141,7 @@ def deprecation_warning(stmt: ast.stmt) -> bool:
         return False
     call = stmt.value
     func = dotted(call.func)
-    if func and func.rsplit(".", 1)[-1] != "warn" and deprecates(func):
+    if func and deprecates(func):
         # The project's own helper, called on the module itself: diffusers'
         # `deprecate("diffusers.utils.testing_utils", "1.0.0", "... is deprecated ...")`.
         return True
