@@ -307,6 +307,21 @@ def test_rewrite_that_does_not_recheck_clean_is_refused(make_project, monkeypatc
     assert "pkg/b.py: left untouched" in out and "would not parse" in out
 
 
+def test_a_file_libcst_cannot_reproduce_is_left_as_it_is(make_project, capsys) -> None:
+    """libcst drops a line holding only a backslash continuation; writing its tree back
+    would change that line too, and shift the positions the fix is placed by."""
+    text = "from pkg.old import x\n\n\ndef f():\n    y = 1\n\\\n    3\n"
+    root = make_project({"pkg/__init__.py": "", "pkg/a.py": text,
+                         "pkg/b.py": "from pkg.old import x\n"}, config="""
+        [tool.ssotcheck.legacy-imports]
+        "pkg.old" = "pkg.new"
+    """)
+    assert fix(root) == 1
+    assert (root / "pkg/a.py").read_text() == text
+    assert (root / "pkg/b.py").read_text() == "from pkg.new import x\n"
+    assert "cannot reproduce the file exactly" in capsys.readouterr().out
+
+
 def test_suppressed_findings_are_not_fixed(make_project) -> None:
     src = "from pkg.old import x  # ssotcheck: ignore[SSOT201]\nfrom pkg.old import y\n"
     root = make_project({"pkg/__init__.py": "", "pkg/a.py": src}, config="""

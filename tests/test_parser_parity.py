@@ -290,6 +290,19 @@ def test_libcst_rejects_what_both_parsers_reject() -> None:
         facts_from_cst("m.py", "def f(:\n", "d", OPTIONS)
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_line_holding_only_a_backslash_keeps_the_lines_below_it(newline: str) -> None:
+    """libcst's tokenizer drops a backslash-only line that starts a statement, so its own
+    positions put everything below one line too early (found by the mutated-source
+    parity test below). Facts keep the source's lines."""
+    text = ("def f():\n    x = 1\n\\\n\\\n    3\n\n\nclass C:\n    a = 1  # two\n\n"
+            "def g():\n    pass ;\n").replace("\n", newline)
+    facts = assert_parity(text)
+    assert [(f.name, f.line) for f in facts.functions] == [("f", 1), ("g", 11)]
+    (cls,) = facts.classes
+    assert (cls.span.line, cls.span.end_line, cls.members[0].line) == (8, 9, 9)
+
+
 # ----------------------------------------------------------------- robustness
 
 SOURCES = [p.read_text(encoding="utf-8") for p in CORPUS]

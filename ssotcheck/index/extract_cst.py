@@ -25,14 +25,15 @@ when it needs the fallback, so a run over valid code never pays libcst's import 
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 import sys
 import warnings
 from dataclasses import replace
-from typing import Any, Iterator, Sequence, cast
+from typing import Any, Iterator, Mapping, Sequence, cast
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from ssotcheck.index.options import (ExtractOptions, candidate_lines, expression_plan,
                                      keyword_lines, touches)
@@ -76,14 +77,53 @@ def facts_from_cst(path: str, text: str, digest: str, options: ExtractOptions, *
             except Exception as exc:  # ParserSyntaxError, and whatever else the native parser raises
                 raise CstUnavailable(str(exc)) from exc
             try:
-                positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(
-                    PositionProvider)
-                return _CstExtractor(module, positions, reparse).facts(path, text, digest,
-                                                                       options)
+                positions = _source_positions(
+                    MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider),
+                    module.code, text)
+                return _CstExtractor(module, positions, text, reparse).facts(
+                    path, text, digest, options)
             except RecursionError as exc:
                 raise CstTooDeep("too deep to walk the libcst tree") from exc
     finally:
         sys.setrecursionlimit(old_limit)
+
+
+class _ShiftedPositions:
+    """libcst's positions with their lines moved to the source's (`_source_positions`)."""
+
+    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange], lines: Sequence[int]
+                 ) -> None:
+        self.positions, self.lines = positions, lines
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        r = self.positions[node]
+        return CodeRange(CodePosition(self._line(r.start.line), r.start.column),
+                         CodePosition(self._line(r.end.line), r.end.column))
+
+    def _line(self, line: int) -> int:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else line
+
+
+def _source_positions(positions: Mapping[cst.CSTNode, CodeRange], generated: str, text: str
+                      ) -> Mapping[cst.CSTNode, CodeRange] | _ShiftedPositions:
+    """Positions whose lines are the source's own.
+
+    libcst numbers lines in the code it generates back from its tree, and that code is the
+    source except where libcst's tokenizer loses something: a line holding only a
+    backslash continuation at the start of a statement (`\\` alone, then `    3`)
+    vanishes, and every line after it would be reported one too early (libcst 1.9;
+    `ast` numbers them right). Each generated line is matched to the source line it
+    came from; a line libcst changed takes the offset of the nearest matched line above."""
+    if generated == text:
+        return positions
+    mine, theirs = NEWLINE_RE.split(generated), NEWLINE_RE.split(text)
+    offsets = [0] * len(mine)
+    blocks = difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_matching_blocks()
+    # Each block's offset holds from its first line down to the next block's: a line
+    # libcst changed, below a block, moves as the lines above it did.
+    for block, after in zip(blocks, blocks[1:]):
+        offsets[block.a:after.a] = [block.b - block.a] * (after.a - block.a)
+    return _ShiftedPositions(positions, [k + 1 + offsets[k] for k in range(len(mine))])
 
 
 # ------------------------------------------------------------ libcst -> ast values
@@ -317,9 +357,10 @@ _SEMICOLON_RE = re.compile(r"[ \t\f]*;")
 
 
 class _CstExtractor:
-    def __init__(self, module: cst.Module, positions: Any, reparse: bool) -> None:
+    def __init__(self, module: cst.Module, positions: Any, text: str, reparse: bool) -> None:
         self.module = module
         self.positions = positions
+        self.text = text
         self.reparse = reparse
         self._lines: list[str] | None = None
 
@@ -359,7 +400,7 @@ class _CstExtractor:
         (`class A:\n    x = 1 ;`); libcst's range stops before it. How many characters
         to add so both parsers give the same end."""
         if self._lines is None:
-            self._lines = NEWLINE_RE.split(self.module.code)
+            self._lines = NEWLINE_RE.split(self.text)
         if line - 1 >= len(self._lines):
             return 0
         m = _SEMICOLON_RE.match(self._lines[line - 1], column)
