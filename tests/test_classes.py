@@ -1200,3 +1200,48 @@ def test_the_copy_the_other_imports_from_is_the_canonical_one(make_project) -> N
     files["app/_shared/discovery.py"] = "import app.providers_manager\n" + shared
     f = the_finding(make_project(files), "app/_shared/discovery.py", Severity.WARNING)
     assert "suggested canonical: app.providers_manager, imported by 2 modules" in f.message
+    # Nor with an import that runs late, inside a function, or only for type checkers: it
+    # is often there to break a cycle the other way (tendenci's memberships and chapters).
+    for deferred in ("def load():\n    from app._shared.discovery import discover\n",
+                     "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                     "    from app._shared.discovery import discover\n"):
+        files["app/_shared/discovery.py"] = shared
+        files["app/providers_manager.py"] = deferred + _methods("HookInfo", body)
+        f = the_finding(make_project(files), "app/_shared/discovery.py", Severity.WARNING)
+        assert "suggested canonical: app.providers_manager, imported by 2 modules" in f.message
+
+
+def test_imports_lead_to_the_upstream_copy_through_a_chain_of_copies(make_project) -> None:
+    # Three copies: the most imported one imports from a second, which imports from a
+    # third. Each step up would close a cycle; the copy at the end is the home.
+    body = ["hook_class_name", "package_name", "connection_type", "connection_testable"]
+    files = {"app/__init__.py": "",
+             "app/base.py": "def helper(): ...\n" + _methods("HookInfo", body),
+             "app/middle.py": "from app.base import helper\nclass Middle: ...\n"
+             + _methods("HookInfo", body),
+             "app/top.py": "from app.middle import Middle\n" + _methods("HookInfo", body),
+             "app/cli.py": "from app.top import HookInfo\n",
+             "app/web.py": "from app.top import HookInfo\n"}
+    found = {f.path: f.message for f in class_findings(make_project(files))}
+    assert sorted(found) == ["app/middle.py", "app/top.py"]
+    assert all("(suggested canonical: app.base, app.middle imports from it: the upstream "
+               "copy)" in m for m in found.values())
+
+
+def test_a_drifted_copy_is_told_to_follow_the_copy_its_module_imports_from(make_project
+                                                                           ) -> None:
+    # pretix: the stripe plugin's `models.py` imports from the core's, keeps a copy of a
+    # class that drifted, and is imported more. The core is the home; the plugin's copy is
+    # the drifted one, not the other way round.
+    core = _methods("ReferencedObject", ["reference", "order", "payment", "created"])
+    plugin = "from pkg.core.models import Event\n" + _methods(
+        "ReferencedObject", ["reference", "order", "payment", "charge", "source", "intent"])
+    files = {**FILLER, "pkg/core/models.py": "class Event: ...\n" + core,
+             "pkg/stripe/models.py": plugin,
+             "pkg/stripe/views.py": "from pkg.stripe.models import ReferencedObject\n",
+             "pkg/stripe/tasks.py": "from pkg.stripe.models import ReferencedObject\n"}
+    f = the_finding(make_project(files), "pkg/stripe/models.py", Severity.WARNING)
+    assert f.message.startswith(
+        "class `ReferencedObject` is defined in 2 modules (suggested canonical: "
+        "pkg.core.models, pkg.stripe.models imports from it: the upstream copy); this copy "
+        "has drifted: this copy shares 3 of 7 members (43%) with pkg.core.models")

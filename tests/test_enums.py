@@ -84,6 +84,25 @@ def test_without_config_the_most_imported_copy_is_suggested(make_project) -> Non
            "lacks" in f.message
 
 
+def test_the_copy_the_others_module_imports_from_is_suggested(make_project) -> None:
+    # aws-lambda-powertools: `openapi/params.py` imports from `openapi/models.py` and
+    # defines its own copy, imported more; pointing models at params would close a cycle.
+    members = {"QUERY": "query", "HEADER": "header", "PATH": "path", "COOKIE": "cookie"}
+    files = {"api/__init__.py": "",
+             "api/models.py": "class Schema: ...\n" + _enum("ParamIn", members),
+             "api/params.py": "from api.models import Schema\n" + _enum("ParamIn", members),
+             "api/routes.py": "from api.params import ParamIn\n"}
+    [f] = enum_findings(make_project(files))
+    assert f.path == "api/params.py"
+    assert "(suggested canonical: api.models, api.params imports from it: the upstream " \
+           "copy)" in f.message
+    del files["api/params.py"]
+    files["api/params.py"] = _enum("ParamIn", members)
+    [f] = enum_findings(make_project(files))
+    assert f.path == "api/models.py"
+    assert "suggested canonical: api.params, imported by 1 module" in f.message
+
+
 def test_production_copy_beats_a_more_imported_test_copy(make_project) -> None:
     files = {
         "mypkg/__init__.py": "",
@@ -227,7 +246,9 @@ def test_renamed_identical_enum_is_one_concept(make_project) -> None:
     result = run_on(root)
     [f] = [f for f in result.findings if f.rule == "SSOT101"]
     assert f.path == "app/lifecycle.py"
-    assert f.message.startswith("enum `Lifecycle` is a renamed copy of enum `AgentState`")
+    # `AgentState` itself is in one module; the enum, under both names, in two.
+    assert f.message.startswith("enum `Lifecycle` is a renamed copy of enum `AgentState`: "
+                                "one enum in 2 modules (suggested canonical: app.states")
     assert "identical to the copy in app.states" in f.message
     assert [c.name for c in result.concepts] == ["AgentState"]
 
@@ -457,7 +478,8 @@ def test_renamed_copies_compare_with_the_canonical_copy_only(make_project) -> No
     findings = enum_findings(root)
     assert [(f.path, f.message.split(",")[0].split(" (")[0]) for f in findings] == [
         ("app/legacy.py", "enum `Color` is defined in 3 modules"),
-        ("app/paint.py", "enum `Paint` is a renamed copy of enum `Color`")]
+        ("app/paint.py", "enum `Paint` is a renamed copy of enum `Color`: one enum in 3 "
+         "modules")]
 
 
 def test_every_same_name_copy_counts_in_the_spread(make_project) -> None:

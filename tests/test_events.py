@@ -628,7 +628,7 @@ def test_variants_of_one_event_in_one_module_are_a_union(make_project) -> None:
     })
     [f] = _schema_findings(root)
     assert (f.path, f.line, f.severity) == ("srv/ws.py", 4, Severity.WARNING)
-    assert f.message == ("payload in send for event `websocket_send` drifts from the schema "
+    assert f.message == ("payload in send for event `websocket.send` drifts from the schema "
                          "TypedDict `_SendText` (suggested canonical: srv.types, no copy is "
                          "imported by name): has `txt` which the schema lacks")
 
@@ -942,7 +942,7 @@ def test_a_payload_that_fits_the_sent_form_is_not_judged_by_the_returned_one(
     })
     payloads = [(f.line, f.message) for f in _schema_findings(root) if f.path == "sdk/use.py"]
     assert payloads == [(6, (
-        "payload in broken for event `user_tool_result` drifts from the schema TypedDict "
+        "payload in broken for event `user.tool_result` drifts from the schema TypedDict "
         "`UserToolResultEventParams` (suggested canonical: sdk.user_tool_result_event, "
         "imported by 1 module, as many as the copy in "
         "sdk.sessions.user_tool_result_event_params): has `content` which the schema "
@@ -1076,3 +1076,50 @@ def test_a_dict_in_a_module_named_for_a_library_the_project_uses_is_its_format(
     (root / "app/realtime.py").write_text("import email\n")
     [f] = [f for f in run_on(root).findings if f.rule == "SSOT102"]
     assert f.severity is Severity.WARNING
+
+
+def test_a_payload_that_fits_the_dataclass_form_is_not_judged_by_the_model(
+        make_project) -> None:
+    # openai-agents: `realtime/model_events.py` imports from `realtime/items.py`, so the
+    # pydantic `RealtimeToolCallItem` there is the canonical schema of `function_call`; the
+    # dataclass beside it is the same message in memory, and a dict written to it is no
+    # drift from the model.
+    root = make_project({
+        "rt/__init__.py": "",
+        "rt/items.py": "class Base: ...\n" + _model("ToolCallItem", "function_call", {
+            "item_id": "str", "call_id": "str", "arguments": "str", "status": "str"}),
+        "rt/model_events.py": _dataclass("ModelToolCallEvent", "function_call",
+                                         ["id", "call_id", "arguments"],
+                                         "from rt.items import Base\n"),
+        "rt/use.py": "from rt.model_events import ModelToolCallEvent\n"
+                     "def emit(ws, n):\n"
+                     "    ws.send({'type': 'function_call', 'id': n, 'call_id': n, "
+                     "'arguments': '{}'})\n"
+                     "def broken(ws, n):\n"
+                     "    ws.send({'type': 'function_call', 'id': n, 'call_id': n, "
+                     "'arguments': '{}', 'name': n})\n",
+    })
+    found = [f for f in _schema_findings(root) if f.path == "rt/use.py"]
+    assert [(f.line, f.severity) for f in found] == [(5, Severity.WARNING)]
+    assert found[0].message.startswith(
+        "payload in broken for event `function_call` drifts from the schema dataclass "
+        "`ModelToolCallEvent` (suggested canonical: rt.items, rt.model_events imports from "
+        "it: the upstream copy): has `name` which the schema lacks")
+
+
+def test_messages_spell_the_tag_as_the_code_writes_it(make_project) -> None:
+    # The concept is keyed `agent_started` (so `AgentStarted` and `agent-started` meet),
+    # but a person greps for what the code says.
+    root = make_project({
+        "app/__init__.py": "",
+        "app/events.py": _typed("AgentStarted", "agent.started", {"run_id": "str",
+                                                                 "agent": "str"}),
+        "app/legacy.py": "import app.events\n" + _typed("AgentStarted", "agent.started", {
+            "run_id": "str", "name": "str"}),
+        "app/use.py": "from app.events import AgentStarted\n"
+                      "def go(ws):\n    ws.send({'type': 'agent.started', 'run_id': 'r'})\n",
+    })
+    found = {f.path: f.message for f in _schema_findings(root)}
+    assert found["app/legacy.py"].startswith("event `agent.started` has 2 class schemas")
+    assert found["app/use.py"].startswith("payload in go for event `agent.started` drifts")
+    assert [c.name for c in run_on(root).concepts] == ["agent_started"]

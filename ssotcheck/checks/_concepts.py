@@ -20,7 +20,7 @@ from ssotcheck.areas import AreaMap
 from ssotcheck.config import CONFIDENCE_LEVELS, Config
 from ssotcheck.globs import compile_globs, matches
 from ssotcheck.checks._kinds import EventSchema
-from ssotcheck.index.project import STDLIB_TOPS, ClassRef, ProjectIndex
+from ssotcheck.index.project import IN_TRY, MODULE_LEVEL, STDLIB_TOPS, ClassRef, ProjectIndex
 from ssotcheck.index.statements import deprecates
 from ssotcheck.model import Concept, FileFacts, Finding, ImportFact, Location
 
@@ -473,11 +473,34 @@ def definitions_module(module: str) -> bool:
     return module.rpartition(".")[2].lstrip("_") in DEFINITION_MODULES
 
 
-def choose_canonical(homes: list[Home], declared: str | None) -> Canonical:
+ImportsFrom = Callable[[str, str], bool]
+
+
+def _upstream(best: Home, peers: list[Home], imports_from: ImportsFrom) -> tuple[Home, Home]:
+    """(copy, importer): following one-way imports from `best` to the copies its module
+    imports from, the copy where they end (the best-ranked when several), and the copy whose
+    module imports from it; (best, best) when best's module imports from no other copy's.
+    airflow's `providers_manager` imports from the shared `_shared/providers_discovery/`,
+    so the shared library, however less imported, is the home: advice the other way round
+    would close an import cycle."""
+    importer, current, seen = best, best, {best.module}
+    while True:
+        nxt = next((h for h in peers if h.module not in seen
+                    and imports_from(current.module, h.module)
+                    and not imports_from(h.module, current.module)), None)
+        if nxt is None:
+            return current, importer
+        importer, current = current, nxt
+        seen.add(nxt.module)
+
+
+def choose_canonical(homes: list[Home], declared: str | None,
+                     imports_from: ImportsFrom | None = None) -> Canonical:
     """The declared home when configured; else production code before tests (tests should
     import production, not the other way round), then the most imported copy, then a
     definitions module (`models`, `types`, `enums`...), then the module imported by most
-    modules, then the shallower module."""
+    modules, then the shallower module. With `imports_from`, a copy whose module the
+    chosen one's imports from (one way) is upstream and takes its place (`_upstream`)."""
     if declared is not None:
         for h in sorted(homes, key=lambda h: h.qualified):
             if declared in (h.module, h.qualified):
@@ -488,6 +511,13 @@ def choose_canonical(homes: list[Home], declared: str | None) -> Canonical:
                                           h.module.count("."), h.module, h.qualname))
     best, rest = ranked[0], ranked[1:]
     peers = [h for h in rest if is_test_area(h.area) == is_test_area(best.area)]
+    if imports_from is not None and peers:
+        upstream, importer = _upstream(best, peers, imports_from)
+        if upstream is not best:
+            why = f"{importer.module} imports from it: the upstream copy"
+            if not is_test_area(upstream.area) and len(peers) < len(rest):
+                why += "; it is the production copy"
+            return Canonical(upstream, upstream.module, why, False)
     named = definitions_module(best.module) and any(
         not definitions_module(h.module) and h.importers == best.importers for h in peers)
     if named:
@@ -582,14 +612,16 @@ def names_in_two_modules(refs: Iterable[ClassRef]) -> dict[str, list[ClassRef]]:
 
 
 def anchored_groups(homes: list[Home], declared: str | None,
-                    same: Callable[[Home, Home], bool]) -> list[tuple[Canonical, list[Home]]]:
+                    same: Callable[[Home, Home], bool], imports_from: ImportsFrom | None = None
+                    ) -> list[tuple[Canonical, list[Home]]]:
     """Concepts among same-name copies without chaining: the best copy left (declared, else
-    as `choose_canonical` ranks them) anchors a group of the copies `same` as it; the rest
-    start the next group. A copy like both A and C no longer glues A and C together."""
+    as `choose_canonical` ranks them, `imports_from` included) anchors a group of the
+    copies `same` as it; the rest start the next group. A copy like both A and C no longer
+    glues A and C together."""
     rest = one_per_module(homes)
     out: list[tuple[Canonical, list[Home]]] = []
     while rest:
-        canonical = choose_canonical(rest, declared)
+        canonical = choose_canonical(rest, declared, imports_from)
         anchor = canonical.home
         if anchor is None:  # a declared home without a copy: every copy is one concept
             out.append((canonical, rest))
@@ -598,7 +630,10 @@ def anchored_groups(homes: list[Home], declared: str | None,
                             and same(anchor, h)]
         taken = {h.qualified for h in group}
         rest = [h for h in rest if h.qualified not in taken]
-        out.append((choose_canonical(group, declared), group))
+        # A copy alone keeps what was said of it among the rest, whose copies may yet join
+        # its concept (a drifted one it is upstream of); a group is told of itself only.
+        out.append((canonical if len(group) == 1 else
+                    choose_canonical(group, declared, imports_from), group))
         declared = None  # only the first group can hold the declared home
     return out
 
@@ -897,6 +932,57 @@ def one_component_apart(a: str, b: str) -> tuple[str, str] | None:
     return None if i is None else (pa[i], pb[i])
 
 
+@dataclass(frozen=True)
+class ImportPairs:
+    """Which module imports which: `direct` holds (importer, imported) for every import;
+    `through` holds (importer, defining module) for names imported from a module that
+    re-exports them: `from airflow._shared.providers_discovery import X`, where that
+    package's `__init__` imports `X` from its `.providers_discovery` module. Only the names
+    imported count: python-miio's `from miio import Device` does not make the Philips lamp
+    module import every device module `miio/__init__.py` imports. `loads` holds the pairs
+    of either kind whose import runs when the importer is loaded (at module level, not
+    under TYPE_CHECKING): what the importer needs first."""
+
+    direct: frozenset[tuple[str, str]]
+    through: frozenset[tuple[str, str]]
+    loads: frozenset[tuple[str, str]]
+
+    def imports_from(self, importer: str, imported: str) -> bool:
+        """`importer` needs `imported` loaded first, so `imported` is upstream of it. An
+        import inside a function or under TYPE_CHECKING is often there to break a cycle
+        the other way (tendenci's `memberships.models` reaches `chapters.models`, the app
+        copied from it, only inside methods): no evidence of which comes first."""
+        return (importer, imported) in self.loads
+
+
+_IMPORT_PAIRS: "weakref.WeakKeyDictionary[ProjectIndex, ImportPairs]" = \
+    weakref.WeakKeyDictionary()
+
+
+def import_pairs(index: ProjectIndex) -> ImportPairs:
+    """The index's `ImportPairs`, made once per index: every concept rule asks it."""
+    found = _IMPORT_PAIRS.get(index)
+    if found is None:
+        through: set[tuple[str, str]] = set()
+        loads: set[tuple[str, str]] = set()
+        for e in index.edges:
+            eager = e.kind in (MODULE_LEVEL, IN_TRY)
+            if eager:
+                loads.add((e.importer, e.imported))
+            name = e.fact.name
+            if name is None or name == "*":
+                continue
+            target = index.resolve_symbol(e.imported, name)
+            if target is not None and target[0] != e.imported and target[0] in index.modules:
+                through.add((e.importer, target[0]))
+                if eager:
+                    loads.add((e.importer, target[0]))
+        found = _IMPORT_PAIRS[index] = ImportPairs(
+            frozenset((e.importer, e.imported) for e in index.edges), frozenset(through),
+            frozenset(loads))
+    return found
+
+
 class Relations:
     """Evidence that two modules belong together, so that a same-name definition in both
     may be one concept that drifted (or a confusing homonym) rather than two independent
@@ -915,8 +1001,6 @@ class Relations:
         self._words = counts
         self._packages = packages
         self._limit = max(RARE_WORD_MODULES, int(RARE_WORD_SHARE * len(modules)))
-        self._pairs: frozenset[tuple[str, str]] | None = None
-        self._through: frozenset[tuple[str, str]] | None = None
         self._layer_memo: dict[tuple[str, str], bool] = {}
         self._tops: frozenset[str] | None = None
         self._deep: dict[str, frozenset[str]] | None = None
@@ -927,37 +1011,18 @@ class Relations:
         self._libraries: frozenset[str] | None = None
 
     def _imports(self) -> frozenset[tuple[str, str]]:
-        if self._pairs is None:
-            self._pairs = frozenset((e.importer, e.imported) for e in self._index.edges)
-        return self._pairs
+        return import_pairs(self._index).direct
 
     def module_of(self, path: str) -> str | None:
         return self._index.module_of.get(path)
 
     def imports_from(self, importer: str, imported: str) -> bool:
-        """`importer` imports `imported` (directly, or a name it defines through the package
-        that re-exports it): one way only, unlike `imports`."""
-        return (importer, imported) in self._imports() or (importer, imported) in \
-            self._reexported()
+        """`importer` needs `imported` loaded first (`ImportPairs.imports_from`): one way
+        only, unlike `imports`."""
+        return import_pairs(self._index).imports_from(importer, imported)
 
     def _reexported(self) -> frozenset[tuple[str, str]]:
-        """(importer, defining module) for names imported from a module that re-exports
-        them: `from airflow._shared.providers_discovery import X`, where that package's
-        `__init__` imports `X` from its `.providers_discovery` module. Only the names
-        imported count: python-miio's `from miio import Device` does not make the Philips
-        lamp module import every device module `miio/__init__.py` imports."""
-        if self._through is None:
-            index = self._index
-            found = set()
-            for e in index.edges:
-                name = e.fact.name
-                if name is None or name == "*":
-                    continue
-                target = index.resolve_symbol(e.imported, name)
-                if target is not None and target[0] != e.imported and target[0] in index.modules:
-                    found.add((e.importer, target[0]))
-            self._through = frozenset(found)
-        return self._through
+        return import_pairs(self._index).through
 
     def imports(self, a: str, b: str) -> bool:
         """One module imports the other, directly or through the package that re-exports

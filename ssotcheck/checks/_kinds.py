@@ -97,6 +97,7 @@ class EventSchema:
     kind: str
     fields: tuple[SchemaField, ...]  # own and inherited, sorted by name
     identified_by: str  # "discriminator" | "name"
+    tag: str = ""  # the discriminator's value as written (`websocket.receive`), if any
 
     def field_names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
@@ -383,24 +384,25 @@ class Classifier:
                     for _, inner in d.nested:
                         keys.update(inner)
                     payload_keys.setdefault(event, []).append(frozenset(keys))
-        by_discriminator: dict[str, str] = {}
+        by_discriminator: dict[str, tuple[str, str]] = {}
         for ref, kind_name in candidates:
             pinned = self._pinned(ref, kind_name, discriminators)
             if len(pinned) == 1:
-                event = event_key(pinned.pop())
+                tag = pinned.pop()
+                event = event_key(tag)
                 # `type: Literal["1"]` tags a variant, not an event; so does the `type` of a
                 # configuration model: it picks a backend (feast's `RemoteOnlineStoreConfig`
                 # and `RemoteOfflineStoreConfig`, both `type: Literal["remote"]`).
                 if event[:1].isalpha() and not CONFIGURATION_NAME.search(ref.fact.name):
-                    by_discriminator[ref.qualified] = event
+                    by_discriminator[ref.qualified] = (event, tag)
                     known.add(event)
         known_squashed = {k.replace("_", "") for k in known}
         out: dict[str, EventSchema] = {}
         for ref, kind_name in candidates:
             pinned_event = by_discriminator.get(ref.qualified)
-            how = "discriminator"
+            how, tag = "discriminator", ""
             if pinned_event is not None:
-                event = pinned_event
+                event, tag = pinned_event
             else:
                 name = ref.fact.name
                 # A name alone identifies an event only when the event is known from a
@@ -417,7 +419,7 @@ class Classifier:
                     continue
                 event, how = named, "name"
             fields = self.schema_fields(ref, kind_name)
-            out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how)
+            out[ref.qualified] = EventSchema(ref, event, kind_name, fields, how, tag)
         self._events[key] = _without_strangers(out, payload_keys, discriminators,
                                                frozenset(config.envelopes))
         return self._events[key]

@@ -712,7 +712,7 @@ class _Check:
             canonical = choose_canonical(live or homes, self.declared[name])
             self.concept(name, canonical, live or homes, stubs if live else [], [], [])
             return
-        groups = anchored_groups(live, None, self.similar)
+        groups = anchored_groups(live, None, self.similar, self.relations.imports_from)
         if not groups:
             return
         if not is_distinctive(name):
@@ -722,7 +722,6 @@ class _Check:
         # A distinctive name is one concept candidate: what the similarity gate left out
         # may still be a drifted copy, a test re-implementation or a deprecated stub.
         canonical, group = groups[0]
-        canonical = self._upstream(canonical, group)
         drifted: list[Home] = []
         reimplemented: list[Home] = []
         main = canonical.home
@@ -739,27 +738,12 @@ class _Check:
                 # What is left of a group once its anchor went elsewhere was only ever
                 # compared with the anchor: group it again, so two leftovers are one concept
                 # only when they are alike themselves (no chaining through the anchor).
-                for sub_canonical, sub in anchored_groups(rest, None, self.similar):
+                for sub_canonical, sub in anchored_groups(rest, None, self.similar,
+                                                          self.relations.imports_from):
                     if len({h.module for h in sub}) >= 2:
                         self.concept(name, sub_canonical, sub, [], [], [])
         stubs = [h for h in stubs if main is not None and not main.throwaway]
         self.concept(name, canonical, group, stubs, drifted, reimplemented)
-
-    def _upstream(self, canonical: Canonical, group: list[Home]) -> Canonical:
-        """Of two production copies, the one the other's module imports from (and does not
-        import) is upstream: airflow's `providers_manager` imports from the shared
-        `_shared/providers_discovery/`, so the shared library, however less imported,
-        is the home; the other way round the advice would close an import cycle."""
-        main = canonical.home
-        if main is None or canonical.declared or len(group) != 2 or any(
-                h.in_tests for h in group):
-            return canonical
-        other = group[1] if group[0] is main else group[0]
-        if self.relations.imports_from(main.module, other.module) and \
-                not self.relations.imports_from(other.module, main.module):
-            return Canonical(other, other.module, f"{main.module} imports from it: the "
-                             f"upstream copy", False)
-        return canonical
 
     def _reimplements(self, test: Home, production: Home) -> bool:
         """A plain test class with the production class's name, not derived from anything,
@@ -832,7 +816,7 @@ class _Check:
                     # (sktime's `OffsetPredictor`: `__init__` and `forward`, 20% alike) is
                     # the module's own.
                     continue
-                canonical = choose_canonical([a, b], None)
+                canonical = choose_canonical([a, b], None, self.relations.imports_from)
                 assert canonical.home is not None
                 home = b if canonical.is_home(a) else a
                 count = len(_all_members(ra))

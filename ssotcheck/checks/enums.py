@@ -23,6 +23,7 @@ from ssotcheck.checks._concepts import (
     Confidence,
     INDEPENDENT,
     Home,
+    ImportsFrom,
     Relations,
     Services,
     anchored_groups,
@@ -34,6 +35,7 @@ from ssotcheck.checks._concepts import (
     declared_home,
     exercises,
     home_of,
+    import_pairs,
     is_deprecated,
     is_distinctive,
     is_fallback,
@@ -221,8 +223,9 @@ def _details(home: Home, mine: Members, homes: list[Home], members: dict[str, Me
 def _head(home: Home, concept: str, homes: list[Home], canonical: Canonical) -> str:
     count = by_module_count(homes)
     if home.name != concept:
-        return (f"enum `{home.name}` is a renamed copy of enum `{concept}`, which is defined "
-                f"in {plural(count, 'module')} ({canonical.describe()})")
+        # The count is the concept's: `concept` by its own name may be in one module only.
+        return (f"enum `{home.name}` is a renamed copy of enum `{concept}`: one enum in "
+                f"{plural(count, 'module')} ({canonical.describe()})")
     return f"enum `{concept}` is defined in {plural(count, 'module')} ({canonical.describe()})"
 
 
@@ -249,7 +252,7 @@ def _imports_alias(index: ProjectIndex, home: Home, other: Home) -> bool:
 
 
 def _units(refs: list[ClassRef], homes: dict[str, Home], members: dict[str, Members],
-           stubs: set[str], config: Config) -> list[_Unit]:
+           stubs: set[str], config: Config, imports_from: ImportsFrom) -> list[_Unit]:
     by_name: dict[str, list[Home]] = {}
     for r in refs:
         by_name.setdefault(homes[r.qualified].name, []).append(homes[r.qualified])
@@ -261,16 +264,16 @@ def _units(refs: list[ClassRef], homes: dict[str, Home], members: dict[str, Memb
         live = [h for h in same if h.qualified not in stubs] or same
         if len(same) == 1 or declared is not None or name in canonical_names:
             # A deprecated stub is never the canonical copy while a live one exists.
-            canonical = choose_canonical(live, declared)
-            units.append(_Unit(choose_canonical(same, declared) if canonical.home is None
-                               else canonical, same))
+            canonical = choose_canonical(live, declared, imports_from)
+            units.append(_Unit(choose_canonical(same, declared, imports_from)
+                               if canonical.home is None else canonical, same))
             continue
         if is_distinctive(name):
             # One concept per group of copies of one enum: Zep's two identical
             # `SearchType`s are a copy of each other even when FalkorDB's unrelated
             # `SearchType` is the name's best-ranked copy; each other group is a homonym.
             groups = anchored_groups(live, None, lambda a, b: same_enum(
-                members[a.qualified], members[b.qualified]))
+                members[a.qualified], members[b.qualified]), imports_from)
             main = groups[0][0].home
             for i, (canonical, group) in enumerate(groups):
                 units.append(_Unit(canonical, group, None if i == 0 else main))
@@ -278,7 +281,7 @@ def _units(refs: list[ClassRef], homes: dict[str, Home], members: dict[str, Memb
             main_unit.homes.extend(h for h in same if h not in live)
             continue
         for canonical, group in anchored_groups(live, declared, lambda a, b: same_concept_by_name(
-                members[a.qualified], members[b.qualified])):
+                members[a.qualified], members[b.qualified]), imports_from):
             units.append(_Unit(canonical, group))
         if len(live) < len(same):
             units[-1].homes.extend(h for h in same if h not in live)
@@ -444,7 +447,9 @@ def check(index: ProjectIndex, config: Config) -> CheckResult:
 
     findings: list[Finding] = []
     concepts: list[Concept] = []
-    for unit, renamed in _merge_renamed(_units(refs, homes_of, members, stubs, config), members):
+    for unit, renamed in _merge_renamed(
+            _units(refs, homes_of, members, stubs, config, import_pairs(index).imports_from),
+            members):
         canonical = unit.canonical
         if len({h.module for h in unit.homes + renamed}) < 2 and unit.homonym_of is None:
             continue

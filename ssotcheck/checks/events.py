@@ -30,6 +30,7 @@ from ssotcheck.checks._concepts import (
     confident,
     cross_service,
     home_of,
+    import_pairs,
     is_distinctive,
     is_test_area,
     more_note,
@@ -338,7 +339,9 @@ def _schema_finding(schema: EventSchema, home: Home, homes: list[Home], canonica
                     schema_of: dict[str, EventSchema], why: str | None,
                     unrelated: str = INDEPENDENT,
                     unrelated_reason: str = "independent modules") -> Finding:
-    head = (f"event `{event}` has {plural(len(homes), 'class schema')} "
+    # The tag as the code writes it (`websocket.receive`), not its normalised key.
+    shown = (reference.tag if reference is not None else "") or schema.tag or event
+    head = (f"event `{shown}` has {plural(len(homes), 'class schema')} "
             f"({canonical.describe()})")
     if reference is None:
         detail = f"this {_what(schema)} is one of them; {canonical.module} defines none"
@@ -417,7 +420,8 @@ def _payload_message(event: str, reference: EventSchema, canonical: Canonical,
         parts.append(f"has {_quoted(unknown)} which the schema lacks")
     where = f" in {lit.in_function}" if lit.in_function else ""
     what = f"the `{envelope}` body of the message" if envelope else "payload"
-    return (f"{what}{where} for event `{event}` drifts from the schema {_what(reference)} "
+    return (f"{what}{where} for event `{lit.event or event}` drifts from the schema "
+            f"{_what(reference)} "
             f"({canonical.describe()}): " + "; ".join(parts))
 
 
@@ -477,12 +481,13 @@ def _payload_findings(event: str, uses: list[tuple[str, DictLiteralFact]],
         # schema's name (`tc: types.ToolCallChunk = {...}`) may also be that schema,
         # wherever it is (the facts keep the annotation's last name only).
         named = {sink.partition(":")[2] for sink in lit.sinks if sink.startswith("annotated:")}
-        # The sent form of the canonical schema (`...EventParams`, what a caller sends,
-        # beside the `...Event` model the API returns with its `id`) may be the one a
-        # payload was written for; an untagged object is no dict's schema.
+        # Another form of the canonical schema (`_two_forms`: the `...EventParams` a
+        # caller sends beside the `...Event` model the API returns with its `id`; the
+        # dataclass in memory beside the pydantic model that validates it) may be the one
+        # a payload was written for.
         candidates = variants + [s for s in annotated if all(s is not v for v in variants)
                                  and (s.ref.fact.name in named
-                                      or _sent_and_returned(s, variants[0]) is not None)]
+                                      or _two_forms(s, variants[0]) is not None)]
         reference, (missing, unknown, envelope) = min(
             ((v, _payload_drift(lit, v, config.envelopes)) for v in candidates),
             key=lambda pair: len(pair[1][0]) + len(pair[1][1]))
@@ -643,14 +648,15 @@ def _event_groups(group: list[EventSchema], declared: str | None,
     chaining); only the first group can hold the declared home."""
     rest = [(home_of(s.ref, index, area_of), s) for s in group]
     out: list[tuple[Canonical, list[Home], dict[str, EventSchema]]] = []
+    imports_from = import_pairs(index).imports_from
     while rest:
-        canonical = choose_canonical([h for h, _ in rest], declared)
+        canonical = choose_canonical([h for h, _ in rest], declared, imports_from)
         anchor = next((s for h, s in rest if canonical.is_home(h)), None)
         taken = [(h, s) for h, s in rest if anchor is None or s is anchor
                  or not _homonyms(anchor, s, discriminators)]
         rest = [(h, s) for h, s in rest if all(s is not t for _, t in taken)]
         homes = [h for h, _ in taken]
-        out.append((choose_canonical(homes, declared), homes,
+        out.append((choose_canonical(homes, declared, imports_from), homes,
                     {h.qualified: s for h, s in taken}))
         declared = None
     return out
