@@ -297,10 +297,11 @@ def test_a_line_holding_only_a_backslash_keeps_the_lines_below_it(newline: str) 
     parity test below). Facts keep the source's lines."""
     text = ("def f():\n    x = 1\n\\\n\\\n    3\n\n\nclass C:\n    a = 1  # two\n\n"
             "def g():\n    pass ;\n").replace("\n", newline)
-    facts = assert_parity(text)
-    assert [(f.name, f.line) for f in facts.functions] == [("f", 1), ("g", 11)]
-    (cls,) = facts.classes
-    assert (cls.span.line, cls.span.end_line, cls.members[0].line) == (8, 9, 9)
+    for source in (text, text[:-len(newline)]):  # the last line ended, and not
+        facts = assert_parity(source)
+        assert [(f.name, f.line) for f in facts.functions] == [("f", 1), ("g", 11)]
+        (cls,) = facts.classes
+        assert (cls.span.line, cls.span.end_line, cls.members[0].line) == (8, 9, 9)
 
 
 # ----------------------------------------------------------------- robustness
