@@ -90,6 +90,8 @@ class MemberFact:
            or None when there is no value.
     annotation: dotted name of the outermost annotation (`Literal`, `typing.Optional`).
     literals: the string arguments of a `Literal[...]` annotation.
+    type: the annotation as one spelling of its type (`statements.annotation_type`:
+          `Optional[str]` and `str | None` are both `str | None`), or None.
     """
 
     name: str
@@ -99,6 +101,7 @@ class MemberFact:
     annotation: str | None = None
     literals: tuple[str, ...] = ()
     is_async: bool = False  # an `async def` method: a sync and an async class pair by it
+    type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1245,3 +1245,23 @@ def test_a_drifted_copy_is_told_to_follow_the_copy_its_module_imports_from(make_
         "class `ReferencedObject` is defined in 2 modules (suggested canonical: "
         "pkg.core.models, pkg.stripe.models imports from it: the upstream copy); this copy "
         "has drifted: this copy shares 3 of 7 members (43%) with pkg.core.models")
+
+
+def test_a_copy_with_the_same_fields_typed_otherwise_says_so(make_project) -> None:
+    # The same member names hide a field whose type changed in one copy.
+    def record(timeout: str) -> str:
+        return ("from dataclasses import dataclass\nfrom typing import Optional\n"
+                "@dataclass\nclass RetryPolicy:\n    attempts: int\n"
+                f"    timeout: {timeout}\n    backoff: 'Optional[float]'\n"
+                "    jitter: bool\n")
+    files = {"app/__init__.py": "", "app/policy.py": record("float"),
+             "app/client.py": "import app.policy\n" + record("str"),
+             "app/use.py": "from app.policy import RetryPolicy\n"}
+    [f] = class_findings(make_project(files))
+    assert f.path == "app/client.py"
+    assert f.message.endswith("this copy has the same 4 members as the one in app.policy; "
+                              "it types `timeout` as `str`, `float` in app.policy")
+    files["app/client.py"] = "import app.policy\n" + record("float").replace(
+        "'Optional[float]'", "float | None")
+    [f] = class_findings(make_project(files))
+    assert f.message.endswith("this copy has the same 4 members as the one in app.policy")

@@ -1123,3 +1123,30 @@ def test_messages_spell_the_tag_as_the_code_writes_it(make_project) -> None:
     assert found["app/legacy.py"].startswith("event `agent.started` has 2 class schemas")
     assert found["app/use.py"].startswith("payload in go for event `agent.started` drifts")
     assert [c.name for c in run_on(root).concepts] == ["agent_started"]
+
+
+def test_a_field_typed_otherwise_is_drift_and_spellings_of_one_type_are_not(
+        make_project) -> None:
+    # litellm: two `ResponsesAPIRequest` schemas of one event with the same field names,
+    # `input: Optional[str]` in one and `input: dict` in the other; "the same fields"
+    # hid it.
+    def files(here: str, there: str) -> dict[str, str]:
+        return {"app/__init__.py": "",
+                "app/types.py": _typed("ResponseRequest", "response.create", {
+                    "model": "str", "input": here, "tools": "List['Tool']"}),
+                "app/proxy.py": "import app.types\n" + _typed(
+                    "ResponseRequest", "response.create", {
+                        "model": "str", "input": there, "tools": "list[Tool]"}),
+                "app/use.py": "from app.types import ResponseRequest\n"}
+    [f] = _schema_findings(make_project(files("Optional[str]", "dict")))
+    assert (f.path, f.severity) == ("app/proxy.py", Severity.ERROR)
+    assert f.message.endswith("this TypedDict `ResponseRequest` drifts from "
+                              "app.types.ResponseRequest: types `input` as `dict`, "
+                              "`str | None` in app.types.ResponseRequest")
+    # `typing` and builtin spellings, a union either way round, quotes, `NotRequired`:
+    # one type each, so the same fields.
+    [f] = _schema_findings(make_project(files("Optional[str]", "'None | str'")))
+    assert f.severity == Severity.WARNING and "has the same fields as" in f.message
+    # A field either side types loosely is not compared.
+    [f] = _schema_findings(make_project(files("Any", "dict")))
+    assert f.severity == Severity.WARNING

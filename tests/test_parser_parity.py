@@ -152,6 +152,11 @@ def test_corpus_facts_are_the_expected_ones() -> None:
     assert by_name["Decorated"].bases == ("Base", "mixins.Mixin", "Generic")
     assert by_name["factory.LocalClass"].nested
     assert [m.name for m in by_name["OneLine"].members] == ["x", "y", "z"]
+    # One spelling of each field's type, whichever way it is written.
+    assert {m.name: m.type for m in by_name["Typed"].members} == {
+        "maybe": "str | None", "union": "int | None", "quoted": "list[Item]",
+        "wrapped": "dict[str, int]", "called": None, "plain": "str"}
+    assert event["either"].type is not None and event["either"].type.endswith(" | None")
 
     misc = assert_parity((CORPUS_DIR / "misc.py").read_text(encoding="utf-8"))
     assert misc.all_names == ("alpha", "beta", "gamma", "delta")

@@ -14,7 +14,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress
-from typing import Callable, Collection, Iterable
+from typing import Callable, Collection, Iterable, Mapping
 
 from ssotcheck.areas import AreaMap
 from ssotcheck.config import CONFIDENCE_LEVELS, Config
@@ -368,6 +368,25 @@ def names_list(names: Collection[str], limit: int = 6) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Fields typed otherwise listed one by one, at most; the rest are counted.
+MAX_TYPE_DIFFS = 3
+
+
+def retyped_text(mine: Mapping[str, str | None], theirs: Mapping[str, str | None],
+                 where: str) -> list[str]:
+    """`types `input` as `dict`, `str | None` in X` for each field both copies declare
+    with a known type (`MemberFact.type`) that differs: litellm's two request schemas with
+    the same field names, `input: Optional[str]` in one and `input: dict` in the other. A
+    field either copy types loosely (`Any`, a call) is not compared."""
+    pairs = sorted((name, here, theirs[name]) for name, here in mine.items()
+                   if here and theirs.get(name) and here != theirs[name])
+    parts = [f"types `{name}` as `{here}`, `{there}` in {where}"
+             for name, here, there in pairs[:MAX_TYPE_DIFFS]]
+    if len(pairs) > MAX_TYPE_DIFFS:
+        parts.append(f"{plural(len(pairs) - MAX_TYPE_DIFFS, 'more field')} typed otherwise")
+    return parts
 
 
 # --------------------------------------------------------------------------- homes

@@ -86,6 +86,7 @@ class SchemaField:
     name: str
     required: bool
     literal: str | None  # the single string a discriminator field pins the event to
+    type: str | None = None  # `MemberFact.type`: one spelling of the annotation's type
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +338,7 @@ class Classifier:
                 if not _is_field(m, kind):
                     continue
                 fields[m.name] = SchemaField(m.name, _required(m, kind, total),
-                                             _literal(m))
+                                             _literal(m), m.type)
         return tuple(sorted(fields.values(), key=lambda f: f.name))
 
     def _pinned(self, ref: ClassRef, kind: str, discriminators: frozenset[str]) -> set[str]:

@@ -49,6 +49,7 @@ from ssotcheck.checks._concepts import (
     names_list,
     one_per_module,
     plural,
+    retyped_text,
     related_locations,
     service_name,
 )
@@ -505,8 +506,13 @@ def _drift_text(home: Home, reference: Home, members: dict[str, frozenset[str]],
     where = reference.module
     shared = mine & theirs
     union = mine | theirs
+    # Fields both copies declare, typed otherwise: what a copy with the same names hides.
+    retyped = "".join(f"; it {t}" for t in retyped_text(
+        _field_types(refs[home.qualified], shared),
+        _field_types(refs[reference.qualified], shared), where))
     if mine == theirs:
-        return f"this copy has the same {plural(len(mine), 'member')} as the one in {where}"
+        return (f"this copy has the same {plural(len(mine), 'member')} as the one in "
+                f"{where}" + retyped)
     pct = round(100 * len(shared) / len(union)) if union else 0
     detail = f"this copy shares {len(shared)} of {len(union)} members ({pct}%) with {where}"
     # A member one copy overrides from its own base is left out of the comparison, but the
@@ -518,7 +524,11 @@ def _drift_text(home: Home, reference: Home, members: dict[str, frozenset[str]],
         detail += f"; it lacks {names_list(lacks)}"
     if has:
         detail += f"; it has {names_list(has)} which {where} lacks"
-    return detail
+    return detail + retyped
+
+
+def _field_types(ref: ClassRef, names: frozenset[str]) -> dict[str, str | None]:
+    return {m.name: m.type for m in ref.fact.members if m.kind == "field" and m.name in names}
 
 
 def _head(home: Home, homes: list[Home], canonical: Canonical) -> str:

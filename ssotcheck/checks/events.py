@@ -41,6 +41,7 @@ from ssotcheck.checks._concepts import (
     one_component_apart,
     only_throwaway,
     plural,
+    retyped_text,
     related_locations,
 )
 from ssotcheck.checks._kinds import (
@@ -316,11 +317,15 @@ def _field_drift(mine: EventSchema, theirs: EventSchema, where: str) -> list[str
         parts.append(f"lacks {_quoted(lacks)}")
     if has:
         parts.append(f"has {_quoted(has)} which {where} lacks")
+    shared = mine.field_names() & theirs.field_names()
+    # A field both declare, typed otherwise in each: a reader of one copy gets what the
+    # other's writer did not promise. Discriminators are the event itself.
+    parts += retyped_text({f.name: f.type for f in mine.fields if f.literal is None},
+                          {f.name: f.type for f in theirs.fields if f.literal is None}, where)
     if mine.kind != theirs.kind:
         # A dataclass field with a default is constructor convenience, not an optional key:
         # requiredness is only comparable between schemas of the same kind.
         return parts
-    shared = mine.field_names() & theirs.field_names()
     now_required = (mine.required() - theirs.required()) & shared
     now_optional = (theirs.required() - mine.required()) & shared
     if now_required:

@@ -204,6 +204,9 @@ def convert(node: cst.BaseExpression) -> ast.expr:
         elts = [ast.Starred(convert(e.value), ast.Load()) if isinstance(e, cst.StarredElement)
                 else convert(e.value) for e in node.elements]
         return (ast.Tuple if isinstance(node, cst.Tuple) else ast.List)(elts, ast.Load())
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        # `str | None` in an annotation (`statements.annotation_type`).
+        return ast.BinOp(convert(node.left), ast.BitOr(), convert(node.right))
     if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
         # A single `==` is what `statements.is_main_guard_test` looks for
         # (`__name__ == "__main__"`); every other comparison it, like the value helpers,

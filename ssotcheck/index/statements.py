@@ -196,6 +196,79 @@ def literal_strings(ann: ast.AST) -> tuple[str, ...]:
     return tuple(e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
 
 
+# Spellings of one type (`typing.List[str]` and `list[str]`): compared by their builtin name.
+_TYPE_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset",
+                 "Tuple": "tuple", "Type": "type", "Text": "str", "DefaultDict": "defaultdict"}
+# Wrappers that say how a field is declared, not what it holds (requiredness is compared
+# on its own; `Annotated`'s metadata is a validator's business).
+_TYPE_WRAPPERS = frozenset({"Required", "NotRequired", "ReadOnly", "Final", "Annotated"})
+# Types that say nothing to compare: a field typed `Any` fits any copy's type.
+_UNKNOWN_TYPES = frozenset({"Any", "object"})
+# A forward reference in quotes is parsed like the annotation around it, this deep at most.
+_TYPE_DEPTH = 8
+
+
+def annotation_type(ann: ast.AST | None, depth: int = 0) -> str | None:
+    """A field annotation as one spelling of its type, so that two schemas' fields can be
+    compared: dotted names by their last part, `typing` aliases by the builtin
+    (`List` -> `list`), `Optional[X]`, `Union[X, Y]` and `X | Y` as a sorted union, quoted
+    forward references parsed, wrappers (`NotRequired[X]`, `Annotated[X, ...]`) dropped.
+    None when it cannot be told (a call, a `Any`, anything unusual): not compared."""
+    if ann is None or depth > _TYPE_DEPTH:
+        return None
+    kind = type(ann)
+    if kind is ast.Constant:
+        value = cast(ast.Constant, ann).value
+        if value is None:
+            return "None"
+        if isinstance(value, str):
+            try:
+                quoted = ast.parse(value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return None
+            return annotation_type(quoted, depth + 1)
+        return None
+    if kind is ast.Name or kind is ast.Attribute:
+        name = (dotted(ann) or "").rpartition(".")[2]
+        return None if not name or name in _UNKNOWN_TYPES else _TYPE_ALIASES.get(name, name)
+    if kind is ast.BinOp and type(cast(ast.BinOp, ann).op) is ast.BitOr:
+        op = cast(ast.BinOp, ann)
+        return _union([op.left, op.right], depth)
+    if kind is not ast.Subscript:
+        return None
+    sub = cast(ast.Subscript, ann)
+    head = annotation_type(sub.value, depth + 1)
+    args = sub.slice.elts if type(sub.slice) is ast.Tuple else [sub.slice]
+    if head is None or not args:
+        return None
+    if head in _TYPE_WRAPPERS:
+        return annotation_type(args[0], depth + 1)
+    if head == "Optional":
+        return _union([args[0], ast.Constant(None)], depth)
+    if head == "Union":
+        return _union(args, depth)
+    if head == "Literal":
+        values = [a.value for a in args if type(a) is ast.Constant]
+        if len(values) != len(args):
+            return None
+        return f"Literal[{', '.join(sorted(map(repr, values)))}]"
+    held = [annotation_type(a, depth + 1) for a in args]
+    if any(t is None for t in held):
+        return None
+    return f"{head}[{', '.join(cast(list[str], held))}]"
+
+
+def _union(parts: list[ast.expr], depth: int) -> str | None:
+    members: set[str] = set()
+    for part in parts:
+        found = annotation_type(part, depth + 1)
+        if found is None:
+            return None
+        members.update(found.split(" | "))
+    # `None` last, as people write it.
+    return " | ".join(sorted(members, key=lambda t: (t == "None", t)))
+
+
 def annotation_head(ann: ast.AST) -> str | None:
     return dotted(ann) if isinstance(ann, (ast.Name, ast.Attribute, ast.Subscript)) else None
 
@@ -609,7 +682,8 @@ class StatementCollector:
                     members.append(MemberFact(
                         ann.target.id, "field", stmt.lineno,
                         normalise_value(ann.value), annotation_head(ann.annotation),
-                        literal_strings(ann.annotation)))
+                        literal_strings(ann.annotation),
+                        type=annotation_type(ann.annotation)))
             elif kind is ast.ClassDef:
                 members.append(MemberFact(cast(ast.ClassDef, stmt).name, "class", stmt.lineno))
         bases = tuple(d for d in (dotted(b) for b in node.bases) if d)
