@@ -1265,3 +1265,33 @@ def test_a_copy_with_the_same_fields_typed_otherwise_says_so(make_project) -> No
         "'Optional[float]'", "float | None")
     [f] = class_findings(make_project(files))
     assert f.message.endswith("this copy has the same 4 members as the one in app.policy")
+
+
+def test_a_tests_own_double_beside_a_librarys_test_double_is_info(make_project) -> None:
+    # pyramid: `tests/test_security.py` keeps a `DummySecurityPolicy` that returns one
+    # canned result, beside `pyramid.testing`'s, which is configured by keywords. Both are
+    # doubles; the test's is no copy of production behaviour.
+    library = ("class DummySecurityPolicy:\n"
+               "    def __init__(self, userid=None, permissive=True):\n"
+               "        self.userid = userid\n        self.permissive = permissive\n"
+               "    def identity(self, request):\n        return self.userid\n"
+               "    def permits(self, request, context, permission):\n"
+               "        return self.permissive\n"
+               "    def remember(self, request, userid, **kw):\n"
+               "        self.remembered = userid\n        return []\n")
+    own = ("from app import testing\n"
+           "class DummySecurityPolicy:\n"
+           "    def __init__(self, result):\n        self.result = result\n"
+           "    def identity(self, request):\n        return self.result\n"
+           "    def permits(self, request, context, permission):\n"
+           "        return self.result\n"
+           "    def remember(self, request, userid, **kw):\n"
+           "        return [('X-Test', userid)]\n")
+    files = {"app/__init__.py": "", "app/testing.py": library,
+             "app/views.py": "from app.testing import DummySecurityPolicy\n",
+             "tests/test_security.py": own}
+    f = the_finding(make_project(files), "tests/test_security.py", Severity.INFO)
+    assert f.message.endswith("one name and interface implemented twice, not one class copied")
+    # The library's double copied into the test is still a copy to import instead.
+    files["tests/test_security.py"] = "from app import testing\n" + library
+    the_finding(make_project(files), "tests/test_security.py", Severity.WARNING)

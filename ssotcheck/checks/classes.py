@@ -24,6 +24,7 @@ from ssotcheck.catalogue import make_finding
 from ssotcheck.checks._concepts import (
     Apart,
     Canonical,
+    FAKE_DIRS,
     INDEPENDENT,
     PATH_WORD_EVIDENCE,
     Home,
@@ -663,6 +664,12 @@ def _implemented_twice(a: ClassRef, b: ClassRef) -> Apart | None:
                  f"implemented twice, not one class copied", "other code")
 
 
+def _of_test_doubles(module: str) -> bool:
+    """A module of test doubles a project ships for its users' tests (`pyramid.testing`,
+    `buildbot.test.fake.httpclientservice`): FAKE_DIRS names its package or the module."""
+    return any(part in FAKE_DIRS for part in module.split("."))
+
+
 class _Check:
     """One run of SSOT103: the index, its classifier and what every name check shares."""
 
@@ -929,7 +936,10 @@ class _Check:
             # a three-field `ReasoningConfig` beside `ReasoningConfig as VllmReasoningConfig`).
             apart = _wraps_namesake(self.index, self.refs[home.qualified],
                                     self.refs[reference.qualified], stand_in=True)
-        if apart is None and not declared and kind in ("copy", "drifted") and not home.in_tests:
+        if apart is None and not declared and kind in ("copy", "drifted") and (
+                not home.in_tests or _of_test_doubles(reference.module)):
+            # A test's class of the name of a library's own test double (pyramid's
+            # `testing.DummySecurityPolicy`) with other code is the test's own double.
             apart = _implemented_twice(self.refs[home.qualified],
                                        self.refs[reference.qualified])
         if apart is not None:
