@@ -982,9 +982,11 @@ def import_pairs(index: ProjectIndex) -> ImportPairs:
     """The index's `ImportPairs`, made once per index: every concept rule asks it."""
     found = _IMPORT_PAIRS.get(index)
     if found is None:
+        direct: set[tuple[str, str]] = set()
         through: set[tuple[str, str]] = set()
         loads: set[tuple[str, str]] = set()
         for e in index.edges:
+            direct.add((e.importer, e.imported))
             eager = e.kind in (MODULE_LEVEL, IN_TRY)
             if eager:
                 loads.add((e.importer, e.imported))
@@ -996,9 +998,8 @@ def import_pairs(index: ProjectIndex) -> ImportPairs:
                 through.add((e.importer, target[0]))
                 if eager:
                     loads.add((e.importer, target[0]))
-        found = _IMPORT_PAIRS[index] = ImportPairs(
-            frozenset((e.importer, e.imported) for e in index.edges), frozenset(through),
-            frozenset(loads))
+        found = _IMPORT_PAIRS[index] = ImportPairs(frozenset(direct), frozenset(through),
+                                                   frozenset(loads))
     return found
 
 

@@ -204,7 +204,7 @@ _TYPE_ALIASES = {"List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "fro
 _TYPE_WRAPPERS = frozenset({"Required", "NotRequired", "ReadOnly", "Final", "Annotated"})
 # Types that say nothing to compare: a field typed `Any` fits any copy's type.
 _UNKNOWN_TYPES = frozenset({"Any", "object"})
-# A forward reference in quotes is parsed like the annotation around it, this deep at most.
+# Annotations nested deeper than this (quoted forward references included) are not told.
 _TYPE_DEPTH = 8
 
 
@@ -216,39 +216,27 @@ def annotation_type(ann: ast.AST | None, depth: int = 0) -> str | None:
     None when it cannot be told (a call, a `Any`, anything unusual): not compared."""
     if ann is None or depth > _TYPE_DEPTH:
         return None
-    kind = type(ann)
-    if kind is ast.Constant:
-        value = cast(ast.Constant, ann).value
-        if value is None:
+    if isinstance(ann, ast.Constant):
+        if ann.value is None:
             return "None"
-        if isinstance(value, str):
-            try:
-                quoted = ast.parse(value.strip(), mode="eval").body
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                return None
-            return annotation_type(quoted, depth + 1)
-        return None
-    if kind is ast.Name or kind is ast.Attribute:
+        quoted = _quoted(ann)
+        return None if quoted is None else annotation_type(quoted, depth + 1)
+    if isinstance(ann, (ast.Name, ast.Attribute)):
         name = (dotted(ann) or "").rpartition(".")[2]
         return None if not name or name in _UNKNOWN_TYPES else _TYPE_ALIASES.get(name, name)
-    if kind is ast.BinOp and type(cast(ast.BinOp, ann).op) is ast.BitOr:
-        op = cast(ast.BinOp, ann)
-        return _union([op.left, op.right], depth)
-    if kind is not ast.Subscript:
+    members = _union_members(ann, depth)
+    if members is not None:
+        # `None` last, as people write it.
+        return " | ".join(sorted(members, key=lambda t: (t == "None", t)))
+    if not isinstance(ann, ast.Subscript):
         return None
-    sub = cast(ast.Subscript, ann)
-    head = annotation_type(sub.value, depth + 1)
-    args = sub.slice.elts if type(sub.slice) is ast.Tuple else [sub.slice]
+    head, args = _subscript(ann, depth)
     if head is None or not args:
         return None
     if head in _TYPE_WRAPPERS:
         return annotation_type(args[0], depth + 1)
-    if head == "Optional":
-        return _union([args[0], ast.Constant(None)], depth)
-    if head == "Union":
-        return _union(args, depth)
     if head == "Literal":
-        values = [a.value for a in args if type(a) is ast.Constant]
+        values = [a.value for a in args if isinstance(a, ast.Constant)]
         if len(values) != len(args):
             return None
         return f"Literal[{', '.join(sorted(map(repr, values)))}]"
@@ -258,15 +246,48 @@ def annotation_type(ann: ast.AST | None, depth: int = 0) -> str | None:
     return f"{head}[{', '.join(cast(list[str], held))}]"
 
 
-def _union(parts: list[ast.expr], depth: int) -> str | None:
-    members: set[str] = set()
-    for part in parts:
-        found = annotation_type(part, depth + 1)
-        if found is None:
+def _quoted(ann: ast.Constant) -> ast.expr | None:
+    """A forward reference's annotation (`"list[Item]"`), or None."""
+    if not isinstance(ann.value, str):
+        return None
+    try:
+        return ast.parse(ann.value.strip(), mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
+def _subscript(ann: ast.Subscript, depth: int) -> tuple[str | None, list[ast.expr]]:
+    """The spelling of a subscript's head (`Optional`, `list`) and its arguments."""
+    args = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+    return annotation_type(ann.value, depth + 1), args
+
+
+def _union_members(ann: ast.AST, depth: int) -> set[str] | None:
+    """The members of `ann` as a union (`X | Y`, `Optional[X]`, `Union[X, Y]`, unions of
+    unions, quoted ones), taken from the tree, since a member's own spelling may hold
+    ` | ` (`list[int | None]`); None when `ann` is no union or a member cannot be told."""
+    if depth > _TYPE_DEPTH:
+        return None
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+        parts: list[ast.expr] = [ann.left, ann.right]
+        found: set[str] = set()
+    elif isinstance(ann, ast.Subscript):
+        head, args = _subscript(ann, depth)
+        if head not in ("Optional", "Union") or not args:
             return None
-        members.update(found.split(" | "))
-    # `None` last, as people write it.
-    return " | ".join(sorted(members, key=lambda t: (t == "None", t)))
+        parts, found = (args[:1], {"None"}) if head == "Optional" else (args, set())
+    else:
+        return None
+    for part in parts:
+        quoted = _quoted(part) if isinstance(part, ast.Constant) else None
+        inner = _union_members(quoted if quoted is not None else part, depth + 1)
+        if inner is None:
+            one = annotation_type(part, depth + 1)
+            if one is None:
+                return None
+            inner = {one}
+        found |= inner
+    return found
 
 
 def annotation_head(ann: ast.AST) -> str | None:
